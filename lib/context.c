@@ -1,0 +1,857 @@
+/*
+ * Merging partial summaries into the context, and the context file's writer and reader.
+ */
+#include "context.h"
+
+#include "err.h"
+#include "io.h"
+#include "text.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct shardacc {
+    tp_shardinfo info;
+    tp_colstat *stats;
+};
+
+struct tp_merge {
+    tp_merge_opts o;
+    const char *first; /* path of the first summary with columns */
+    char *firstbuf;
+    int header;
+    size_t ncols;
+    char **cols;
+    char *label, *dedup, *temporal;
+    tp_map *labels, *times, *keys;
+    struct shardacc *sh;
+    size_t nsh, shcap;
+    int have_cols;
+};
+
+tp_merge *
+tp_merge_new(const tp_merge_opts *o)
+{
+    tp_merge *m = tp_xcalloc(1, sizeof *m);
+    m->o = *o;
+    m->labels = tp_map_new(0);
+    m->times = tp_map_new(sizeof(long long));
+    m->keys = tp_map_new(sizeof(tp_keyrec));
+    return m;
+}
+
+static int
+same_name(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int
+check_role(const char *path, const char *role, const char *a, const char *b)
+{
+    if (same_name(a, b))
+        return 0;
+    tp_err(path, 0, "%s column is '%s' here but '%s' in other summaries", role, a ? a : "(none)",
+           b ? b : "(none)");
+    return -1;
+}
+
+int
+tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
+{
+    int rc = 0;
+    if (s->ncols > 0) {
+        if (!m->have_cols) {
+            m->have_cols = 1;
+            m->firstbuf = tp_xstrdup(path);
+            m->first = m->firstbuf;
+            m->header = s->header;
+            m->ncols = s->ncols;
+            m->cols = s->cols;
+            s->cols = NULL;
+            s->ncols = 0;
+            m->label = s->label ? tp_xstrdup(s->label) : NULL;
+            m->dedup = s->dedup ? tp_xstrdup(s->dedup) : NULL;
+            m->temporal = s->temporal ? tp_xstrdup(s->temporal) : NULL;
+        } else {
+            size_t k = s->ncols < m->ncols ? s->ncols : m->ncols;
+            for (size_t i = 0; i < k && rc == 0; i++)
+                if (strcmp(s->cols[i], m->cols[i]) != 0) {
+                    tp_err(path, 0, "column %zu is '%s', but '%s' in %s", i + 1, s->cols[i],
+                           m->cols[i], m->first);
+                    rc = -1;
+                }
+            if (rc == 0 && s->ncols != m->ncols) {
+                tp_err(path, 0, "%zu columns, but %zu in %s", s->ncols, m->ncols, m->first);
+                rc = -1;
+            }
+            if (rc == 0 && s->header != m->header) {
+                tp_err(path, 0, "scanned %s a signature, unlike %s", s->header ? "without" : "with",
+                       m->first);
+                rc = -1;
+            }
+            if (rc == 0)
+                rc = check_role(path, "label", s->label, m->label);
+            if (rc == 0)
+                rc = check_role(path, "dedup", s->dedup, m->dedup);
+            if (rc == 0)
+                rc = check_role(path, "temporal", s->temporal, m->temporal);
+        }
+    }
+    for (size_t i = 0; i < m->nsh && rc == 0; i++)
+        if (m->sh[i].info.shard == s->shard) {
+            tp_err(path, 0, "shard %ld appears twice (also in %s)", s->shard,
+                   m->sh[i].info.source);
+            rc = -1;
+        }
+    if (rc) {
+        tp_summary_free(s);
+        return -1;
+    }
+    if (m->nsh == m->shcap) {
+        m->shcap = m->shcap ? 2 * m->shcap : 16;
+        m->sh = tp_xrealloc(m->sh, m->shcap * sizeof *m->sh);
+    }
+    struct shardacc *a = &m->sh[m->nsh++];
+    memset(a, 0, sizeof *a);
+    a->info.shard = s->shard;
+    a->info.source = tp_xstrdup(s->source ? s->source : path);
+    a->info.rows = s->rows;
+    a->info.drop_label = s->drop_label;
+    a->info.drop_time = s->drop_time;
+    a->info.drop_key = s->drop_key;
+    a->stats = s->stats;
+    s->stats = NULL;
+
+    for (size_t i = 0; i < tp_map_size(s->labels); i++) {
+        size_t n;
+        const char *k = tp_map_key(s->labels, i, &n);
+        tp_map_put(m->labels, k, n, NULL);
+    }
+    for (size_t i = 0; i < tp_map_size(s->times); i++) {
+        size_t n;
+        const char *k = tp_map_key(s->times, i, &n);
+        *(long long *)tp_map_put(m->times, k, n, NULL) += *(long long *)tp_map_val(s->times, i);
+    }
+    for (size_t i = 0; i < tp_map_size(s->keys); i++) {
+        size_t n;
+        int created;
+        const char *k = tp_map_key(s->keys, i, &n);
+        const tp_keyrec *kr = tp_map_val(s->keys, i);
+        tp_keyrec *g = tp_map_put(m->keys, k, n, &created);
+        if (created || tp_keyrec_before(kr, g))
+            *g = *kr;
+    }
+    tp_summary_free(s);
+    return 0;
+}
+
+static int
+cmp_shardacc(const void *a, const void *b)
+{
+    long x = ((const struct shardacc *)a)->info.shard, y = ((const struct shardacc *)b)->info.shard;
+    return (x > y) - (x < y);
+}
+
+static long
+col_index(char **cols, size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (strcmp(cols[i], name) == 0)
+            return (long)i;
+    return -1;
+}
+
+static char *
+rename_dot(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = tp_xmalloc(n + 1), *w = out;
+    while (*s) {
+        if (strncmp(s, "__DOT__", 7) == 0) {
+            *w++ = '.';
+            s += 7;
+        } else {
+            *w++ = *s++;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+/* Find a column by output name first, then by input name. */
+static long
+find_col(const tp_context *c, const char *name)
+{
+    for (size_t i = 0; i < c->nin; i++)
+        if (strcmp(c->out[i], name) == 0)
+            return (long)i;
+    return col_index(c->in, c->nin, name);
+}
+
+static int
+add_concat(tp_context *c, const char *name, char **cols, size_t ncols, const char *what)
+{
+    for (size_t i = 0; i < c->nout; i++)
+        if (strcmp(c->out[i], name) == 0) {
+            tp_err(NULL, 0, "%s: output column '%s' exists already", what, name);
+            return -1;
+        }
+    tp_concat *k = &c->concat[c->nconcat++];
+    k->name = tp_xstrdup(name);
+    k->n = ncols;
+    k->src = tp_xmalloc(ncols * sizeof *k->src);
+    for (size_t i = 0; i < ncols; i++) {
+        long j = find_col(c, cols[i]);
+        if (j < 0) {
+            tp_err(NULL, 0, "%s: no column '%s'", what, cols[i]);
+            return -1;
+        }
+        k->src[i] = (size_t)j;
+    }
+    c->out[c->nout] = tp_xstrdup(name);
+    c->type[c->nout] = "object";
+    c->nout++;
+    return 0;
+}
+
+static int
+setup_columns(tp_context *c, const tp_merge_opts *o)
+{
+    static const char *const n3r[] = {"emailAddress", "billingAddressName", "customerName",
+                                      "paymentAccountHolderName"};
+    size_t cap = c->nin + o->nconcat + 1;
+    c->out = tp_xcalloc(cap, sizeof *c->out);
+    c->type = tp_xcalloc(cap, sizeof *c->type);
+    c->concat = tp_xcalloc(o->nconcat + 1, sizeof *c->concat);
+    for (size_t i = 0; i < c->nin; i++) {
+        c->out[i] = rename_dot(c->in[i]);
+        c->type[i] = (long)i == c->label ? "int64" : tp_colstat_type(&c->stats[i]);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->out[i], c->out[j]) == 0) {
+                tp_err(NULL, 0, "columns '%s' and '%s' both become '%s'", c->in[j], c->in[i],
+                       c->out[i]);
+                c->nout = i + 1;
+                return -1;
+            }
+    }
+    c->nout = c->nin;
+    int all = 1;
+    for (size_t i = 0; i < 4; i++)
+        all &= col_index(c->in, c->nin, n3r[i]) >= 0;
+    if (all && add_concat(c, "text", (char **)n3r, 4, "names3risk text column") < 0)
+        return -1;
+    for (size_t i = 0; i < o->nconcat; i++) {
+        const char *spec = o->concat[i];
+        const char *eq = strchr(spec, '=');
+        if (!eq || eq == spec || !eq[1]) {
+            tp_err(NULL, 0, "--concat: expected NAME=COL,COL,...: '%s'", spec);
+            return -1;
+        }
+        char *name = tp_xmemdup(spec, (size_t)(eq - spec));
+        char *list = tp_xstrdup(eq + 1);
+        size_t ncols = 1;
+        for (char *p = list; *p; p++)
+            ncols += *p == ',';
+        char **cols = tp_xmalloc(ncols * sizeof *cols);
+        size_t k = 0;
+        for (char *tok = list, *comma;; tok = comma + 1) {
+            comma = strchr(tok, ',');
+            if (comma)
+                *comma = '\0';
+            cols[k++] = tok;
+            if (!comma)
+                break;
+        }
+        int rc = add_concat(c, name, cols, ncols, "--concat");
+        free(cols);
+        free(list);
+        free(name);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+struct tcount {
+    int64_t t;
+    long long n;
+};
+
+static int
+cmp_tcount(const void *a, const void *b)
+{
+    int64_t x = ((const struct tcount *)a)->t, y = ((const struct tcount *)b)->t;
+    return (x > y) - (x < y);
+}
+
+struct winner {
+    long shard;
+    long long row;
+};
+
+static int
+cmp_winner(const void *a, const void *b)
+{
+    const struct winner *x = a, *y = b;
+    if (x->shard != y->shard)
+        return (x->shard > y->shard) - (x->shard < y->shard);
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+char *
+tp_keep_path(const char *dir, long shard)
+{
+    size_t n = strlen(dir) + 32;
+    char *p = tp_xmalloc(n);
+    snprintf(p, n, "%s/keep/part-%05ld", dir, shard);
+    return p;
+}
+
+/* Dedup: winners per shard, keep lists, and the times of the winners. */
+static int
+dedup_finish(tp_context *c, tp_merge *m, const char *dir, struct tcount **tc, size_t *ntc)
+{
+    size_t nk = tp_map_size(m->keys);
+    struct winner *w = tp_xmalloc((nk ? nk : 1) * sizeof *w);
+    *tc = tp_xmalloc((nk ? nk : 1) * sizeof **tc);
+    for (size_t i = 0; i < nk; i++) {
+        const tp_keyrec *kr = tp_map_val(m->keys, i);
+        w[i].shard = kr->shard;
+        w[i].row = kr->row;
+        (*tc)[i].t = kr->t;
+        (*tc)[i].n = 1;
+    }
+    *ntc = c->temporal >= 0 ? nk : 0;
+    qsort(w, nk, sizeof *w, cmp_winner);
+    char *kdir = tp_xmalloc(strlen(dir) + 8);
+    sprintf(kdir, "%s/keep", dir);
+    int rc = tp_mkdirs(kdir, 0777);
+    free(kdir);
+    size_t j = 0;
+    for (size_t s = 0; s < c->nshards && rc == 0; s++) {
+        tp_shardinfo *si = &c->shards[s];
+        char *path = tp_keep_path(dir, si->shard);
+        tp_out *o = tp_out_open(path, 0);
+        free(path);
+        if (!o) {
+            rc = -1;
+            break;
+        }
+        while (j < nk && w[j].shard < si->shard)
+            j++;
+        for (; j < nk && w[j].shard == si->shard && rc == 0; j++) {
+            rc = tp_out_printf(o, "%lld\n", w[j].row);
+            si->kept++;
+        }
+        if (rc == 0)
+            rc = tp_out_commit(o, NULL);
+        else
+            tp_out_abort(o);
+    }
+    free(w);
+    if (c->temporal < 0) {
+        c->n = (long long)nk;
+    }
+    return rc;
+}
+
+static void
+split_counts(tp_context *c, struct tcount *tc, size_t ntc)
+{
+    qsort(tc, ntc, sizeof *tc, cmp_tcount);
+    long long n = 0;
+    for (size_t i = 0; i < ntc; i++)
+        n += tc[i].n;
+    c->n = n;
+    if (strcmp(c->split, "temporal") != 0 || strcmp(c->job, "training") != 0)
+        return;
+    uint64_t k1 = tp_ratio_floor((uint64_t)n, c->r);
+    uint64_t hold = (uint64_t)n - k1;
+    uint64_t nval = hold - tp_ratio_ceil(hold, c->q);
+    uint64_t k2 = k1 + nval;
+    /* value at sorted index k: walk the cumulative counts */
+    long long cum = 0;
+    for (size_t i = 0; i < ntc; i++) {
+        if (!c->has_train_cut && (uint64_t)(cum + tc[i].n) > k1) {
+            c->has_train_cut = 1;
+            c->train_cut = tc[i].t;
+        }
+        if (!c->has_test_cut && (uint64_t)(cum + tc[i].n) > k2) {
+            c->has_test_cut = 1;
+            c->test_cut = tc[i].t;
+        }
+        cum += tc[i].n;
+    }
+    for (size_t i = 0; i < ntc; i++) {
+        if (c->has_train_cut && tc[i].t >= c->train_cut) {
+            if (c->has_test_cut && tc[i].t >= c->test_cut)
+                c->n_test += tc[i].n;
+            else
+                c->n_val += tc[i].n;
+        } else {
+            c->n_train += tc[i].n;
+        }
+    }
+}
+
+static int write_context(const tp_context *c, const char *dir);
+
+tp_context *
+tp_merge_finish(tp_merge *m, const char *dir)
+{
+    tp_context *c = tp_xcalloc(1, sizeof *c);
+    int rc = 0;
+    c->job = tp_xstrdup(m->o.job ? m->o.job : "training");
+    c->r = m->o.r;
+    c->q = m->o.q;
+    c->seed = m->o.seed;
+    c->header = m->have_cols ? m->header : 1;
+    c->nin = m->ncols;
+    c->in = m->cols;
+    m->cols = NULL;
+    c->label = col_index(c->in, c->nin, m->label);
+    c->dedup = col_index(c->in, c->nin, m->dedup);
+    c->temporal = col_index(c->in, c->nin, m->temporal);
+    c->split = tp_xstrdup(c->temporal >= 0 ? "temporal" : "none");
+
+    qsort(m->sh, m->nsh, sizeof *m->sh, cmp_shardacc);
+    c->nshards = m->nsh;
+    c->shards = tp_xcalloc(m->nsh ? m->nsh : 1, sizeof *c->shards);
+    c->stats = tp_xcalloc(c->nin ? c->nin : 1, sizeof *c->stats);
+    for (size_t s = 0; s < m->nsh; s++) {
+        c->shards[s] = m->sh[s].info;
+        if (m->sh[s].stats)
+            for (size_t i = 0; i < c->nin; i++)
+                tp_colstat_merge(&c->stats[i], &m->sh[s].stats[i]);
+        free(m->sh[s].stats);
+    }
+
+    if (c->label >= 0) {
+        size_t nl = tp_map_size(m->labels);
+        size_t *ix = tp_map_sorted(m->labels);
+        c->vocab = 0;
+        for (size_t i = 0; i < nl && !c->vocab; i++) {
+            size_t n;
+            int64_t v;
+            const char *k = tp_map_key(m->labels, i, &n);
+            c->vocab = tp_parse_int64(k, n, &v) != 0;
+        }
+        if (c->vocab) {
+            c->nvocab = nl;
+            c->vocabv = tp_xmalloc((nl ? nl : 1) * sizeof *c->vocabv);
+            for (size_t i = 0; i < nl; i++)
+                c->vocabv[i] = tp_xstrdup(tp_map_key(m->labels, ix[i], NULL));
+        }
+        free(ix);
+    }
+    if (c->nin > 0)
+        rc = setup_columns(c, &m->o);
+    if (rc == 0 && tp_mkdirs(dir, 0777) < 0)
+        rc = -1;
+
+    struct tcount *tc = NULL;
+    size_t ntc = 0;
+    if (rc == 0 && c->dedup >= 0) {
+        rc = dedup_finish(c, m, dir, &tc, &ntc);
+    } else if (rc == 0) {
+        ntc = tp_map_size(m->times);
+        tc = tp_xmalloc((ntc ? ntc : 1) * sizeof *tc);
+        for (size_t i = 0; i < ntc; i++) {
+            memcpy(&tc[i].t, tp_map_key(m->times, i, NULL), sizeof tc[i].t);
+            tc[i].n = *(long long *)tp_map_val(m->times, i);
+        }
+        for (size_t s = 0; s < c->nshards; s++) {
+            tp_shardinfo *si = &c->shards[s];
+            si->kept = si->rows - si->drop_label - si->drop_time - si->drop_key;
+        }
+    }
+    if (rc == 0) {
+        long long nkept = 0;
+        for (size_t s = 0; s < c->nshards; s++) {
+            tp_shardinfo *si = &c->shards[s];
+            si->drop_dup = si->rows - si->drop_label - si->drop_time - si->drop_key - si->kept;
+            nkept += si->kept;
+        }
+        if (c->temporal >= 0)
+            split_counts(c, tc, ntc);
+        else
+            c->n = nkept;
+        if (strcmp(c->job, "training") == 0 && c->split[0] == 'n')
+            c->n_train = c->n; /* no split: see tp-split */
+        if (strcmp(c->job, "training") == 0 && c->nin > 0 && c->temporal < 0) {
+            tp_err(NULL, 0, "a training job needs a split: no temporal column (orderDate or "
+                            "transactionDate) was found; scan with --split temporal:COL");
+            rc = -1;
+        }
+    }
+    free(tc);
+    if (rc == 0)
+        rc = write_context(c, dir);
+
+    for (size_t s = 0; s < m->nsh; s++)
+        m->sh[s].info.source = NULL; /* moved to c */
+    free(m->sh);
+    tp_map_free(m->labels);
+    tp_map_free(m->times);
+    tp_map_free(m->keys);
+    free(m->label);
+    free(m->dedup);
+    free(m->temporal);
+    free(m->firstbuf);
+    free(m);
+    if (rc) {
+        tp_context_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static int
+put_str(tp_out *o, const char *s)
+{
+    return tp_out_esc(o, s, strlen(s));
+}
+
+static int
+write_context(const tp_context *c, const char *dir)
+{
+    char *path = tp_xmalloc(strlen(dir) + 16);
+    sprintf(path, "%s/context", dir);
+    tp_out *o = tp_out_open(path, 0);
+    free(path);
+    if (!o)
+        return -1;
+    char rb[32], qb[32];
+    tp_ratio_format(c->r, rb, sizeof rb);
+    tp_ratio_format(c->q, qb, sizeof qb);
+    int rc = tp_out_printf(o, "tp-context\t1\nheader\t%d\n", c->header);
+    for (size_t i = 0; i < c->nin; i++) {
+        const tp_colstat *s = &c->stats[i];
+        rc |= tp_out_printf(o, "in\t");
+        rc |= put_str(o, c->in[i]);
+        rc |= tp_out_printf(o,
+                            "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%.17g\t%.17g\t"
+                            "%.17g\t%.17g\n",
+                            s->count, s->missing, s->nint, s->nnum, s->nbool, s->ntrue,
+                            (long long)s->imin, (long long)s->imax, s->min, s->max, s->mean,
+                            s->m2);
+    }
+    for (size_t i = 0; i < c->nout; i++) {
+        rc |= tp_out_printf(o, "out\t");
+        rc |= put_str(o, c->out[i]);
+        rc |= tp_out_printf(o, "\t%s\n", c->type[i]);
+    }
+    for (size_t i = 0; i < c->nconcat; i++) {
+        rc |= tp_out_printf(o, "concat\t");
+        rc |= put_str(o, c->concat[i].name);
+        for (size_t j = 0; j < c->concat[i].n; j++)
+            rc |= tp_out_printf(o, "\t%zu", c->concat[i].src[j]);
+        rc |= tp_out_byte(o, '\n');
+    }
+    rc |= tp_out_printf(o, "roles\t%ld\t%ld\t%ld\t%d\n", c->label, c->dedup, c->temporal,
+                        c->vocab);
+    for (size_t i = 0; i < c->nvocab; i++) {
+        rc |= tp_out_printf(o, "vocab\t");
+        rc |= put_str(o, c->vocabv[i]);
+        rc |= tp_out_byte(o, '\n');
+    }
+    rc |= tp_out_printf(o, "job\t%s\t%s\t%s\t%s\t%lld\n", c->job, c->split, rb, qb, c->seed);
+    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", c->n, c->n_train, c->n_val,
+                        c->n_test);
+    rc |= tp_out_printf(o, "cutoff\t%d\t%lld\t%d\t%lld\n", c->has_train_cut,
+                        (long long)c->train_cut, c->has_test_cut, (long long)c->test_cut);
+    for (size_t s = 0; s < c->nshards; s++) {
+        const tp_shardinfo *si = &c->shards[s];
+        rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t", si->shard,
+                            si->rows, si->drop_label, si->drop_time, si->drop_key, si->drop_dup,
+                            si->kept);
+        rc |= put_str(o, si->source);
+        rc |= tp_out_byte(o, '\n');
+    }
+    rc |= tp_out_printf(o, "end\n");
+    if (rc) {
+        tp_out_abort(o);
+        return -1;
+    }
+    return tp_out_commit(o, NULL);
+}
+
+static int
+ll_fields(char **f, size_t n, long long *v)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t x;
+        if (tp_parse_int64(f[i], strlen(f[i]), &x) < 0)
+            return -1;
+        v[i] = x;
+    }
+    return 0;
+}
+
+static int
+d_fields(char **f, size_t n, double *v)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *end;
+        v[i] = strtod(f[i], &end);
+        if (!*f[i] || *end)
+            return -1;
+    }
+    return 0;
+}
+
+static const char *
+static_type(const char *t)
+{
+    static const char *const types[] = {"int64", "float64", "bool", "object"};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(t, types[i]) == 0)
+            return types[i];
+    return NULL;
+}
+
+tp_context *
+tp_context_read(const char *dir)
+{
+    char *path = tp_xmalloc(strlen(dir) + 16);
+    sprintf(path, "%s/context", dir);
+    tp_lines *l = tp_lines_open(path);
+    if (!l) {
+        free(path);
+        return NULL;
+    }
+    tp_context *c = tp_xcalloc(1, sizeof *c);
+    c->label = c->dedup = c->temporal = -1;
+    size_t incap = 0, outcap = 0, ccap = 0, vcap = 0, scap = 0;
+    int rc, end = 0;
+    char **f;
+    size_t n;
+    long long v[12];
+    double d[4];
+    while ((rc = tp_lines_next(l, &f, &n)) == 1) {
+        const char *tag = f[0];
+        int ok = 1;
+        if (tp_lines_line(l) == 1) {
+            ok = n == 2 && strcmp(tag, "tp-context") == 0 && strcmp(f[1], "1") == 0;
+        } else if (end) {
+            ok = 0;
+        } else if (strcmp(tag, "end") == 0) {
+            end = 1;
+        } else if (strcmp(tag, "header") == 0 && n == 2) {
+            c->header = strcmp(f[1], "0") != 0;
+        } else if (strcmp(tag, "in") == 0 && n == 14) {
+            if (c->nin == incap) {
+                incap = incap ? 2 * incap : 32;
+                c->in = tp_xrealloc(c->in, incap * sizeof *c->in);
+                c->stats = tp_xrealloc(c->stats, incap * sizeof *c->stats);
+            }
+            tp_colstat *s = &c->stats[c->nin];
+            ok = ll_fields(f + 2, 8, v) == 0 && d_fields(f + 10, 4, d) == 0;
+            s->count = v[0], s->missing = v[1], s->nint = v[2], s->nnum = v[3];
+            s->nbool = v[4], s->ntrue = v[5], s->imin = v[6], s->imax = v[7];
+            s->min = d[0], s->max = d[1], s->mean = d[2], s->m2 = d[3];
+            c->in[c->nin++] = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "out") == 0 && n == 3) {
+            if (c->nout == outcap) {
+                outcap = outcap ? 2 * outcap : 32;
+                c->out = tp_xrealloc(c->out, outcap * sizeof *c->out);
+                c->type = tp_xrealloc(c->type, outcap * sizeof *c->type);
+            }
+            c->type[c->nout] = static_type(f[2]);
+            ok = c->type[c->nout] != NULL;
+            c->out[c->nout++] = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "concat") == 0 && n >= 2) {
+            if (c->nconcat == ccap) {
+                ccap = ccap ? 2 * ccap : 4;
+                c->concat = tp_xrealloc(c->concat, ccap * sizeof *c->concat);
+            }
+            tp_concat *k = &c->concat[c->nconcat++];
+            k->name = tp_xstrdup(f[1]);
+            k->n = n - 2;
+            k->src = tp_xmalloc((k->n ? k->n : 1) * sizeof *k->src);
+            for (size_t i = 0; i < k->n && ok; i++) {
+                ok = ll_fields(f + 2 + i, 1, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
+                k->src[i] = ok ? (size_t)v[0] : 0;
+            }
+        } else if (strcmp(tag, "roles") == 0 && n == 5) {
+            ok = ll_fields(f + 1, 4, v) == 0;
+            c->label = (long)v[0], c->dedup = (long)v[1], c->temporal = (long)v[2];
+            c->vocab = (int)v[3];
+        } else if (strcmp(tag, "vocab") == 0 && n == 2) {
+            if (c->nvocab == vcap) {
+                vcap = vcap ? 2 * vcap : 16;
+                c->vocabv = tp_xrealloc(c->vocabv, vcap * sizeof *c->vocabv);
+            }
+            c->vocabv[c->nvocab++] = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "job") == 0 && n == 6) {
+            free(c->job);
+            free(c->split);
+            c->job = tp_xstrdup(f[1]);
+            c->split = tp_xstrdup(f[2]);
+            ok = tp_parse_ratio("train ratio", f[3], &c->r) == 0 &&
+                 tp_parse_ratio("test-val ratio", f[4], &c->q) == 0 &&
+                 ll_fields(f + 5, 1, &c->seed) == 0;
+        } else if (strcmp(tag, "rows") == 0 && n == 5) {
+            ok = ll_fields(f + 1, 4, v) == 0;
+            c->n = v[0], c->n_train = v[1], c->n_val = v[2], c->n_test = v[3];
+        } else if (strcmp(tag, "cutoff") == 0 && n == 5) {
+            ok = ll_fields(f + 1, 4, v) == 0;
+            c->has_train_cut = (int)v[0], c->train_cut = v[1];
+            c->has_test_cut = (int)v[2], c->test_cut = v[3];
+        } else if (strcmp(tag, "shard") == 0 && n == 9) {
+            if (c->nshards == scap) {
+                scap = scap ? 2 * scap : 16;
+                c->shards = tp_xrealloc(c->shards, scap * sizeof *c->shards);
+            }
+            tp_shardinfo *si = &c->shards[c->nshards++];
+            ok = ll_fields(f + 1, 7, v) == 0;
+            si->shard = (long)v[0], si->rows = v[1], si->drop_label = v[2];
+            si->drop_time = v[3], si->drop_key = v[4], si->drop_dup = v[5], si->kept = v[6];
+            si->source = tp_xstrdup(f[8]);
+        } else {
+            ok = 0;
+        }
+        if (!ok) {
+            tp_err(path, tp_lines_line(l), "malformed context record '%s'", tag);
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && !end) {
+        tp_err(path, 0, "truncated context (no 'end' record)");
+        rc = -1;
+    }
+    if (rc == 0 && (!c->job || c->nout < c->nin)) {
+        tp_err(path, 0, "incomplete context");
+        rc = -1;
+    }
+    tp_lines_close(l);
+    free(path);
+    if (rc < 0) {
+        tp_context_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void
+tp_context_free(tp_context *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nin; i++)
+        free(c->in[i]);
+    free(c->in);
+    for (size_t i = 0; i < c->nout; i++)
+        free(c->out[i]);
+    free(c->out);
+    free(c->type);
+    free(c->stats);
+    for (size_t i = 0; i < c->nconcat; i++) {
+        free(c->concat[i].name);
+        free(c->concat[i].src);
+    }
+    free(c->concat);
+    for (size_t i = 0; i < c->nvocab; i++)
+        free(c->vocabv[i]);
+    free(c->vocabv);
+    free(c->job);
+    free(c->split);
+    for (size_t s = 0; s < c->nshards; s++)
+        free(c->shards[s].source);
+    free(c->shards);
+    free(c);
+}
+
+long
+tp_context_shard(const tp_context *c, long shard)
+{
+    size_t lo = 0, hi = c->nshards;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->shards[mid].shard < shard)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->nshards && c->shards[lo].shard == shard ? (long)lo : -1;
+}
+
+static int
+write_small(const char *outdir, const char *sub, tp_out **o)
+{
+    size_t n = strlen(outdir) + 2 * strlen(sub) + 4;
+    char *path = tp_xmalloc(n);
+    snprintf(path, n, "%s/%s", outdir, sub);
+    int rc = tp_mkdirs(path, 0777);
+    snprintf(path, n, "%s/%s/%s", outdir, sub, sub);
+    *o = rc == 0 ? tp_out_open(path, 0) : NULL;
+    free(path);
+    return *o ? 0 : -1;
+}
+
+int
+tp_context_write_outputs(const tp_context *c, const char *outdir)
+{
+    tp_out *o;
+    if (write_small(outdir, "signature", &o) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < c->nout; i++) {
+        if (i)
+            rc |= tp_out_byte(o, ',');
+        rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
+    }
+    rc |= tp_out_byte(o, '\n');
+    if (rc) {
+        tp_out_abort(o);
+        return -1;
+    }
+    if (tp_out_commit(o, NULL) < 0 || write_small(outdir, "metadata", &o) < 0)
+        return -1;
+    rc = tp_out_printf(o, "varname,iscategory,datatype\n");
+    for (size_t i = 0; i < c->nout; i++) {
+        rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
+        rc |= tp_out_printf(o, ",%s,%s\n", strcmp(c->type[i], "object") == 0 ? "true" : "false",
+                            c->type[i]);
+    }
+    if (rc) {
+        tp_out_abort(o);
+        return -1;
+    }
+    return tp_out_commit(o, NULL);
+}
+
+void
+tp_format_time(int64_t us, char *buf, size_t size)
+{
+    int64_t secs = us / 1000000, frac = us % 1000000;
+    if (frac < 0) {
+        frac += 1000000;
+        secs--;
+    }
+    int64_t days = secs / 86400, sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        days--;
+    }
+    /* civil_from_days, H. Hinnant (2013) */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    int n = snprintf(buf, size, "%04" PRId64 "-%02" PRId64 "-%02" PRId64 " %02" PRId64
+                                ":%02" PRId64 ":%02" PRId64,
+                     y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+    if (frac && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ".%06" PRId64, frac);
+}

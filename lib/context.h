@@ -1,0 +1,104 @@
+/*
+ * The global context: what pass 2 needs to know about the whole data set, built by
+ * merging partial summaries (tp_merge_*) and stored in a context directory:
+ *   DIR/context            one text file (see text.h), first line "tp-context<TAB>1"
+ *   DIR/keep/part-NNNNN    with dedup: the 0-based row indexes of shard NNNNN that
+ *                          survive, ascending, one a line
+ * A pass-2 worker reads DIR/context (size: columns, label vocabulary, shards) and the
+ * keep list of its own shard only, so its memory does not grow with the number of
+ * distinct keys in the data set (SPEC section 6).
+ */
+#ifndef TP_CONTEXT_H
+#define TP_CONTEXT_H
+
+#include "stats.h"
+#include "summary.h"
+#include "value.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct tp_concat {
+    char *name;
+    size_t n;
+    size_t *src; /* input column indexes */
+} tp_concat;
+
+typedef struct tp_shardinfo {
+    long shard;
+    char *source;
+    long long rows, drop_label, drop_time, drop_key, drop_dup, kept;
+} tp_shardinfo;
+
+typedef struct tp_context {
+    int header;   /* shards have a header line (0: headerless, columns = signature) */
+    size_t nin;   /* input columns */
+    char **in;    /* input column names as in the data */
+    size_t nout;  /* output columns: the nin renamed inputs, then the concat columns */
+    char **out;   /* output names ("__DOT__" -> ".") */
+    const char **type; /* output types: "int64" "float64" "bool" "object" (static strings) */
+    tp_colstat *stats; /* per input column, over all rows read */
+    size_t nconcat;
+    tp_concat *concat;
+    long label, dedup, temporal; /* input column index, or -1 */
+    int vocab;                   /* label values mapped through vocabv (else kept) */
+    size_t nvocab;
+    char **vocabv; /* sorted bytewise; value vocabv[i] is written as i */
+    char *job;     /* "training", "validation", "testing" or "calibration" */
+    char *split;   /* "temporal" or "none" */
+    tp_ratio r, q;
+    long long seed;
+    long long n, n_train, n_val, n_test; /* surviving rows, and per split */
+    int has_train_cut, has_test_cut;     /* 0: cutoff beyond the newest value */
+    int64_t train_cut, test_cut;         /* microseconds (see tp_parse_time) */
+    size_t nshards;
+    tp_shardinfo *shards; /* sorted by shard number */
+} tp_context;
+
+/* Options of the merge that are not in the summaries. */
+typedef struct tp_merge_opts {
+    const char *job; /* job type; NULL = "training" */
+    tp_ratio r, q;
+    long long seed;
+    size_t nconcat;
+    char **concat; /* "NAME=COL,COL,..." */
+} tp_merge_opts;
+
+typedef struct tp_merge tp_merge;
+
+tp_merge *tp_merge_new(const tp_merge_opts *o);
+
+/*
+ * Add one summary (takes ownership of s). Order does not matter. -1 with an error
+ * recorded (naming path) when it does not fit the others: other columns, other label,
+ * dedup or temporal column, or a shard number seen before.
+ */
+int tp_merge_add(tp_merge *m, tp_summary *s, const char *path);
+
+/*
+ * Finish: compute types, vocabulary, dedup winners and split boundaries, and write the
+ * context directory dir (created if needed). Returns the context (free with
+ * tp_context_free) or NULL with an error recorded. Frees m.
+ */
+tp_context *tp_merge_finish(tp_merge *m, const char *dir);
+
+/* Read DIR/context; NULL with an error recorded. */
+tp_context *tp_context_read(const char *dir);
+void tp_context_free(tp_context *c);
+
+/* Index of shard number in c->shards, or -1. */
+long tp_context_shard(const tp_context *c, long shard);
+
+/*
+ * Write OUTDIR/signature/signature and OUTDIR/metadata/metadata (SPEC section 8),
+ * each atomically. 0 or -1 with an error recorded.
+ */
+int tp_context_write_outputs(const tp_context *c, const char *outdir);
+
+/* Path of the keep list of shard in dir: "DIR/keep/part-NNNNN" (malloc'd). */
+char *tp_keep_path(const char *dir, long shard);
+
+/* "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) of a time in microseconds; buf >= 40 bytes. */
+void tp_format_time(int64_t us, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * Error recording and checked allocation: the one place that knows the program name
+ * and the message buffer, so every tool reports errors in the same
+ * "PROGRAM: FILE:LINE: message" shape.
+ */
+#include "err.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *progname = "tp";
+static char msg[1024];
+
+void
+tp_setprogname(const char *argv0)
+{
+    const char *s = strrchr(argv0, '/');
+    progname = s ? s + 1 : argv0;
+}
+
+const char *
+tp_progname(void)
+{
+    return progname;
+}
+
+static void
+vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    int saved = errno;
+    vsnprintf(buf, size, fmt, ap);
+    size_t n = strlen(fmt);
+    if (n > 0 && fmt[n - 1] == ':') {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, " %s", strerror(saved));
+    }
+}
+
+void
+tp_err(const char *file, long line, const char *fmt, ...)
+{
+    size_t off = 0;
+    if (file && line > 0)
+        off = (size_t)snprintf(msg, sizeof msg, "%s:%ld: ", file, line);
+    else if (file)
+        off = (size_t)snprintf(msg, sizeof msg, "%s: ", file);
+    if (off >= sizeof msg)
+        off = sizeof msg - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(msg + off, sizeof msg - off, fmt, ap);
+    va_end(ap);
+}
+
+const char *
+tp_errmsg(void)
+{
+    return msg;
+}
+
+void
+tp_die(int status)
+{
+    fprintf(stderr, "%s: %s\n", progname, msg[0] ? msg : "unknown error");
+    exit(status);
+}
+
+void
+tp_warnx(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", progname, buf);
+}
+
+void
+tp_fatal(int status, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", progname, buf);
+    exit(status);
+}
+
+static void
+oom(void)
+{
+    fprintf(stderr, "%s: out of memory\n", progname);
+    exit(TP_EXIT_DATA);
+}
+
+void *
+tp_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *
+tp_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *
+tp_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+char *
+tp_xstrdup(const char *s)
+{
+    return tp_xmemdup(s, strlen(s));
+}
+
+char *
+tp_xmemdup(const char *s, size_t n)
+{
+    char *p = tp_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}

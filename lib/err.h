@@ -1,0 +1,50 @@
+/*
+ * Error reporting and checked allocation shared by every tp tool.
+ *
+ * Library functions never exit and never print: on failure they record one message
+ * with tp_err() and return -1 (or NULL). The tool then prints it with tp_die() or
+ * tp_warn() as "PROGRAM: MESSAGE". The only functions that exit are the allocation
+ * wrappers (out of memory is not recoverable in a filter) and tp_die().
+ */
+#ifndef TP_ERR_H
+#define TP_ERR_H
+
+#include <stddef.h>
+
+/* Exit statuses shared by all tools (SPEC section 9). */
+enum { TP_EXIT_OK = 0, TP_EXIT_DATA = 1, TP_EXIT_USAGE = 2 };
+
+/* Program name used as message prefix; set once by main from argv[0] (basename kept). */
+void tp_setprogname(const char *argv0);
+const char *tp_progname(void);
+
+/*
+ * Record an error message for the last failed library call. With file non-NULL the
+ * message is prefixed "FILE:" and, with line > 0, "FILE:LINE:". A format ending in ':'
+ * appends ": strerror(errno)" like sbase's eprintf. The message is kept in a static
+ * buffer (1 KiB, truncated beyond) until the next call; not thread-safe (tp is
+ * single-threaded by design: parallelism comes from processes).
+ */
+void tp_err(const char *file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The recorded message ("" when none). */
+const char *tp_errmsg(void);
+
+/* Print "PROGRAM: " + the recorded message to stderr and exit with status. */
+void tp_die(int status) __attribute__((noreturn));
+
+/* Print "PROGRAM: " + printf-formatted text to stderr (a trailing ':' appends strerror). */
+void tp_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Like tp_warnx, then exit with status. */
+void tp_fatal(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* Allocation that cannot fail: on exhaustion prints "PROGRAM: out of memory" and exits 1. */
+void *tp_xmalloc(size_t n);
+void *tp_xcalloc(size_t n, size_t size);
+void *tp_xrealloc(void *p, size_t n);
+char *tp_xstrdup(const char *s);
+char *tp_xmemdup(const char *s, size_t n); /* copy of n bytes plus a NUL */
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * Byte streams in and out. Input is read through zlib, which detects gzip by its magic
+ * bytes and passes other bytes through, so every tool reads plain and gzip shards alike.
+ * Output goes through one buffer per stream; files are written under a temporary name
+ * in the target directory and renamed only after a checked flush, fsync and close, so
+ * a final name always holds a complete file (SPEC section 8).
+ */
+#ifndef TP_IO_H
+#define TP_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct tp_in tp_in;
+
+/*
+ * Open path for reading ("-" is standard input). Returns NULL with an error recorded
+ * ("PATH: strerror") on failure. The name used in later messages is path, or "-".
+ */
+tp_in *tp_in_open(const char *path);
+
+/*
+ * Read up to n bytes (after gzip decoding). Returns the count, 0 at end of input, or -1
+ * with an error recorded ("PATH: corrupt gzip data: ..." or an errno message).
+ */
+ssize_t tp_in_read(tp_in *in, void *buf, size_t n);
+
+/* Name given at open. */
+const char *tp_in_name(const tp_in *in);
+
+/* Close and free; NULL is ignored. */
+void tp_in_close(tp_in *in);
+
+/* Output stream. The struct is public so the inline writers below can fill the buffer. */
+typedef struct tp_out {
+    char *buf;
+    size_t len, cap;
+    int fd;
+    void *gz;       /* gzFile when compressing, else NULL */
+    char *path;     /* final name, or NULL for standard output */
+    char *tmp;      /* temporary name while the file is being written */
+    long long bytes; /* bytes written to the file so far (compressed when gzip) */
+} tp_out;
+
+/*
+ * Create an output. path "-" writes to standard output (no rename). Otherwise the data
+ * goes to "DIR/.BASE.tmp.PID" until tp_out_commit renames it to path. gzip != 0
+ * compresses with zlib at level 6; the gzip header carries no name and mtime 0, so the
+ * bytes depend only on the data. Returns NULL with an error recorded on failure.
+ */
+tp_out *tp_out_open(const char *path, int gzip);
+
+/* Append n bytes. Returns 0, or -1 with "PATH: strerror" recorded (e.g. ENOSPC). */
+int tp_out_write(tp_out *o, const void *p, size_t n);
+
+/* Write the buffer out now. 0 or -1 as tp_out_write. */
+int tp_out_flush(tp_out *o);
+
+/*
+ * Finish: flush, finish gzip, fsync, close and rename to the final name. Frees o in all
+ * cases; on failure the temporary file is removed and -1 returned with an error recorded.
+ * bytes, when non-NULL, receives the size of the file written.
+ */
+int tp_out_commit(tp_out *o, long long *bytes);
+
+/* Give up: close, remove the temporary file, free. NULL is ignored. */
+void tp_out_abort(tp_out *o);
+
+/*
+ * Write one CSV/TSV field with minimal RFC 4180 quoting: quoted when it holds the
+ * delimiter, '"', CR or LF, with '"' doubled. The caller writes delimiters and '\n'.
+ */
+int tp_out_field(tp_out *o, const char *s, size_t n, char delim);
+
+static inline int
+tp_out_byte(tp_out *o, char c)
+{
+    if (o->len == o->cap && tp_out_flush(o) < 0)
+        return -1;
+    o->buf[o->len++] = c;
+    return 0;
+}
+
+/* mkdir -p; 0 or -1 with an error recorded. */
+int tp_mkdirs(const char *path, int mode);
+
+
+#endif

@@ -1,0 +1,366 @@
+/*
+ * Row reader over libcsv. Input is fed to csv_parse one physical line at a time so that
+ * every record and every error carries the line number where it is; libcsv itself does
+ * not count lines.
+ */
+#include "reader.h"
+
+#include "err.h"
+#include "io.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tp_reader {
+    tp_in *in;
+    struct csv_parser p;
+    char delim;
+    char *name;
+
+    char *buf; /* bytes of the current record's fields, each NUL-terminated */
+    size_t blen, bcap;
+    size_t *off, *flen;
+    const char **fp;
+    size_t nf, fcap;
+
+    long line;     /* physical line being fed, 1-based */
+    long rec_line; /* line where the current record started */
+    long long rows;
+
+    char **cols; /* header names */
+    size_t ncols;
+    int own_cols;
+    int have_header;
+
+    tp_header_fn on_header;
+    tp_row_fn on_row;
+    void *arg;
+    int rc; /* nonzero: stop; value to return */
+};
+
+static int
+no_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+tp_reader *
+tp_reader_open(const char *path, char delim, char *const *signature, size_t nsig)
+{
+    tp_in *in = tp_in_open(path);
+    if (!in)
+        return NULL;
+    tp_reader *r = tp_xcalloc(1, sizeof *r);
+    r->in = in;
+    r->delim = delim;
+    r->name = tp_xstrdup(path);
+    if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        tp_fatal(TP_EXIT_DATA, "out of memory");
+    csv_set_delim(&r->p, (unsigned char)delim);
+    csv_set_space_func(&r->p, no_space);
+    r->bcap = 4096;
+    r->buf = tp_xmalloc(r->bcap);
+    r->fcap = 64;
+    r->off = tp_xmalloc(r->fcap * sizeof *r->off);
+    r->flen = tp_xmalloc(r->fcap * sizeof *r->flen);
+    r->fp = tp_xmalloc(r->fcap * sizeof *r->fp);
+    r->line = 1;
+    r->rec_line = 1;
+    if (signature) {
+        r->cols = (char **)signature;
+        r->ncols = nsig;
+        r->have_header = 1;
+    }
+    return r;
+}
+
+static void
+fail(tp_reader *r, long line, const char *fmt, const char *a)
+{
+    if (r->rc)
+        return;
+    tp_err(r->name, line, fmt, a);
+    r->rc = -1;
+}
+
+static void
+on_field(void *s, size_t len, void *data)
+{
+    tp_reader *r = data;
+    if (r->rc)
+        return;
+    if (r->nf == 0) {
+        long nl = 0;
+        for (const char *c = s; c && (c = memchr(c, '\n', len - (size_t)(c - (char *)s))); c++)
+            nl++;
+        r->rec_line = r->line - nl;
+    }
+    if (len && memchr(s, '\0', len)) {
+        fail(r, r->line, "NUL byte in field %s", "");
+        return;
+    }
+    if (r->nf == r->fcap) {
+        r->fcap *= 2;
+        r->off = tp_xrealloc(r->off, r->fcap * sizeof *r->off);
+        r->flen = tp_xrealloc(r->flen, r->fcap * sizeof *r->flen);
+        r->fp = tp_xrealloc(r->fp, r->fcap * sizeof *r->fp);
+    }
+    if (r->blen + len + 1 > r->bcap) {
+        while (r->blen + len + 1 > r->bcap)
+            r->bcap *= 2;
+        r->buf = tp_xrealloc(r->buf, r->bcap);
+    }
+    if (len)
+        memcpy(r->buf + r->blen, s, len);
+    r->buf[r->blen + len] = '\0';
+    r->off[r->nf] = r->blen;
+    r->flen[r->nf] = len;
+    r->nf++;
+    r->blen += len + 1;
+}
+
+static int
+set_header(tp_reader *r)
+{
+    r->have_header = 1;
+    for (size_t i = 0; i < r->ncols; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(r->cols[i], r->cols[j]) == 0) {
+                tp_err(r->name, 1, "duplicate column name '%s'", r->cols[i]);
+                return -1;
+            }
+    return r->on_header ? r->on_header(r->arg, r) : 0;
+}
+
+static void
+on_record(int c, void *data)
+{
+    (void)c;
+    tp_reader *r = data;
+    size_t nf = r->nf;
+    r->nf = 0;
+    r->blen = 0;
+    if (r->rc)
+        return;
+    if (!r->have_header) {
+        r->own_cols = 1;
+        r->ncols = nf;
+        r->cols = tp_xmalloc((nf ? nf : 1) * sizeof *r->cols);
+        for (size_t i = 0; i < nf; i++)
+            r->cols[i] = tp_xmemdup(r->buf + r->off[i], r->flen[i]);
+        r->rc = set_header(r);
+        return;
+    }
+    if (nf != r->ncols) {
+        char m[96];
+        snprintf(m, sizeof m, "expected %zu fields, found %zu", r->ncols, nf);
+        fail(r, r->rec_line, "%s", m);
+        return;
+    }
+    for (size_t i = 0; i < nf; i++)
+        r->fp[i] = r->buf + r->off[i];
+    tp_row row = {nf, r->fp, r->flen, r->rec_line, r->rows};
+    r->rows++;
+    if (r->on_row)
+        r->rc = r->on_row(r->arg, &row);
+}
+
+static int
+feed(tp_reader *r, const char *s, size_t n)
+{
+    if (csv_parse(&r->p, s, n, on_field, on_record, r) != n && !r->rc) {
+        int e = csv_error(&r->p);
+        if (e == CSV_EPARSE)
+            fail(r, r->line, "%s", "malformed quoted field (a '\"' inside an unquoted field, "
+                                   "or text after a closing quote)");
+        else
+            fail(r, r->line, "%s", csv_strerror(e));
+    }
+    return r->rc;
+}
+
+int
+tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
+{
+    r->on_header = on_header;
+    r->on_row = on_row;
+    r->arg = arg;
+    if (r->have_header && (r->rc = set_header(r)) != 0)
+        return r->rc;
+    enum { CHUNK = 256 * 1024 };
+    char *chunk = tp_xmalloc(CHUNK);
+    int first = 1;
+    for (;;) {
+        ssize_t got = tp_in_read(r->in, chunk, CHUNK);
+        if (got < 0) {
+            r->rc = -1;
+            break;
+        }
+        if (got == 0)
+            break;
+        const char *s = chunk, *end = chunk + got;
+        if (first) {
+            first = 0;
+            if (got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+                s += 3;
+        }
+        while (s < end) {
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            const char *stop = nl ? nl + 1 : end;
+            if (feed(r, s, (size_t)(stop - s)) != 0)
+                break;
+            if (nl)
+                r->line++;
+            s = stop;
+        }
+        if (r->rc)
+            break;
+    }
+    free(chunk);
+    if (r->rc == 0 && csv_fini(&r->p, on_field, on_record, r) != 0 && r->rc == 0) {
+        tp_err(r->name, r->rec_line, "unterminated quoted field at end of file");
+        r->rc = -1;
+    }
+    if (r->rc == 0 && !r->have_header)
+        r->rc = set_header(r); /* 0-byte input: no columns, no rows */
+    return r->rc;
+}
+
+size_t
+tp_reader_ncols(const tp_reader *r)
+{
+    return r->ncols;
+}
+
+const char *
+tp_reader_col(const tp_reader *r, size_t i)
+{
+    return r->cols[i];
+}
+
+const char *
+tp_reader_name(const tp_reader *r)
+{
+    return r->name;
+}
+
+long long
+tp_reader_rows(const tp_reader *r)
+{
+    return r->rows;
+}
+
+long
+tp_reader_find(const tp_reader *r, const char *name)
+{
+    for (size_t i = 0; i < r->ncols; i++)
+        if (strcmp(r->cols[i], name) == 0)
+            return (long)i;
+    return -1;
+}
+
+void
+tp_reader_close(tp_reader *r)
+{
+    if (!r)
+        return;
+    tp_in_close(r->in);
+    csv_free(&r->p);
+    if (r->own_cols)
+        tp_strv_free(r->cols, r->ncols);
+    free(r->buf);
+    free(r->off);
+    free(r->flen);
+    free(r->fp);
+    free(r->name);
+    free(r);
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+char
+tp_delim_for(const char *path, int force_tsv)
+{
+    return force_tsv || ends_with(path, ".tsv") || ends_with(path, ".tsv.gz") ? '\t' : ',';
+}
+
+struct sigread {
+    char **names;
+    size_t n;
+};
+
+static int
+sig_header(void *arg, tp_reader *r)
+{
+    struct sigread *s = arg;
+    s->n = tp_reader_ncols(r);
+    s->names = tp_xmalloc((s->n ? s->n : 1) * sizeof *s->names);
+    for (size_t i = 0; i < s->n; i++)
+        s->names[i] = tp_xstrdup(tp_reader_col(r, i));
+    return 0;
+}
+
+static int
+sig_row(void *arg, const tp_row *row)
+{
+    (void)arg;
+    (void)row;
+    return 1; /* more than one line */
+}
+
+long
+tp_read_signature(const char *path, char ***names)
+{
+    tp_reader *r = tp_reader_open(path, ',', NULL, 0);
+    if (!r)
+        return -1;
+    struct sigread s = {NULL, 0};
+    int rc = tp_reader_run(r, sig_header, sig_row, &s);
+    if (rc == 1)
+        tp_err(path, 2, "a signature file holds one line of column names");
+    if (rc == 0 && s.n == 0)
+        tp_err(path, 0, "empty signature file");
+    tp_reader_close(r);
+    if (rc != 0 || s.n == 0) {
+        tp_strv_free(s.names, s.n);
+        return -1;
+    }
+    *names = s.names;
+    return (long)s.n;
+}
+
+void
+tp_strv_free(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+long
+tp_shard_number(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (strncmp(base, "part-", 5) != 0)
+        return -1;
+    long v = 0;
+    const char *p = base + 5;
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > 99999999)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}

@@ -1,0 +1,82 @@
+/*
+ * The row reader: CSV (RFC 4180) or TSV shards, plain or gzip, tokenized by libcsv in
+ * strict mode, delivered one record at a time with its physical line number.
+ *
+ * The reader owns one growing buffer for the current record; no allocation happens per
+ * field. The header (first record, or a signature given by the caller for headerless
+ * shards) is checked for duplicate names; every data record must have as many fields
+ * as the header ("expected N fields, found M"). A leading UTF-8 BOM is dropped; CRLF
+ * and LF are both line ends; blank lines are skipped (as pandas does); NUL bytes in the
+ * data are an error.
+ */
+#ifndef TP_READER_H
+#define TP_READER_H
+
+#include <stddef.h>
+
+/* One record. Pointers are valid only during the callback that receives the row. */
+typedef struct tp_row {
+    size_t n;          /* number of fields */
+    const char **f;    /* f[i]: field i, NUL-terminated (bytes exactly as in the data) */
+    const size_t *len; /* len[i]: length of f[i] in bytes */
+    long line;         /* 1-based physical line where the record starts */
+    long long index;   /* 0-based data row index in the shard, header excluded */
+} tp_row;
+
+typedef struct tp_reader tp_reader;
+
+/*
+ * Open path ("-" = standard input). delim is ',' or '\t'. signature, when non-NULL,
+ * lists nsig column names and means the input has no header line. Returns NULL with
+ * an error recorded when the file cannot be opened. The reader refers to signature
+ * without copying it: it must outlive the reader.
+ */
+tp_reader *tp_reader_open(const char *path, char delim, char *const *signature, size_t nsig);
+
+/*
+ * Called once before the first data row (or at end of input when there is none) with
+ * the header known: tp_reader_ncols / tp_reader_col. A 0-byte input without signature
+ * has 0 columns. Return 0 to go on; nonzero stops reading and is returned by
+ * tp_reader_run.
+ */
+typedef int (*tp_header_fn)(void *arg, tp_reader *r);
+
+/* Called for each data row; nonzero stops reading and is returned by tp_reader_run. */
+typedef int (*tp_row_fn)(void *arg, const tp_row *row);
+
+/*
+ * Read the whole input. Returns 0 at the end of a well-formed input, -1 after a data or
+ * I/O error (recorded as "FILE:LINE: message"), or the first nonzero callback value.
+ */
+int tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg);
+
+size_t tp_reader_ncols(const tp_reader *r);
+const char *tp_reader_col(const tp_reader *r, size_t i);
+const char *tp_reader_name(const tp_reader *r);
+long long tp_reader_rows(const tp_reader *r); /* data rows delivered so far */
+
+/* Index of the column named name, or -1. */
+long tp_reader_find(const tp_reader *r, const char *name);
+
+void tp_reader_close(tp_reader *r);
+
+/* ',' or '\t': '\t' when force_tsv or path ends in ".tsv" or ".tsv.gz". */
+char tp_delim_for(const char *path, int force_tsv);
+
+/*
+ * Read a signature file: one line of comma-separated column names (RFC 4180 quoting
+ * allowed). Returns the number of names and stores a malloc'd array of malloc'd names
+ * in *names (free with tp_strv_free), or -1 with an error recorded.
+ */
+long tp_read_signature(const char *path, char ***names);
+void tp_strv_free(char **v, size_t n);
+
+
+
+/*
+ * Shard number of a file named "part-NNNNN[...]" (any number of digits after "part-",
+ * directory ignored), or -1 when the name does not carry one (SPEC section 1).
+ */
+long tp_shard_number(const char *path);
+
+#endif

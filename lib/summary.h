@@ -1,0 +1,61 @@
+/*
+ * The partial summary: everything pass 1 learns from one shard, in a form that merges
+ * with the summaries of other shards in any order (SPEC section 3). It holds the
+ * header, per-column statistics, row and drop counts, the distinct label values, and
+ * what the dedup and the temporal split need: with dedup, the earliest row of each key
+ * in the shard; without dedup, a count per distinct temporal value. Its size is
+ * proportional to the shard's distinct keys or times, never to the whole data set.
+ *
+ * File format (text, see text.h): first line "tp-summary<TAB>1", one record a line,
+ * "end" last so that a truncated file is detected.
+ */
+#ifndef TP_SUMMARY_H
+#define TP_SUMMARY_H
+
+#include "map.h"
+#include "stats.h"
+
+#include <stdint.h>
+
+/* Value of a dedup key: its earliest row so far, ordered by (t, shard, row). */
+typedef struct tp_keyrec {
+    int64_t t; /* temporal value in microseconds; 0 without a temporal column */
+    long long row;
+    long shard;
+} tp_keyrec;
+
+/* Strict weak order of key records: earlier time first, then row identity. */
+int tp_keyrec_before(const tp_keyrec *a, const tp_keyrec *b);
+
+typedef struct tp_summary {
+    long shard;
+    char *source; /* shard path as given to tp-scan */
+    int header;   /* 1: the shard had a header line; 0: a signature was given */
+    long long rows, drop_label, drop_time, drop_key;
+    size_t ncols; /* 0 for a 0-byte shard without signature */
+    char **cols;
+    tp_colstat *stats;
+    char *label, *dedup, *temporal; /* column names, NULL when not used */
+    tp_map *labels; /* set of distinct non-missing label values */
+    tp_map *times;  /* int64 time (8 bytes) -> long long count, rows kept without dedup */
+    tp_map *keys;   /* dedup key -> tp_keyrec */
+} tp_summary;
+
+/* Empty summary; all maps allocated. Free with tp_summary_free. */
+tp_summary *tp_summary_new(void);
+void tp_summary_free(tp_summary *s);
+
+/*
+ * Write to path ("-" = standard output; else atomically). Records are sorted (label
+ * values and keys bytewise, times numerically), so equal inputs give equal bytes.
+ * 0, or -1 with an error recorded.
+ */
+int tp_summary_write(const tp_summary *s, const char *path);
+
+/* Read a summary file; NULL with "FILE:LINE: message" recorded on a malformed file. */
+tp_summary *tp_summary_read(const char *path);
+
+/* Sort helpers shared with the context: indexes of map entries in key byte order. */
+size_t *tp_map_sorted(const tp_map *m);
+
+#endif

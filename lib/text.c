@@ -1,0 +1,176 @@
+/*
+ * Escaped tab-separated records for tp's own files.
+ */
+#include "text.h"
+
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+tp_out_esc(tp_out *o, const char *s, size_t n)
+{
+    const char *start = s;
+    for (size_t i = 0; i < n; i++) {
+        char e;
+        switch (s[i]) {
+        case '\\': e = '\\'; break;
+        case '\t': e = 't'; break;
+        case '\n': e = 'n'; break;
+        case '\r': e = 'r'; break;
+        default: continue;
+        }
+        char esc[2] = {'\\', e};
+        if (tp_out_write(o, start, (size_t)(s + i - start)) < 0 || tp_out_write(o, esc, 2) < 0)
+            return -1;
+        start = s + i + 1;
+    }
+    return tp_out_write(o, start, (size_t)(s + n - start));
+}
+
+int
+tp_out_printf(tp_out *o, const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        tp_fatal(TP_EXIT_DATA, "internal error: record too long");
+    return tp_out_write(o, buf, (size_t)n);
+}
+
+struct tp_lines {
+    tp_in *in;
+    char *buf; /* raw bytes read */
+    size_t len, pos, cap;
+    int eof;
+    char *line;
+    size_t lcap;
+    char **f;
+    size_t fcap;
+    long lineno;
+};
+
+tp_lines *
+tp_lines_open(const char *path)
+{
+    tp_in *in = tp_in_open(path);
+    if (!in)
+        return NULL;
+    tp_lines *l = tp_xcalloc(1, sizeof *l);
+    l->in = in;
+    l->cap = 64 * 1024;
+    l->buf = tp_xmalloc(l->cap);
+    l->lcap = 256;
+    l->line = tp_xmalloc(l->lcap);
+    l->fcap = 16;
+    l->f = tp_xmalloc(l->fcap * sizeof *l->f);
+    return l;
+}
+
+static char *
+unescape(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (*r == '\\' && r[1]) {
+            r++;
+            *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return s;
+}
+
+int
+tp_lines_next(tp_lines *l, char ***f, size_t *n)
+{
+    size_t ll = 0;
+    for (;;) {
+        if (l->pos == l->len) {
+            if (l->eof)
+                break;
+            ssize_t got = tp_in_read(l->in, l->buf, l->cap);
+            if (got < 0)
+                return -1;
+            if (got == 0) {
+                l->eof = 1;
+                break;
+            }
+            l->len = (size_t)got;
+            l->pos = 0;
+        }
+        char *nl = memchr(l->buf + l->pos, '\n', l->len - l->pos);
+        size_t take = nl ? (size_t)(nl - (l->buf + l->pos)) : l->len - l->pos;
+        if (ll + take + 1 > l->lcap) {
+            while (ll + take + 1 > l->lcap)
+                l->lcap *= 2;
+            l->line = tp_xrealloc(l->line, l->lcap);
+        }
+        memcpy(l->line + ll, l->buf + l->pos, take);
+        ll += take;
+        l->pos += take + (nl ? 1 : 0);
+        if (nl)
+            goto done;
+    }
+    if (ll == 0)
+        return 0;
+    tp_err(tp_in_name(l->in), l->lineno + 1, "truncated file (no end of line)");
+    return -1;
+done:
+    l->lineno++;
+    l->line[ll] = '\0';
+    if (memchr(l->line, '\0', ll)) {
+        tp_err(tp_in_name(l->in), l->lineno, "NUL byte in record");
+        return -1;
+    }
+    size_t k = 0;
+    char *s = l->line;
+    for (;;) {
+        if (k == l->fcap) {
+            l->fcap *= 2;
+            l->f = tp_xrealloc(l->f, l->fcap * sizeof *l->f);
+        }
+        char *tab = strchr(s, '\t');
+        if (tab)
+            *tab = '\0';
+        l->f[k++] = unescape(s);
+        if (!tab)
+            break;
+        s = tab + 1;
+    }
+    *f = l->f;
+    *n = k;
+    return 1;
+}
+
+long
+tp_lines_line(const tp_lines *l)
+{
+    return l->lineno;
+}
+
+const char *
+tp_lines_name(const tp_lines *l)
+{
+    return tp_in_name(l->in);
+}
+
+void
+tp_lines_close(tp_lines *l)
+{
+    if (!l)
+        return;
+    tp_in_close(l->in);
+    free(l->buf);
+    free(l->line);
+    free(l->f);
+    free(l);
+}

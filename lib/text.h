@@ -1,0 +1,37 @@
+/*
+ * tp's own line-oriented text files (partial summaries, the context, keep lists): one
+ * record a line, fields separated by TAB, strings escaped so that any byte string fits
+ * in a field: backslash as "\\", TAB as "\t", LF as "\n", CR as "\r". Plain text keeps
+ * the files inspectable with grep and diff, and versioned by their first line.
+ */
+#ifndef TP_TEXT_H
+#define TP_TEXT_H
+
+#include "io.h"
+
+#include <stddef.h>
+
+/* Write n bytes of s escaped. 0 or -1 as tp_out_write. */
+int tp_out_esc(tp_out *o, const char *s, size_t n);
+
+/* printf to an output (at most 4 KiB per call). 0 or -1. */
+int tp_out_printf(tp_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef struct tp_lines tp_lines;
+
+/* Open a text file (may be gzip) for record reading; NULL with an error recorded. */
+tp_lines *tp_lines_open(const char *path);
+
+/*
+ * Next record: its fields, unescaped in place and NUL-terminated, in *f (valid until the
+ * next call), their count in *n. Returns 1, 0 at end, or -1 with an error recorded.
+ */
+int tp_lines_next(tp_lines *l, char ***f, size_t *n);
+
+/* Current line number and file name, for messages. */
+long tp_lines_line(const tp_lines *l);
+const char *tp_lines_name(const tp_lines *l);
+
+void tp_lines_close(tp_lines *l);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * tp-context: merges the partial summaries of pass 1 into the context directory that
+ * pass 2 reads, and writes the run's signature and metadata files.
+ */
+#include "context.h"
+#include "err.h"
+#include "summary.h"
+#include "value.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: tp-context [-hq] -c DIR [-d OUTDIR] [--concat NAME=COL,COL,...]... [--job-type TYPE]\n"
+    "                  [--seed N] [--test-val-ratio Q] [--train-ratio R] SUMMARY...\n";
+
+static void
+usage(int status)
+{
+    fputs(usage_text, status ? stderr : stdout);
+    exit(status);
+}
+
+static void
+bad(void)
+{
+    tp_warnx("%s", tp_errmsg());
+    usage(TP_EXIT_USAGE);
+}
+
+static void
+report(const tp_context *c)
+{
+    long long rows = 0, dl = 0, dt = 0, dk = 0, dd = 0;
+    for (size_t i = 0; i < c->nshards; i++) {
+        rows += c->shards[i].rows;
+        dl += c->shards[i].drop_label;
+        dt += c->shards[i].drop_time;
+        dk += c->shards[i].drop_key;
+        dd += c->shards[i].drop_dup;
+    }
+    fprintf(stderr,
+            "%s: %zu shards, %lld rows; dropped: %lld missing label, %lld missing time, "
+            "%lld missing key, %lld duplicate; %lld rows kept\n",
+            tp_progname(), c->nshards, rows, dl, dt, dk, dd, c->n);
+    if (strcmp(c->job, "training") == 0) {
+        char a[40] = "-", b[40] = "-";
+        if (c->has_train_cut)
+            tp_format_time(c->train_cut, a, sizeof a);
+        if (c->has_test_cut)
+            tp_format_time(c->test_cut, b, sizeof b);
+        fprintf(stderr, "%s: train %lld, val %lld, test %lld; train_cutoff %s, test_cutoff %s\n",
+                tp_progname(), c->n_train, c->n_val, c->n_test, a, b);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    enum { OPT_CONCAT = 256, OPT_JOB, OPT_SEED, OPT_Q, OPT_R };
+    static const struct option longopts[] = {
+        {"concat", required_argument, NULL, OPT_CONCAT},
+        {"context", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {"job-type", required_argument, NULL, OPT_JOB},
+        {"output-dir", required_argument, NULL, 'd'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"test-val-ratio", required_argument, NULL, OPT_Q},
+        {"train-ratio", required_argument, NULL, OPT_R},
+        {NULL, 0, NULL, 0},
+    };
+    static const char *const jobs[] = {"training", "validation", "testing", "calibration"};
+    tp_setprogname(argv[0]);
+    tp_merge_opts o = {0};
+    o.seed = 42;
+    tp_parse_ratio("", "0.7", &o.r);
+    tp_parse_ratio("", "0.5", &o.q);
+    o.concat = tp_xmalloc((size_t)argc * sizeof *o.concat);
+    const char *dir = NULL, *outdir = NULL;
+    int quiet = 0, c;
+    while ((c = getopt_long(argc, argv, "c:d:hq", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            dir = optarg;
+            break;
+        case 'd':
+            outdir = optarg;
+            break;
+        case 'h':
+            usage(0);
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case OPT_CONCAT:
+            o.concat[o.nconcat++] = optarg;
+            break;
+        case OPT_JOB:
+            o.job = NULL;
+            for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++)
+                if (strcmp(optarg, jobs[i]) == 0)
+                    o.job = jobs[i];
+            if (!o.job) {
+                tp_warnx("--job-type: expected training, validation, testing or calibration: "
+                         "'%s'",
+                         optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            break;
+        case OPT_SEED:
+            if (tp_opt_ll("--seed", optarg, 0, INT64_MAX, &o.seed) < 0)
+                bad();
+            break;
+        case OPT_Q:
+            if (tp_parse_ratio("--test-val-ratio", optarg, &o.q) < 0)
+                bad();
+            break;
+        case OPT_R:
+            if (tp_parse_ratio("--train-ratio", optarg, &o.r) < 0)
+                bad();
+            break;
+        default:
+            usage(TP_EXIT_USAGE);
+        }
+    }
+    if (!dir) {
+        tp_warnx("missing -c DIR");
+        usage(TP_EXIT_USAGE);
+    }
+    if (optind == argc) {
+        tp_warnx("no summary files");
+        usage(TP_EXIT_USAGE);
+    }
+    tp_merge *m = tp_merge_new(&o);
+    for (int i = optind; i < argc; i++) {
+        tp_summary *s = tp_summary_read(argv[i]);
+        if (!s || tp_merge_add(m, s, argv[i]) < 0)
+            tp_die(TP_EXIT_DATA);
+    }
+    tp_context *ctx = tp_merge_finish(m, dir);
+    if (!ctx)
+        tp_die(TP_EXIT_DATA);
+    if (outdir && tp_context_write_outputs(ctx, outdir) < 0)
+        tp_die(TP_EXIT_DATA);
+    if (!quiet)
+        report(ctx);
+    tp_context_free(ctx);
+    free(o.concat);
+    return 0;
+}

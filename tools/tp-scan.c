@@ -1,0 +1,233 @@
+/*
+ * tp-scan: pass 1 over one shard. Reads every row once and writes the shard's partial
+ * summary: header, type evidence and statistics per column, label values, and what the
+ * dedup and the temporal split need (see lib/summary.h).
+ */
+#include "reader.h"
+#include "err.h"
+#include "summary.h"
+#include "value.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
+    "               [--split MODE] [--tsv] [FILE]\n";
+
+static void
+usage(int status)
+{
+    fputs(usage_text, status ? stderr : stdout);
+    exit(status);
+}
+
+struct scan {
+    tp_summary *s;
+    const char *label, *dedup, *split_col;
+    int no_dedup, split_none;
+    long li, di, ti; /* column indexes, -1 when unused */
+    const char *file;
+};
+
+static long
+need_col(tp_reader *r, const char *name, const char *what)
+{
+    long i = tp_reader_find(r, name);
+    if (i < 0)
+        tp_err(tp_reader_name(r), 1, "%s column '%s' not found", what, name);
+    return i;
+}
+
+static int
+on_header(void *arg, tp_reader *r)
+{
+    struct scan *sc = arg;
+    tp_summary *s = sc->s;
+    s->ncols = tp_reader_ncols(r);
+    if (s->ncols == 0)
+        return 0; /* 0-byte shard: nothing to resolve */
+    s->cols = tp_xmalloc(s->ncols * sizeof *s->cols);
+    s->stats = tp_xmalloc(s->ncols * sizeof *s->stats);
+    for (size_t i = 0; i < s->ncols; i++) {
+        s->cols[i] = tp_xstrdup(tp_reader_col(r, i));
+        tp_colstat_init(&s->stats[i]);
+    }
+    if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0)
+        return -1;
+    if (sc->dedup) {
+        if ((sc->di = need_col(r, sc->dedup, "dedup key")) < 0)
+            return -1;
+    } else if (!sc->no_dedup) {
+        sc->di = tp_reader_find(r, "customerId");
+    }
+    if (sc->split_col) {
+        if ((sc->ti = need_col(r, sc->split_col, "temporal")) < 0)
+            return -1;
+    } else if (!sc->split_none) {
+        for (size_t i = 0; i < s->ncols && sc->ti < 0; i++)
+            if (strcmp(s->cols[i], "orderDate") == 0 || strcmp(s->cols[i], "transactionDate") == 0)
+                sc->ti = (long)i;
+    }
+    if (sc->li >= 0)
+        s->label = tp_xstrdup(s->cols[sc->li]);
+    if (sc->di >= 0)
+        s->dedup = tp_xstrdup(s->cols[sc->di]);
+    if (sc->ti >= 0)
+        s->temporal = tp_xstrdup(s->cols[sc->ti]);
+    return 0;
+}
+
+static int
+on_row(void *arg, const tp_row *row)
+{
+    struct scan *sc = arg;
+    tp_summary *s = sc->s;
+    s->rows++;
+    for (size_t i = 0; i < row->n; i++)
+        tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
+    int64_t t = 0;
+    int has_t = 0;
+    if (sc->ti >= 0) {
+        const char *v = row->f[sc->ti];
+        size_t n = row->len[sc->ti];
+        if (!tp_is_missing(v, n)) {
+            if (tp_parse_time(v, n, &t) < 0) {
+                tp_err(sc->file, row->line, "column '%s': not a date or time: '%s'",
+                       s->cols[sc->ti], v);
+                return -1;
+            }
+            has_t = 1;
+        }
+    }
+    if (sc->li >= 0) {
+        const char *v = row->f[sc->li];
+        size_t n = row->len[sc->li];
+        if (tp_is_missing(v, n)) {
+            s->drop_label++;
+            return 0;
+        }
+        tp_map_put(s->labels, v, n, NULL);
+    }
+    if (sc->ti >= 0 && !has_t) {
+        s->drop_time++;
+        return 0;
+    }
+    if (sc->di >= 0) {
+        const char *k = row->f[sc->di];
+        size_t n = row->len[sc->di];
+        if (tp_is_missing(k, n)) {
+            s->drop_key++;
+            return 0;
+        }
+        tp_keyrec rec = {t, row->index, s->shard}, *g;
+        int created;
+        g = tp_map_put(s->keys, k, n, &created);
+        if (created || tp_keyrec_before(&rec, g))
+            *g = rec;
+    } else if (sc->ti >= 0) {
+        *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += 1;
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    enum { OPT_DEDUP = 256, OPT_NO_DEDUP, OPT_SPLIT, OPT_TSV };
+    static const struct option longopts[] = {
+        {"dedup", required_argument, NULL, OPT_DEDUP},
+        {"help", no_argument, NULL, 'h'},
+        {"label", required_argument, NULL, 'l'},
+        {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
+        {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"shard", required_argument, NULL, 'n'},
+        {"signature", required_argument, NULL, 's'},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        {"tsv", no_argument, NULL, OPT_TSV},
+        {NULL, 0, NULL, 0},
+    };
+    tp_setprogname(argv[0]);
+    struct scan sc = {0};
+    sc.li = sc.di = sc.ti = -1;
+    const char *out = "-", *sigfile = NULL;
+    long long shard = -1;
+    int tsv = 0, c;
+    while ((c = getopt_long(argc, argv, "hl:n:o:qs:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            usage(0);
+            break;
+        case 'l':
+            sc.label = optarg;
+            break;
+        case 'n':
+            if (tp_opt_ll("--shard", optarg, 0, 99999999, &shard) < 0) {
+                tp_warnx("%s", tp_errmsg());
+                usage(TP_EXIT_USAGE);
+            }
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'q':
+            break;
+        case 's':
+            sigfile = optarg;
+            break;
+        case OPT_DEDUP:
+            sc.dedup = optarg;
+            break;
+        case OPT_NO_DEDUP:
+            sc.no_dedup = 1;
+            break;
+        case OPT_SPLIT:
+            if (strncmp(optarg, "temporal:", 9) == 0 && optarg[9]) {
+                sc.split_col = optarg + 9;
+            } else if (strcmp(optarg, "none") == 0) {
+                sc.split_none = 1;
+            } else {
+                tp_warnx("--split: unsupported mode '%s' (supported: temporal:COL, none)", optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            break;
+        case OPT_TSV:
+            tsv = 1;
+            break;
+        default:
+            usage(TP_EXIT_USAGE);
+        }
+    }
+    if (argc - optind > 1)
+        usage(TP_EXIT_USAGE);
+    if (sc.dedup && sc.no_dedup) {
+        tp_warnx("--dedup and --no-dedup exclude each other");
+        usage(TP_EXIT_USAGE);
+    }
+    const char *in = optind < argc ? argv[optind] : "-";
+    sc.file = in;
+    char **sig = NULL;
+    long nsig = 0;
+    if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)
+        tp_die(TP_EXIT_DATA);
+    sc.s = tp_summary_new();
+    sc.s->header = sig == NULL;
+    if (shard < 0)
+        shard = tp_shard_number(in);
+    sc.s->shard = shard < 0 ? 0 : (long)shard;
+    sc.s->source = tp_xstrdup(in);
+    tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
+    if (!r)
+        tp_die(TP_EXIT_DATA);
+    if (tp_reader_run(r, on_header, on_row, &sc) != 0)
+        tp_die(TP_EXIT_DATA);
+    tp_reader_close(r);
+    if (tp_summary_write(sc.s, out) < 0)
+        tp_die(TP_EXIT_DATA);
+    tp_summary_free(sc.s);
+    tp_strv_free(sig, (size_t)nsig);
+    return 0;
+}

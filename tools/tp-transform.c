@@ -1,0 +1,259 @@
+/*
+ * tp-transform: pass 2, first stage. Applies the context to one shard: renames columns,
+ * maps the label through the global vocabulary, drops rows without a label, a temporal
+ * value or a dedup key and rows that lost the dedup, and appends concatenated text
+ * columns. Writes CSV to standard output.
+ */
+#include "context.h"
+#include "err.h"
+#include "io.h"
+#include "reader.h"
+#include "text.h"
+#include "value.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--tsv] [FILE]\n";
+
+static void
+usage(int status)
+{
+    fputs(usage_text, status ? stderr : stdout);
+    exit(status);
+}
+
+struct xf {
+    const tp_context *c;
+    tp_out *out;
+    const char *file;
+    tp_lines *keep; /* keep list of this shard, or NULL */
+    long long next_keep;
+    int keep_done;
+    long long rows;
+};
+
+static int
+next_keep(struct xf *x)
+{
+    char **f;
+    size_t n;
+    int rc = tp_lines_next(x->keep, &f, &n);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        x->keep_done = 1;
+        return 0;
+    }
+    int64_t v;
+    if (n != 1 || tp_parse_int64(f[0], strlen(f[0]), &v) < 0 || v <= x->next_keep) {
+        tp_err(tp_lines_name(x->keep), tp_lines_line(x->keep), "malformed keep list");
+        return -1;
+    }
+    x->next_keep = v;
+    return 0;
+}
+
+static int
+write_header(struct xf *x)
+{
+    int rc = 0;
+    for (size_t i = 0; i < x->c->nout; i++) {
+        if (i)
+            rc |= tp_out_byte(x->out, ',');
+        rc |= tp_out_field(x->out, x->c->out[i], strlen(x->c->out[i]), ',');
+    }
+    rc |= tp_out_byte(x->out, '\n');
+    return rc;
+}
+
+static int
+on_header(void *arg, tp_reader *r)
+{
+    struct xf *x = arg;
+    size_t n = tp_reader_ncols(r);
+    if (n > 0) {
+        for (size_t i = 0; i < n && i < x->c->nin; i++)
+            if (strcmp(tp_reader_col(r, i), x->c->in[i]) != 0) {
+                tp_err(x->file, 1, "column %zu is '%s', but '%s' in pass 1", i + 1,
+                       tp_reader_col(r, i), x->c->in[i]);
+                return -1;
+            }
+        if (n != x->c->nin) {
+            tp_err(x->file, 1, "%zu columns, but %zu in pass 1", n, x->c->nin);
+            return -1;
+        }
+    }
+    return write_header(x);
+}
+
+static int
+cmp_vocab(const void *key, const void *elem)
+{
+    return strcmp(key, *(char *const *)elem);
+}
+
+static int
+on_row(void *arg, const tp_row *row)
+{
+    struct xf *x = arg;
+    const tp_context *c = x->c;
+    x->rows++;
+    if (c->label >= 0 && tp_is_missing(row->f[c->label], row->len[c->label]))
+        return 0;
+    if (c->temporal >= 0 && tp_is_missing(row->f[c->temporal], row->len[c->temporal]))
+        return 0;
+    if (c->dedup >= 0) {
+        if (tp_is_missing(row->f[c->dedup], row->len[c->dedup]))
+            return 0;
+        if (x->keep_done || row->index != x->next_keep)
+            return 0;
+        if (next_keep(x) < 0)
+            return -1;
+    }
+    tp_out *o = x->out;
+    int rc = 0;
+    for (size_t i = 0; i < row->n; i++) {
+        if (i)
+            rc |= tp_out_byte(o, ',');
+        if ((long)i == c->label && c->vocab) {
+            char **hit = bsearch(row->f[i], c->vocabv, c->nvocab, sizeof *c->vocabv, cmp_vocab);
+            if (!hit) {
+                tp_err(x->file, row->line,
+                       "column '%s': label value '%s' is not in the vocabulary of pass 1",
+                       c->in[i], row->f[i]);
+                return -1;
+            }
+            rc |= tp_out_printf(o, "%zu", (size_t)(hit - c->vocabv));
+        } else {
+            rc |= tp_out_field(o, row->f[i], row->len[i], ',');
+        }
+    }
+    for (size_t k = 0; k < c->nconcat; k++) {
+        /* Build the joined value in one pass; a quoted field is needed only if a part
+         * holds a quote, comma or line end, which tp_out_field decides on the whole. */
+        static char *buf;
+        static size_t cap;
+        size_t len = 0;
+        for (size_t j = 0; j < c->concat[k].n; j++) {
+            size_t s = c->concat[k].src[j];
+            const char *v = row->f[s];
+            size_t n = row->len[s];
+            if (tp_is_missing(v, n)) {
+                v = "[MISSING]";
+                n = 9;
+            }
+            if (len + n + 1 > cap) {
+                cap = (len + n + 1) * 2;
+                buf = tp_xrealloc(buf, cap);
+            }
+            if (j)
+                buf[len++] = '|';
+            memcpy(buf + len, v, n);
+            len += n;
+        }
+        rc |= tp_out_byte(o, ',');
+        rc |= tp_out_field(o, buf ? buf : "", len, ',');
+    }
+    rc |= tp_out_byte(o, '\n');
+    return rc ? -1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    enum { OPT_TSV = 256 };
+    static const struct option longopts[] = {
+        {"context", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {"shard", required_argument, NULL, 'n'},
+        {"signature", required_argument, NULL, 's'},
+        {"tsv", no_argument, NULL, OPT_TSV},
+        {NULL, 0, NULL, 0},
+    };
+    tp_setprogname(argv[0]);
+    const char *dir = NULL, *sigfile = NULL;
+    long long shard = -1;
+    int tsv = 0, c;
+    while ((c = getopt_long(argc, argv, "c:hn:s:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            dir = optarg;
+            break;
+        case 'h':
+            usage(0);
+            break;
+        case 'n':
+            if (tp_opt_ll("--shard", optarg, 0, 99999999, &shard) < 0) {
+                tp_warnx("%s", tp_errmsg());
+                usage(TP_EXIT_USAGE);
+            }
+            break;
+        case 's':
+            sigfile = optarg;
+            break;
+        case OPT_TSV:
+            tsv = 1;
+            break;
+        default:
+            usage(TP_EXIT_USAGE);
+        }
+    }
+    if (!dir) {
+        tp_warnx("missing -c DIR");
+        usage(TP_EXIT_USAGE);
+    }
+    if (argc - optind > 1)
+        usage(TP_EXIT_USAGE);
+    const char *in = optind < argc ? argv[optind] : "-";
+    tp_context *ctx = tp_context_read(dir);
+    if (!ctx)
+        tp_die(TP_EXIT_DATA);
+    char **sig = NULL;
+    long nsig = 0;
+    if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)
+        tp_die(TP_EXIT_DATA);
+    if (!sig && !ctx->header) {
+        sig = ctx->in; /* headerless shards: the signature of pass 1 */
+        nsig = (long)ctx->nin;
+    }
+    if (shard < 0)
+        shard = tp_shard_number(in);
+    if (shard < 0)
+        shard = 0;
+    struct xf x = {ctx, NULL, in, NULL, -1, 0, 0};
+    long si = tp_context_shard(ctx, (long)shard);
+    if (ctx->dedup >= 0) {
+        char *kp = tp_keep_path(dir, (long)shard);
+        x.keep = tp_lines_open(kp);
+        free(kp);
+        if (!x.keep || next_keep(&x) < 0)
+            tp_die(TP_EXIT_DATA);
+    }
+    tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
+    if (!r)
+        tp_die(TP_EXIT_DATA);
+    x.out = tp_out_open("-", 0);
+    if (tp_reader_run(r, on_header, on_row, &x) != 0)
+        tp_die(TP_EXIT_DATA);
+    if (si >= 0 && x.rows != ctx->shards[si].rows) {
+        tp_err(in, 0, "%lld rows, but %lld in pass 1: the shard changed between the passes",
+               x.rows, ctx->shards[si].rows);
+        tp_die(TP_EXIT_DATA);
+    }
+    if (x.keep && !x.keep_done) {
+        tp_err(in, 0, "row %lld of the keep list is beyond the end of the shard", x.next_keep);
+        tp_die(TP_EXIT_DATA);
+    }
+    if (tp_out_commit(x.out, NULL) < 0)
+        tp_die(TP_EXIT_DATA);
+    tp_reader_close(r);
+    tp_lines_close(x.keep);
+    if (sig != ctx->in)
+        tp_strv_free(sig, (size_t)nsig);
+    tp_context_free(ctx);
+    return 0;
+}
