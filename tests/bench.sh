@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# make bench: throughput and memory of the tp tools against a floor. The floor is
+# tests/bench/csvtok.c: the same input path (zlib gzread, 256 KiB buffer) and the same
+# tokenizer (libcsv) as tp, with no work done on the fields. Every tp stage is timed per
+# process with /usr/bin/time (elapsed seconds, peak RSS), serially, best of
+# BENCH_REPEAT runs; then tp-run end to end with -j 1 and -j $(nproc). It prints figures
+# only, never pass/fail, and exits 0 unless a command fails or two runs that must
+# produce the same output tree do not.
+#
+# Environment: BENCH_SHARDS (default 8), BENCH_ROWS (rows per shard, default 100000),
+# BENCH_REPEAT (default 3), TMPDIR (where the workspace goes, default /tmp).
+set -euo pipefail
+export LC_ALL=C
+
+cd "$(dirname "$0")/.."
+repo=$PWD
+bin=$repo/bin
+shards=${BENCH_SHARDS:-8}
+rows=${BENCH_ROWS:-100000}
+repeat=${BENCH_REPEAT:-3}
+jobs=$(nproc)
+for v in shards rows repeat; do
+	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "bench: $v: not a positive integer: '${!v}'" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (GNU time) is required" >&2; exit 1; }
+for t in tp-scan tp-context tp-transform tp-split tp-write tp-run tp-gen-orders; do
+	[ -x "$bin/$t" ] || { echo "bench: $bin/$t: not built (run make all)" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tp-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+m=$tmp/measure # one file per stage and repeat: lines "elapsed-seconds peak-rss-KiB"
+mkdir -p "$m"
+bench_start=$(date +%s.%N)
+
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
+	-o "$tmp/csvtok" tests/bench/csvtok.c -lcsv -lz
+
+"$bin/tp-gen-orders" -n "$shards" -r "$rows" -x 20 -o "$tmp/in"
+files=()
+while IFS= read -r -d '' f; do files+=("$f"); done < <(find "$tmp/in" -type f -print0 | sort -z)
+[ "${#files[@]}" -gt 0 ] || { echo "bench: the generator wrote no shards" >&2; exit 1; }
+inbytes=$(stat -c %s "${files[@]}" | awk '{ s += $1 } END { print s + 0 }')
+ncols=$(head -1 "${files[0]}" | tr ',' '\n' | wc -l)
+
+shard_no() { # FILE: the shard number of a part-NNNNN file, as 5 digits
+	local name=${1##*/}
+	[[ $name =~ ^part-([0-9]+) ]] || { echo "bench: $1: not a part-NNNNN file" >&2; exit 1; }
+	printf '%05d' "$((10#${BASH_REMATCH[1]}))"
+}
+
+timed() { # FILE CMD...: run CMD, append its "elapsed rss" to FILE
+	local out=$1
+	shift
+	/usr/bin/time -f '%e %M' -a -o "$out" "$@"
+}
+
+# Figures over the measure files (a failed command has already stopped the script, so
+# every line is "elapsed rss").
+sum_time() { awk '{ s += $1 } END { printf "%.2f\n", s }' "$@"; }
+max_rss() { awk '$2 > r { r = $2 } END { print r + 0 }' "$@"; }
+best() { sort -g | head -1; } # the smallest of numbers on stdin
+best_sum() { # STAGE: the smallest over repeats of the summed elapsed time
+	local r
+	for r in $(seq "$repeat"); do sum_time "$m/$1.$r"; done | best
+}
+mbps() { awk -v b="$inbytes" -v t="$1" 'BEGIN { if (t <= 0) t = 0.005; printf "%.1f", b / t / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# A digest of an output tree: file names and contents, _tp/report.txt excepted (it
+# holds the run's time).
+tree_digest() {
+	(cd "$1" && find . -type f ! -path ./_tp/report.txt -print0 | sort -z |
+		xargs -0 md5sum | md5sum | cut -d' ' -f1)
+}
+fail_determinism() {
+	echo "bench: determinism: $1" >&2
+	exit 1
+}
+
+# 1. Baseline.
+for r in $(seq "$repeat"); do
+	: >"$m/base.$r"
+	for f in "${files[@]}"; do timed "$m/base.$r" "$tmp/csvtok" "$f" >"$tmp/csvtok.out"; done
+done
+nrows=0
+for f in "${files[@]}"; do
+	read -r rr _ < <("$tmp/csvtok" "$f")
+	nrows=$((nrows + rr - 1))
+done
+
+# 2. Pass 1: tp-scan, one process per shard.
+mkdir -p "$tmp/sum"
+for r in $(seq "$repeat"); do
+	: >"$m/scan.$r"
+	for f in "${files[@]}"; do
+		n=$(shard_no "$f")
+		timed "$m/scan.$r" "$bin/tp-scan" -q --label isFraud -n "$n" -o "$tmp/sum/part-$n.sum" "$f"
+	done
+done
+
+# 3. tp-context on the summaries.
+for r in $(seq "$repeat"); do
+	rm -rf "$tmp/ctx" "$tmp/p2"
+	: >"$m/context.$r"
+	timed "$m/context.$r" "$bin/tp-context" -q -c "$tmp/ctx" -d "$tmp/p2" "$tmp"/sum/*.sum
+done
+
+# 4. Pass 2: one tp-transform | tp-split | tp-write pipeline per shard. The pipeline is
+# timed as a whole; each process is wrapped too, for its own peak RSS.
+# shellcheck disable=SC2016
+pipeline='set -o pipefail
+b=$1 ctx=$2 n=$3 f=$4 out=$5 m=$6 r=$7
+t() { local o=$1; shift; /usr/bin/time -f "%e %M" -a -o "$o" "$@"; }
+t "$m/transform.$r" "$b/tp-transform" -c "$ctx" -n "$n" "$f" |
+	t "$m/split.$r" "$b/tp-split" -c "$ctx" |
+	t "$m/write.$r" "$b/tp-write" -c "$ctx" -n "$n" "$out"'
+p2digest=
+for r in $(seq "$repeat"); do
+	rm -rf "$tmp/p2"/{train,val,test}
+	: >"$m/pipe.$r"
+	: >"$m/transform.$r"
+	: >"$m/split.$r"
+	: >"$m/write.$r"
+	for f in "${files[@]}"; do
+		n=$(shard_no "$f")
+		timed "$m/pipe.$r" bash -c "$pipeline" tp-bench "$bin" "$tmp/ctx" "$n" "$f" "$tmp/p2" "$m" "$r"
+	done
+	d=$(tree_digest "$tmp/p2")
+	[ -z "$p2digest" ] || [ "$d" = "$p2digest" ] || fail_determinism "pass 2 run $r differs from run 1"
+	p2digest=$d
+done
+
+# 5. tp-run end to end, -j 1 and -j $(nproc).
+declare -A rundigest=()
+for j in 1 "$jobs"; do
+	for r in $(seq "$repeat"); do
+		: >"$m/run$j.$r"
+		timed "$m/run$j.$r" "$bin/tp-run" --force -q --label isFraud -j "$j" "$tmp/in" "$tmp/out$j"
+		d=$(tree_digest "$tmp/out$j")
+		[ -z "${rundigest[$j]:-}" ] || [ "$d" = "${rundigest[$j]}" ] ||
+			fail_determinism "tp-run -j $j: run $r differs from run 1"
+		rundigest[$j]=$d
+	done
+done
+diff -r -x report.txt "$tmp/out1" "$tmp/out$jobs" >&2 ||
+	fail_determinism "tp-run -j 1 and -j $jobs output trees differ"
+diff -r -x _tp "$tmp/p2" "$tmp/out1" >&2 ||
+	fail_determinism "the hand-run pass 2 and tp-run -j 1 output trees differ"
+
+# The table.
+t_base=$(best_sum base)
+mb_base=$(mbps "$t_base")
+t_scan=$(best_sum scan)
+t_ctx=$(best_sum context)
+t_pipe=$(best_sum pipe)
+rss_scan=$(max_rss "$m"/scan.*)
+rss_ctx=$(max_rss "$m"/context.*)
+rss_tr=$(max_rss "$m"/transform.*)
+rss_sp=$(max_rss "$m"/split.*)
+rss_wr=$(max_rss "$m"/write.*)
+rss_max=$(printf '%s\n' "$rss_scan" "$rss_ctx" "$rss_tr" "$rss_sp" "$rss_wr" | sort -g | tail -1)
+
+row() { printf '%-34s %8s %9s %8s %10s\n' "$@"; }
+printf 'tp bench: %d shards, %d rows, %d columns, %.1f MB of CSV; best of %d; %d cores\n' \
+	"${#files[@]}" "$nrows" "$ncols" "$(awk -v b="$inbytes" 'BEGIN { print b / 1e6 }')" "$repeat" "$jobs"
+row stage "time s" "MB/s" "vs base" "RSS MiB"
+row "1 baseline csvtok, serial" "$t_base" "$mb_base" "1.00x" "$(mib "$(max_rss "$m"/base.*)")"
+mb=$(mbps "$t_scan")
+row "2 tp-scan, serial" "$t_scan" "$mb" "$(ratio "$mb" "$mb_base")" "$(mib "$rss_scan")"
+row "3 tp-context, ${#files[@]} summaries" "$t_ctx" - - "$(mib "$rss_ctx")"
+mb=$(mbps "$t_pipe")
+row "4 pass 2 pipeline, serial" "$t_pipe" "$mb" "$(ratio "$mb" "$mb_base")" -
+row "    tp-transform" - - - "$(mib "$rss_tr")"
+row "    tp-split" - - - "$(mib "$rss_sp")"
+row "    tp-write" - - - "$(mib "$rss_wr")"
+for j in 1 "$jobs"; do
+	t=$(best_sum "run$j")
+	mb=$(mbps "$t")
+	row "5 tp-run -j $j" "$t" "$mb" "$(ratio "$mb" "$mb_base")" "(2-4)"
+done
+echo "tp-run's tp processes are the ones measured in 2-4; its largest process of any kind"
+echo "(GNU parallel's perl included) peaked at $(mib "$(max_rss "$m"/run*.*)") MiB"
+echo "determinism: identical"
+printf 'max tp process RSS: %s MiB (target 64 MiB)\n' "$(mib "$rss_max")"
+printf 'bench time: %.0f s\n' "$(awk -v s="$bench_start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"

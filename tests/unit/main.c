@@ -1,0 +1,16 @@
+/* Unit-test runner: runs every group, prints "N passed, N failed", exits 1 on a failure. */
+#include "unit.h"
+
+int unit_pass, unit_fail;
+
+int
+main(void)
+{
+    test_value();
+    test_stats();
+    test_map();
+    test_text();
+    test_reader();
+    printf("%d passed, %d failed\n", unit_pass, unit_fail);
+    return unit_fail ? 1 : 0;
+}

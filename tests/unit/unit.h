@@ -1,0 +1,25 @@
+/* Minimal unit-test support: CHECK counts, prints failures with file and line. */
+#ifndef TP_UNIT_H
+#define TP_UNIT_H
+
+#include <stdio.h>
+
+extern int unit_pass, unit_fail;
+
+#define CHECK(cond)                                                                               \
+    do {                                                                                          \
+        if (cond) {                                                                               \
+            unit_pass++;                                                                          \
+        } else {                                                                                  \
+            unit_fail++;                                                                          \
+            fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond);                     \
+        }                                                                                         \
+    } while (0)
+
+void test_value(void);
+void test_stats(void);
+void test_map(void);
+void test_text(void);
+void test_reader(void);
+
+#endif
