@@ -51,8 +51,7 @@ same_name(const char *a, const char *b)
 static int
 check_role(const char *path, const char *role, const char *a, const char *b)
 {
-    if (same_name(a, b))
-        return 0;
+    if (same_name(a, b)) return 0;
     tp_err(path, 0, "%s column is '%s' here but '%s' in other summaries", role, a ? a : "(none)",
            b ? b : "(none)");
     return -1;
@@ -92,18 +91,14 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
                        m->first);
                 rc = -1;
             }
-            if (rc == 0)
-                rc = check_role(path, "label", s->label, m->label);
-            if (rc == 0)
-                rc = check_role(path, "dedup", s->dedup, m->dedup);
-            if (rc == 0)
-                rc = check_role(path, "temporal", s->temporal, m->temporal);
+            if (rc == 0) rc = check_role(path, "label", s->label, m->label);
+            if (rc == 0) rc = check_role(path, "dedup", s->dedup, m->dedup);
+            if (rc == 0) rc = check_role(path, "temporal", s->temporal, m->temporal);
         }
     }
     for (size_t i = 0; i < m->nsh && rc == 0; i++)
         if (m->sh[i].info.shard == s->shard) {
-            tp_err(path, 0, "shard %ld appears twice (also in %s)", s->shard,
-                   m->sh[i].info.source);
+            tp_err(path, 0, "shard %ld appears twice (also in %s)", s->shard, m->sh[i].info.source);
             rc = -1;
         }
     if (rc) {
@@ -141,8 +136,7 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
         const char *k = tp_map_key(s->keys, i, &n);
         const tp_keyrec *kr = tp_map_val(s->keys, i);
         tp_keyrec *g = tp_map_put(m->keys, k, n, &created);
-        if (created || tp_keyrec_before(kr, g))
-            *g = *kr;
+        if (created || tp_keyrec_before(kr, g)) *g = *kr;
     }
     tp_summary_free(s);
     return 0;
@@ -159,8 +153,7 @@ static long
 col_index(char **cols, size_t n, const char *name)
 {
     for (size_t i = 0; name && i < n; i++)
-        if (strcmp(cols[i], name) == 0)
-            return (long)i;
+        if (strcmp(cols[i], name) == 0) return (long)i;
     return -1;
 }
 
@@ -186,8 +179,7 @@ static long
 find_col(const tp_context *c, const char *name)
 {
     for (size_t i = 0; i < c->nin; i++)
-        if (strcmp(c->out[i], name) == 0)
-            return (long)i;
+        if (strcmp(c->out[i], name) == 0) return (long)i;
     return col_index(c->in, c->nin, name);
 }
 
@@ -241,8 +233,7 @@ setup_columns(tp_context *c, const tp_merge_opts *o)
     int all = 1;
     for (size_t i = 0; i < 4; i++)
         all &= col_index(c->in, c->nin, n3r[i]) >= 0;
-    if (all && add_concat(c, "text", (char **)n3r, 4, "names3risk text column") < 0)
-        return -1;
+    if (all && add_concat(c, "text", (char **)n3r, 4, "names3risk text column") < 0) return -1;
     for (size_t i = 0; i < o->nconcat; i++) {
         const char *spec = o->concat[i];
         const char *eq = strchr(spec, '=');
@@ -259,18 +250,15 @@ setup_columns(tp_context *c, const tp_merge_opts *o)
         size_t k = 0;
         for (char *tok = list, *comma;; tok = comma + 1) {
             comma = strchr(tok, ',');
-            if (comma)
-                *comma = '\0';
+            if (comma) *comma = '\0';
             cols[k++] = tok;
-            if (!comma)
-                break;
+            if (!comma) break;
         }
         int rc = add_concat(c, name, cols, ncols, "--concat");
         free(cols);
         free(list);
         free(name);
-        if (rc < 0)
-            return -1;
+        if (rc < 0) return -1;
     }
     return 0;
 }
@@ -296,8 +284,7 @@ static int
 cmp_winner(const void *a, const void *b)
 {
     const struct winner *x = a, *y = b;
-    if (x->shard != y->shard)
-        return (x->shard > y->shard) - (x->shard < y->shard);
+    if (x->shard != y->shard) return (x->shard > y->shard) - (x->shard < y->shard);
     return (x->row > y->row) - (x->row < y->row);
 }
 
@@ -366,8 +353,7 @@ split_counts(tp_context *c, struct tcount *tc, size_t ntc)
     for (size_t i = 0; i < ntc; i++)
         n += tc[i].n;
     c->n = n;
-    if (strcmp(c->split, "temporal") != 0 || strcmp(c->job, "training") != 0)
-        return;
+    if (strcmp(c->split, "temporal") != 0 || strcmp(c->job, "training") != 0) return;
     uint64_t k1 = tp_ratio_floor((uint64_t)n, c->r);
     uint64_t hold = (uint64_t)n - k1;
     uint64_t nval = hold - tp_ratio_ceil(hold, c->q);
@@ -447,10 +433,8 @@ tp_merge_finish(tp_merge *m, const char *dir)
         }
         free(ix);
     }
-    if (c->nin > 0)
-        rc = setup_columns(c, &m->o);
-    if (rc == 0 && tp_mkdirs(dir, 0777) < 0)
-        rc = -1;
+    if (c->nin > 0) rc = setup_columns(c, &m->o);
+    if (rc == 0 && tp_mkdirs(dir, 0777) < 0) rc = -1;
 
     struct tcount *tc = NULL;
     size_t ntc = 0;
@@ -482,14 +466,14 @@ tp_merge_finish(tp_merge *m, const char *dir)
         if (strcmp(c->job, "training") == 0 && c->split[0] == 'n')
             c->n_train = c->n; /* no split: see tp-split */
         if (strcmp(c->job, "training") == 0 && c->nin > 0 && c->temporal < 0) {
-            tp_err(NULL, 0, "a training job needs a split: no temporal column (orderDate or "
-                            "transactionDate) was found; scan with --split temporal:COL");
+            tp_err(NULL, 0,
+                   "a training job needs a split: no temporal column (orderDate or "
+                   "transactionDate) was found; scan with --split temporal:COL");
             rc = -1;
         }
     }
     free(tc);
-    if (rc == 0)
-        rc = write_context(c, dir);
+    if (rc == 0) rc = write_context(c, dir);
 
     for (size_t s = 0; s < m->nsh; s++)
         m->sh[s].info.source = NULL; /* moved to c */
@@ -522,8 +506,7 @@ write_context(const tp_context *c, const char *dir)
     sprintf(path, "%s/context", dir);
     tp_out *o = tp_out_open(path, 0);
     free(path);
-    if (!o)
-        return -1;
+    if (!o) return -1;
     char rb[32], qb[32];
     tp_ratio_format(c->r, rb, sizeof rb);
     tp_ratio_format(c->q, qb, sizeof qb);
@@ -536,8 +519,7 @@ write_context(const tp_context *c, const char *dir)
                             "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%.17g\t%.17g\t"
                             "%.17g\t%.17g\n",
                             s->count, s->missing, s->nint, s->nnum, s->nbool, s->ntrue,
-                            (long long)s->imin, (long long)s->imax, s->min, s->max, s->mean,
-                            s->m2);
+                            (long long)s->imin, (long long)s->imax, s->min, s->max, s->mean, s->m2);
     }
     for (size_t i = 0; i < c->nout; i++) {
         rc |= tp_out_printf(o, "out\t");
@@ -551,16 +533,14 @@ write_context(const tp_context *c, const char *dir)
             rc |= tp_out_printf(o, "\t%zu", c->concat[i].src[j]);
         rc |= tp_out_byte(o, '\n');
     }
-    rc |= tp_out_printf(o, "roles\t%ld\t%ld\t%ld\t%d\n", c->label, c->dedup, c->temporal,
-                        c->vocab);
+    rc |= tp_out_printf(o, "roles\t%ld\t%ld\t%ld\t%d\n", c->label, c->dedup, c->temporal, c->vocab);
     for (size_t i = 0; i < c->nvocab; i++) {
         rc |= tp_out_printf(o, "vocab\t");
         rc |= put_str(o, c->vocabv[i]);
         rc |= tp_out_byte(o, '\n');
     }
     rc |= tp_out_printf(o, "job\t%s\t%s\t%s\t%s\t%lld\n", c->job, c->split, rb, qb, c->seed);
-    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", c->n, c->n_train, c->n_val,
-                        c->n_test);
+    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", c->n, c->n_train, c->n_val, c->n_test);
     rc |= tp_out_printf(o, "cutoff\t%d\t%lld\t%d\t%lld\n", c->has_train_cut,
                         (long long)c->train_cut, c->has_test_cut, (long long)c->test_cut);
     for (size_t s = 0; s < c->nshards; s++) {
@@ -584,8 +564,7 @@ ll_fields(char **f, size_t n, long long *v)
 {
     for (size_t i = 0; i < n; i++) {
         int64_t x;
-        if (tp_parse_int64(f[i], strlen(f[i]), &x) < 0)
-            return -1;
+        if (tp_parse_int64(f[i], strlen(f[i]), &x) < 0) return -1;
         v[i] = x;
     }
     return 0;
@@ -597,8 +576,7 @@ d_fields(char **f, size_t n, double *v)
     for (size_t i = 0; i < n; i++) {
         char *end;
         v[i] = strtod(f[i], &end);
-        if (!*f[i] || *end)
-            return -1;
+        if (!*f[i] || *end) return -1;
     }
     return 0;
 }
@@ -608,8 +586,7 @@ static_type(const char *t)
 {
     static const char *const types[] = {"int64", "float64", "bool", "object"};
     for (size_t i = 0; i < 4; i++)
-        if (strcmp(t, types[i]) == 0)
-            return types[i];
+        if (strcmp(t, types[i]) == 0) return types[i];
     return NULL;
 }
 
@@ -740,8 +717,7 @@ tp_context_read(const char *dir)
 void
 tp_context_free(tp_context *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     for (size_t i = 0; i < c->nin; i++)
         free(c->in[i]);
     free(c->in);
@@ -797,12 +773,10 @@ int
 tp_context_write_outputs(const tp_context *c, const char *outdir)
 {
     tp_out *o;
-    if (write_small(outdir, "signature", &o) < 0)
-        return -1;
+    if (write_small(outdir, "signature", &o) < 0) return -1;
     int rc = 0;
     for (size_t i = 0; i < c->nout; i++) {
-        if (i)
-            rc |= tp_out_byte(o, ',');
+        if (i) rc |= tp_out_byte(o, ',');
         rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
     }
     rc |= tp_out_byte(o, '\n');
@@ -810,8 +784,7 @@ tp_context_write_outputs(const tp_context *c, const char *outdir)
         tp_out_abort(o);
         return -1;
     }
-    if (tp_out_commit(o, NULL) < 0 || write_small(outdir, "metadata", &o) < 0)
-        return -1;
+    if (tp_out_commit(o, NULL) < 0 || write_small(outdir, "metadata", &o) < 0) return -1;
     rc = tp_out_printf(o, "varname,iscategory,datatype\n");
     for (size_t i = 0; i < c->nout; i++) {
         rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
@@ -849,9 +822,9 @@ tp_format_time(int64_t us, char *buf, size_t size)
     int64_t d = doy - (153 * mp + 2) / 5 + 1;
     int64_t m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
-    int n = snprintf(buf, size, "%04" PRId64 "-%02" PRId64 "-%02" PRId64 " %02" PRId64
-                                ":%02" PRId64 ":%02" PRId64,
-                     y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
-    if (frac && n > 0 && (size_t)n < size)
-        snprintf(buf + n, size - (size_t)n, ".%06" PRId64, frac);
+    int n =
+        snprintf(buf, size,
+                 "%04" PRId64 "-%02" PRId64 "-%02" PRId64 " %02" PRId64 ":%02" PRId64 ":%02" PRId64,
+                 y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
+    if (frac && n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, ".%06" PRId64, frac);
 }

@@ -31,11 +31,11 @@ typedef struct tp_shardinfo {
 } tp_shardinfo;
 
 typedef struct tp_context {
-    int header;   /* shards have a header line (0: headerless, columns = signature) */
-    size_t nin;   /* input columns */
-    char **in;    /* input column names as in the data */
-    size_t nout;  /* output columns: the nin renamed inputs, then the concat columns */
-    char **out;   /* output names ("__DOT__" -> ".") */
+    int header;        /* shards have a header line (0: headerless, columns = signature) */
+    size_t nin;        /* input columns */
+    char **in;         /* input column names as in the data */
+    size_t nout;       /* output columns: the nin renamed inputs, then the concat columns */
+    char **out;        /* output names ("__DOT__" -> ".") */
     const char **type; /* output types: "int64" "float64" "bool" "object" (static strings) */
     tp_colstat *stats; /* per input column, over all rows read */
     size_t nconcat;

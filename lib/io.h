@@ -36,9 +36,9 @@ typedef struct tp_out {
     char *buf;
     size_t len, cap;
     int fd;
-    void *gz;       /* gzFile when compressing, else NULL */
-    char *path;     /* final name, or NULL for standard output */
-    char *tmp;      /* temporary name while the file is being written */
+    void *gz;        /* gzFile when compressing, else NULL */
+    char *path;      /* final name, or NULL for standard output */
+    char *tmp;       /* temporary name while the file is being written */
     long long bytes; /* bytes written to the file so far (compressed when gzip) */
 } tp_out;
 
@@ -75,14 +75,12 @@ int tp_out_field(tp_out *o, const char *s, size_t n, char delim);
 static inline int
 tp_out_byte(tp_out *o, char c)
 {
-    if (o->len == o->cap && tp_out_flush(o) < 0)
-        return -1;
+    if (o->len == o->cap && tp_out_flush(o) < 0) return -1;
     o->buf[o->len++] = c;
     return 0;
 }
 
 /* mkdir -p; 0 or -1 with an error recorded. */
 int tp_mkdirs(const char *path, int mode);
-
 
 #endif

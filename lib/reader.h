@@ -71,8 +71,6 @@ char tp_delim_for(const char *path, int force_tsv);
 long tp_read_signature(const char *path, char ***names);
 void tp_strv_free(char **v, size_t n);
 
-
-
 /*
  * Shard number of a file named "part-NNNNN[...]" (any number of digits after "part-",
  * directory ignored), or -1 when the name does not carry one (SPEC section 1).

@@ -17,15 +17,15 @@
 #include <stdint.h>
 
 typedef struct tp_colstat {
-    long long count;     /* non-missing values */
-    long long missing;   /* missing values (see tp_is_missing) */
-    long long nint;      /* values that are int64 */
-    long long nnum;      /* values that are numbers (int64 included) */
-    long long nbool;     /* values that are true/false */
-    long long ntrue;     /* of those, true */
-    int64_t imin, imax;  /* over int64 values (valid when nint > 0) */
-    double min, max;     /* over numbers (valid when nnum > 0) */
-    double mean, m2;     /* over numbers: mean and sum of squared deviations */
+    long long count;    /* non-missing values */
+    long long missing;  /* missing values (see tp_is_missing) */
+    long long nint;     /* values that are int64 */
+    long long nnum;     /* values that are numbers (int64 included) */
+    long long nbool;    /* values that are true/false */
+    long long ntrue;    /* of those, true */
+    int64_t imin, imax; /* over int64 values (valid when nint > 0) */
+    double min, max;    /* over numbers (valid when nnum > 0) */
+    double mean, m2;    /* over numbers: mean and sum of squared deviations */
 } tp_colstat;
 
 void tp_colstat_init(tp_colstat *c);

@@ -15,10 +15,8 @@
 int
 tp_keyrec_before(const tp_keyrec *a, const tp_keyrec *b)
 {
-    if (a->t != b->t)
-        return a->t < b->t;
-    if (a->shard != b->shard)
-        return a->shard < b->shard;
+    if (a->t != b->t) return a->t < b->t;
+    if (a->shard != b->shard) return a->shard < b->shard;
     return a->row < b->row;
 }
 
@@ -36,8 +34,7 @@ tp_summary_new(void)
 void
 tp_summary_free(tp_summary *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     free(s->source);
     for (size_t i = 0; i < s->ncols; i++)
         free(s->cols[i]);
@@ -88,10 +85,8 @@ cmp_time(const void *a, const void *b)
 static int
 write_name(tp_out *o, const char *tag, const char *v)
 {
-    if (!v)
-        return 0;
-    if (tp_out_printf(o, "%s\t", tag) < 0 || tp_out_esc(o, v, strlen(v)) < 0)
-        return -1;
+    if (!v) return 0;
+    if (tp_out_printf(o, "%s\t", tag) < 0 || tp_out_esc(o, v, strlen(v)) < 0) return -1;
     return tp_out_byte(o, '\n');
 }
 
@@ -99,12 +94,11 @@ int
 tp_summary_write(const tp_summary *s, const char *path)
 {
     tp_out *o = tp_out_open(path, 0);
-    if (!o)
-        return -1;
+    if (!o) return -1;
     int rc = tp_out_printf(o, "tp-summary\t1\nshard\t%ld\nheader\t%d\n", s->shard, s->header);
     rc |= write_name(o, "source", s->source);
-    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", s->rows, s->drop_label,
-                        s->drop_time, s->drop_key);
+    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", s->rows, s->drop_label, s->drop_time,
+                        s->drop_key);
     rc |= write_name(o, "label", s->label);
     rc |= write_name(o, "dedup", s->dedup);
     rc |= write_name(o, "temporal", s->temporal);
@@ -115,8 +109,7 @@ tp_summary_write(const tp_summary *s, const char *path)
                             "stat\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%.17g\t%.17g\t"
                             "%.17g\t%.17g\n",
                             c->count, c->missing, c->nint, c->nnum, c->nbool, c->ntrue,
-                            (long long)c->imin, (long long)c->imax, c->min, c->max, c->mean,
-                            c->m2);
+                            (long long)c->imin, (long long)c->imax, c->min, c->max, c->mean, c->m2);
     }
     size_t *ix = tp_map_sorted(s->labels);
     for (size_t i = 0; i < tp_map_size(s->labels) && rc == 0; i++)
@@ -182,8 +175,7 @@ tp_summary *
 tp_summary_read(const char *path)
 {
     tp_lines *l = tp_lines_open(path);
-    if (!l)
-        return NULL;
+    if (!l) return NULL;
     tp_summary *s = tp_summary_new();
     size_t ccap = 0;
     int seen_end = 0, rc;
@@ -203,8 +195,7 @@ tp_summary_read(const char *path)
         } else if (strcmp(tag, "end") == 0) {
             seen_end = 1;
         } else if (strcmp(tag, "shard") == 0 && n == 2) {
-            if (field_ll(l, f[1], &v[0]) < 0)
-                goto fail;
+            if (field_ll(l, f[1], &v[0]) < 0) goto fail;
             s->shard = (long)v[0];
         } else if (strcmp(tag, "header") == 0 && n == 2) {
             s->header = strcmp(f[1], "0") != 0;
@@ -212,8 +203,7 @@ tp_summary_read(const char *path)
             s->source = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "rows") == 0 && n == 5) {
             for (int i = 0; i < 4; i++)
-                if (field_ll(l, f[i + 1], &v[i]) < 0)
-                    goto fail;
+                if (field_ll(l, f[i + 1], &v[i]) < 0) goto fail;
             s->rows = v[0], s->drop_label = v[1], s->drop_time = v[2], s->drop_key = v[3];
         } else if (strcmp(tag, "label") == 0 && n == 2) {
             s->label = tp_xstrdup(f[1]);
@@ -233,8 +223,7 @@ tp_summary_read(const char *path)
         } else if (strcmp(tag, "stat") == 0 && n == 13 && s->ncols > 0) {
             tp_colstat *c = &s->stats[s->ncols - 1];
             for (int i = 0; i < 8; i++)
-                if (field_ll(l, f[i + 1], &v[i]) < 0)
-                    goto fail;
+                if (field_ll(l, f[i + 1], &v[i]) < 0) goto fail;
             c->count = v[0], c->missing = v[1], c->nint = v[2], c->nnum = v[3];
             c->nbool = v[4], c->ntrue = v[5], c->imin = v[6], c->imax = v[7];
             if (field_d(l, f[9], &c->min) < 0 || field_d(l, f[10], &c->max) < 0 ||
@@ -243,13 +232,11 @@ tp_summary_read(const char *path)
         } else if (strcmp(tag, "lv") == 0 && n == 2) {
             tp_map_put(s->labels, f[1], strlen(f[1]), NULL);
         } else if (strcmp(tag, "t") == 0 && n == 3) {
-            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0)
-                goto fail;
+            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0) goto fail;
             int64_t t = v[0];
             *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += v[1];
         } else if (strcmp(tag, "k") == 0 && n == 4) {
-            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0)
-                goto fail;
+            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0) goto fail;
             tp_keyrec *kr = tp_map_put(s->keys, f[3], strlen(f[3]), NULL);
             kr->t = v[0];
             kr->row = v[1];
@@ -262,8 +249,7 @@ tp_summary_read(const char *path)
             goto fail;
         }
     }
-    if (rc < 0)
-        goto fail;
+    if (rc < 0) goto fail;
     if (!seen_end) {
         tp_err(path, 0, "truncated summary (no 'end' record)");
         goto fail;

@@ -36,9 +36,9 @@ typedef struct tp_summary {
     char **cols;
     tp_colstat *stats;
     char *label, *dedup, *temporal; /* column names, NULL when not used */
-    tp_map *labels; /* set of distinct non-missing label values */
-    tp_map *times;  /* int64 time (8 bytes) -> long long count, rows kept without dedup */
-    tp_map *keys;   /* dedup key -> tp_keyrec */
+    tp_map *labels;                 /* set of distinct non-missing label values */
+    tp_map *times; /* int64 time (8 bytes) -> long long count, rows kept without dedup */
+    tp_map *keys;  /* dedup key -> tp_keyrec */
 } tp_summary;
 
 /* Empty summary; all maps allocated. Free with tp_summary_free. */

@@ -47,10 +47,8 @@ report(const tp_context *c)
             tp_progname(), c->nshards, rows, dl, dt, dk, dd, c->n);
     if (strcmp(c->job, "training") == 0) {
         char a[40] = "-", b[40] = "-";
-        if (c->has_train_cut)
-            tp_format_time(c->train_cut, a, sizeof a);
-        if (c->has_test_cut)
-            tp_format_time(c->test_cut, b, sizeof b);
+        if (c->has_train_cut) tp_format_time(c->train_cut, a, sizeof a);
+        if (c->has_test_cut) tp_format_time(c->test_cut, b, sizeof b);
         fprintf(stderr, "%s: train %lld, val %lld, test %lld; train_cutoff %s, test_cutoff %s\n",
                 tp_progname(), c->n_train, c->n_val, c->n_test, a, b);
     }
@@ -101,8 +99,7 @@ main(int argc, char **argv)
         case OPT_JOB:
             o.job = NULL;
             for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++)
-                if (strcmp(optarg, jobs[i]) == 0)
-                    o.job = jobs[i];
+                if (strcmp(optarg, jobs[i]) == 0) o.job = jobs[i];
             if (!o.job) {
                 tp_warnx("--job-type: expected training, validation, testing or calibration: "
                          "'%s'",
@@ -111,16 +108,13 @@ main(int argc, char **argv)
             }
             break;
         case OPT_SEED:
-            if (tp_opt_ll("--seed", optarg, 0, INT64_MAX, &o.seed) < 0)
-                bad();
+            if (tp_opt_ll("--seed", optarg, 0, INT64_MAX, &o.seed) < 0) bad();
             break;
         case OPT_Q:
-            if (tp_parse_ratio("--test-val-ratio", optarg, &o.q) < 0)
-                bad();
+            if (tp_parse_ratio("--test-val-ratio", optarg, &o.q) < 0) bad();
             break;
         case OPT_R:
-            if (tp_parse_ratio("--train-ratio", optarg, &o.r) < 0)
-                bad();
+            if (tp_parse_ratio("--train-ratio", optarg, &o.r) < 0) bad();
             break;
         default:
             usage(TP_EXIT_USAGE);
@@ -137,16 +131,12 @@ main(int argc, char **argv)
     tp_merge *m = tp_merge_new(&o);
     for (int i = optind; i < argc; i++) {
         tp_summary *s = tp_summary_read(argv[i]);
-        if (!s || tp_merge_add(m, s, argv[i]) < 0)
-            tp_die(TP_EXIT_DATA);
+        if (!s || tp_merge_add(m, s, argv[i]) < 0) tp_die(TP_EXIT_DATA);
     }
     tp_context *ctx = tp_merge_finish(m, dir);
-    if (!ctx)
-        tp_die(TP_EXIT_DATA);
-    if (outdir && tp_context_write_outputs(ctx, outdir) < 0)
-        tp_die(TP_EXIT_DATA);
-    if (!quiet)
-        report(ctx);
+    if (!ctx) tp_die(TP_EXIT_DATA);
+    if (outdir && tp_context_write_outputs(ctx, outdir) < 0) tp_die(TP_EXIT_DATA);
+    if (!quiet) report(ctx);
     tp_context_free(ctx);
     free(o.concat);
     return 0;

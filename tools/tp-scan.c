@@ -36,8 +36,7 @@ static long
 need_col(tp_reader *r, const char *name, const char *what)
 {
     long i = tp_reader_find(r, name);
-    if (i < 0)
-        tp_err(tp_reader_name(r), 1, "%s column '%s' not found", what, name);
+    if (i < 0) tp_err(tp_reader_name(r), 1, "%s column '%s' not found", what, name);
     return i;
 }
 
@@ -47,36 +46,29 @@ on_header(void *arg, tp_reader *r)
     struct scan *sc = arg;
     tp_summary *s = sc->s;
     s->ncols = tp_reader_ncols(r);
-    if (s->ncols == 0)
-        return 0; /* 0-byte shard: nothing to resolve */
+    if (s->ncols == 0) return 0; /* 0-byte shard: nothing to resolve */
     s->cols = tp_xmalloc(s->ncols * sizeof *s->cols);
     s->stats = tp_xmalloc(s->ncols * sizeof *s->stats);
     for (size_t i = 0; i < s->ncols; i++) {
         s->cols[i] = tp_xstrdup(tp_reader_col(r, i));
         tp_colstat_init(&s->stats[i]);
     }
-    if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0)
-        return -1;
+    if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0) return -1;
     if (sc->dedup) {
-        if ((sc->di = need_col(r, sc->dedup, "dedup key")) < 0)
-            return -1;
+        if ((sc->di = need_col(r, sc->dedup, "dedup key")) < 0) return -1;
     } else if (!sc->no_dedup) {
         sc->di = tp_reader_find(r, "customerId");
     }
     if (sc->split_col) {
-        if ((sc->ti = need_col(r, sc->split_col, "temporal")) < 0)
-            return -1;
+        if ((sc->ti = need_col(r, sc->split_col, "temporal")) < 0) return -1;
     } else if (!sc->split_none) {
         for (size_t i = 0; i < s->ncols && sc->ti < 0; i++)
             if (strcmp(s->cols[i], "orderDate") == 0 || strcmp(s->cols[i], "transactionDate") == 0)
                 sc->ti = (long)i;
     }
-    if (sc->li >= 0)
-        s->label = tp_xstrdup(s->cols[sc->li]);
-    if (sc->di >= 0)
-        s->dedup = tp_xstrdup(s->cols[sc->di]);
-    if (sc->ti >= 0)
-        s->temporal = tp_xstrdup(s->cols[sc->ti]);
+    if (sc->li >= 0) s->label = tp_xstrdup(s->cols[sc->li]);
+    if (sc->di >= 0) s->dedup = tp_xstrdup(s->cols[sc->di]);
+    if (sc->ti >= 0) s->temporal = tp_xstrdup(s->cols[sc->ti]);
     return 0;
 }
 
@@ -125,8 +117,7 @@ on_row(void *arg, const tp_row *row)
         tp_keyrec rec = {t, row->index, s->shard}, *g;
         int created;
         g = tp_map_put(s->keys, k, n, &created);
-        if (created || tp_keyrec_before(&rec, g))
-            *g = rec;
+        if (created || tp_keyrec_before(&rec, g)) *g = rec;
     } else if (sc->ti >= 0) {
         *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += 1;
     }
@@ -201,8 +192,7 @@ main(int argc, char **argv)
             usage(TP_EXIT_USAGE);
         }
     }
-    if (argc - optind > 1)
-        usage(TP_EXIT_USAGE);
+    if (argc - optind > 1) usage(TP_EXIT_USAGE);
     if (sc.dedup && sc.no_dedup) {
         tp_warnx("--dedup and --no-dedup exclude each other");
         usage(TP_EXIT_USAGE);
@@ -211,22 +201,17 @@ main(int argc, char **argv)
     sc.file = in;
     char **sig = NULL;
     long nsig = 0;
-    if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)
-        tp_die(TP_EXIT_DATA);
+    if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0) tp_die(TP_EXIT_DATA);
     sc.s = tp_summary_new();
     sc.s->header = sig == NULL;
-    if (shard < 0)
-        shard = tp_shard_number(in);
+    if (shard < 0) shard = tp_shard_number(in);
     sc.s->shard = shard < 0 ? 0 : (long)shard;
     sc.s->source = tp_xstrdup(in);
     tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
-    if (!r)
-        tp_die(TP_EXIT_DATA);
-    if (tp_reader_run(r, on_header, on_row, &sc) != 0)
-        tp_die(TP_EXIT_DATA);
+    if (!r) tp_die(TP_EXIT_DATA);
+    if (tp_reader_run(r, on_header, on_row, &sc) != 0) tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
-    if (tp_summary_write(sc.s, out) < 0)
-        tp_die(TP_EXIT_DATA);
+    if (tp_summary_write(sc.s, out) < 0) tp_die(TP_EXIT_DATA);
     tp_summary_free(sc.s);
     tp_strv_free(sig, (size_t)nsig);
     return 0;

@@ -67,8 +67,8 @@ on_row(void *arg, const tp_row *row)
         int64_t t;
         const char *v = row->f[s->ti];
         if (tp_parse_time(v, row->len[s->ti], &t) < 0) {
-            tp_err(s->file, row->line, "column '%s': not a date or time: '%s'",
-                   c->out[c->temporal], v);
+            tp_err(s->file, row->line, "column '%s': not a date or time: '%s'", c->out[c->temporal],
+                   v);
             return -1;
         }
         if (c->has_train_cut && t >= c->train_cut)
@@ -112,16 +112,13 @@ main(int argc, char **argv)
         tp_warnx("missing -c DIR");
         usage(TP_EXIT_USAGE);
     }
-    if (argc - optind > 1)
-        usage(TP_EXIT_USAGE);
+    if (argc - optind > 1) usage(TP_EXIT_USAGE);
     const char *in = optind < argc ? argv[optind] : "-";
     tp_context *ctx = tp_context_read(dir);
-    if (!ctx)
-        tp_die(TP_EXIT_DATA);
+    if (!ctx) tp_die(TP_EXIT_DATA);
     struct sp s = {ctx, tp_out_open("-", 0), in, -1};
     tp_reader *r = tp_reader_open(in, ',', NULL, 0);
-    if (!r)
-        tp_die(TP_EXIT_DATA);
+    if (!r) tp_die(TP_EXIT_DATA);
     if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);

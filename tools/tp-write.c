@@ -47,8 +47,7 @@ struct wr {
 static int
 valid_split(const char *s, size_t n)
 {
-    if (n == 0 || n > 64)
-        return 0;
+    if (n == 0 || n > 64) return 0;
     for (size_t i = 0; i < n; i++)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
               (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
@@ -71,8 +70,7 @@ static struct dest *
 dest_for(struct wr *w, const char *name, size_t n, long line)
 {
     for (size_t i = 0; i < w->nd; i++)
-        if (strcmp(w->d[i].name, name) == 0)
-            return &w->d[i];
+        if (strcmp(w->d[i].name, name) == 0) return &w->d[i];
     if (!valid_split(name, n)) {
         tp_err(w->file, line, "column 'tp:split': not a split name: '%s'", name);
         return NULL;
@@ -96,12 +94,10 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
             int rc = 0;
             for (size_t i = 1; i < tp_reader_ncols(w->r); i++) {
                 const char *col = tp_reader_col(w->r, i);
-                if (i > 1)
-                    rc |= tp_out_byte(o, w->delim);
+                if (i > 1) rc |= tp_out_byte(o, w->delim);
                 rc |= tp_out_field(o, col, strlen(col), w->delim);
             }
-            if (rc || tp_out_byte(o, '\n') < 0)
-                d = NULL;
+            if (rc || tp_out_byte(o, '\n') < 0) d = NULL;
         }
     }
     free(path);
@@ -113,12 +109,10 @@ on_row(void *arg, const tp_row *row)
 {
     struct wr *w = arg;
     struct dest *d = dest_for(w, row->f[0], row->len[0], row->line);
-    if (!d)
-        return -1;
+    if (!d) return -1;
     int rc = 0;
     for (size_t i = 1; i < row->n; i++) {
-        if (i > 1)
-            rc |= tp_out_byte(d->out, w->delim);
+        if (i > 1) rc |= tp_out_byte(d->out, w->delim);
         rc |= tp_out_field(d->out, row->f[i], row->len[i], w->delim);
     }
     rc |= tp_out_byte(d->out, '\n');
@@ -163,8 +157,7 @@ main(int argc, char **argv)
         case 'f':
             w.ext = NULL;
             for (size_t i = 0; i < 4; i++)
-                if (strcmp(optarg, formats[i]) == 0)
-                    w.ext = formats[i];
+                if (strcmp(optarg, formats[i]) == 0) w.ext = formats[i];
             if (!w.ext) {
                 tp_warnx("--format: expected csv, tsv, csv.gz or tsv.gz: '%s'", optarg);
                 usage(TP_EXIT_USAGE);
@@ -188,8 +181,7 @@ main(int argc, char **argv)
             usage(TP_EXIT_USAGE);
         }
     }
-    if (argc - optind < 1 || argc - optind > 2)
-        usage(TP_EXIT_USAGE);
+    if (argc - optind < 1 || argc - optind > 2) usage(TP_EXIT_USAGE);
     w.outdir = argv[optind];
     w.file = optind + 1 < argc ? argv[optind + 1] : "-";
     w.shard = (long)shard;
@@ -198,8 +190,7 @@ main(int argc, char **argv)
     long long expect = -1;
     if (dir) {
         tp_context *ctx = tp_context_read(dir);
-        if (!ctx)
-            tp_die(TP_EXIT_DATA);
+        if (!ctx) tp_die(TP_EXIT_DATA);
         long si = tp_context_shard(ctx, w.shard);
         if (si < 0) {
             tp_err(dir, 0, "shard %ld is not in the context", w.shard);
@@ -209,16 +200,16 @@ main(int argc, char **argv)
         tp_context_free(ctx);
     }
     w.r = tp_reader_open(w.file, ',', NULL, 0);
-    if (!w.r)
-        tp_die(TP_EXIT_DATA);
+    if (!w.r) tp_die(TP_EXIT_DATA);
     if (tp_reader_run(w.r, on_header, on_row, &w) != 0) {
         abort_all(&w);
         tp_die(TP_EXIT_DATA);
     }
     if (expect >= 0 && w.rows != expect) {
         abort_all(&w);
-        tp_err(w.file, 0, "%lld rows, but %lld expected for shard %ld: incomplete input "
-                          "(did an earlier stage fail?)",
+        tp_err(w.file, 0,
+               "%lld rows, but %lld expected for shard %ld: incomplete input "
+               "(did an earlier stage fail?)",
                w.rows, expect, w.shard);
         tp_die(TP_EXIT_DATA);
     }
@@ -244,8 +235,7 @@ main(int argc, char **argv)
         rc = tp_out_commit(rep, NULL);
     else if (rep)
         tp_out_abort(rep);
-    if (rc < 0)
-        tp_die(TP_EXIT_DATA);
+    if (rc < 0) tp_die(TP_EXIT_DATA);
     tp_reader_close(w.r);
     return 0;
 }

@@ -28,8 +28,8 @@ row(void *arg, const tp_row *r)
     struct got *g = arg;
     g->len += (size_t)snprintf(g->text + g->len, sizeof g->text - g->len, "@%ld:", r->line);
     for (size_t i = 0; i < r->n; i++)
-        g->len += (size_t)snprintf(g->text + g->len, sizeof g->text - g->len, "%s%s",
-                                   i ? "|" : "", r->f[i]);
+        g->len += (size_t)snprintf(g->text + g->len, sizeof g->text - g->len, "%s%s", i ? "|" : "",
+                                   r->f[i]);
     g->len += (size_t)snprintf(g->text + g->len, sizeof g->text - g->len, ";");
     return 0;
 }

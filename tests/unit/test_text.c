@@ -26,8 +26,7 @@ test_text(void)
     struct stat st;
     CHECK(stat(path, &st) < 0); /* not under its final name before commit */
     for (int i = 0; i < 6; i++) {
-        if (i)
-            tp_out_byte(o, '\t');
+        if (i) tp_out_byte(o, '\t');
         tp_out_esc(o, vals[i], strlen(vals[i]));
     }
     tp_out_byte(o, '\n');

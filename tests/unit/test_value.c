@@ -11,10 +11,10 @@
 static void
 missing(void)
 {
-    static const char *const yes[] = {"",     "NA",      "N/A",     "n/a",      "NaN",    "nan",
-                                      "-NaN", "-nan",    "NULL",    "null",     "None",   "<NA>",
-                                      "#N/A", "#NA",     "#N/A N/A", "1.#IND", "-1.#IND",
-                                      "1.#QNAN", "-1.#QNAN"};
+    static const char *const yes[] = {"",       "NA",      "N/A",     "n/a",     "NaN",
+                                      "nan",    "-NaN",    "-nan",    "NULL",    "null",
+                                      "None",   "<NA>",    "#N/A",    "#NA",     "#N/A N/A",
+                                      "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         CHECK(tp_is_missing(S(yes[i])));
     CHECK(!tp_is_missing(S("na")));
@@ -61,8 +61,7 @@ static int64_t
 t(const char *s)
 {
     int64_t us = -1;
-    if (tp_parse_time(s, strlen(s), &us) < 0)
-        return INT64_MIN;
+    if (tp_parse_time(s, strlen(s), &us) < 0) return INT64_MIN;
     return us;
 }
 

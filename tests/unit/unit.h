@@ -6,14 +6,14 @@
 
 extern int unit_pass, unit_fail;
 
-#define CHECK(cond)                                                                               \
-    do {                                                                                          \
-        if (cond) {                                                                               \
-            unit_pass++;                                                                          \
-        } else {                                                                                  \
-            unit_fail++;                                                                          \
-            fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond);                     \
-        }                                                                                         \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            unit_pass++;                                                                           \
+        } else {                                                                                   \
+            unit_fail++;                                                                           \
+            fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond);                       \
+        }                                                                                          \
     } while (0)
 
 void test_value(void);
