@@ -94,8 +94,20 @@ tp_out *
 tp_out_open(const char *path, int gzip)
 {
     tp_out *o = tp_xcalloc(1, sizeof *o);
+    struct stat st;
     if (strcmp(path, "-") == 0) {
         o->fd = 1;
+    } else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or FIFO (/dev/null, /dev/stdout, a pipe): write to it directly;
+         * a temporary file and a rename would replace it. */
+        o->fd = open(path, O_WRONLY);
+        if (o->fd < 0) {
+            tp_err(path, 0, "cannot open:");
+            free(o);
+            return NULL;
+        }
+        o->special = 1;
+        o->path = tp_xstrdup(path);
     } else {
         o->path = tp_xstrdup(path);
         const char *slash = strrchr(path, '/');
@@ -236,7 +248,12 @@ tp_out_commit(tp_out *o, long long *bytes)
             if (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode)) o->bytes = st.st_size;
         }
     }
-    if (o->path) {
+    if (o->special) {
+        if (close(o->fd) < 0 && rc == 0) {
+            tp_err(name, 0, "close:");
+            rc = -1;
+        }
+    } else if (o->path) {
         if (rc == 0 && fsync(o->fd) < 0) {
             tp_err(name, 0, "fsync:");
             rc = -1;
@@ -261,7 +278,9 @@ tp_out_abort(tp_out *o)
 {
     if (!o) return;
     if (o->gz) gzclose_w(o->gz);
-    if (o->path) {
+    if (o->special) {
+        close(o->fd);
+    } else if (o->path) {
         close(o->fd);
         unlink(o->tmp);
     }

@@ -39,11 +39,13 @@ typedef struct tp_out {
     void *gz;        /* gzFile when compressing, else NULL */
     char *path;      /* final name, or NULL for standard output */
     char *tmp;       /* temporary name while the file is being written */
+    int special;     /* path is a device or FIFO: written in place, never renamed */
     long long bytes; /* bytes written to the file so far (compressed when gzip) */
 } tp_out;
 
 /*
- * Create an output. path "-" writes to standard output (no rename). Otherwise the data
+ * Create an output. path "-" writes to standard output, and a path that names an existing
+ * device or FIFO (/dev/null, /dev/stdout) is written in place (no rename). Otherwise the data
  * goes to "DIR/.BASE.tmp.PID" until tp_out_commit renames it to path. gzip != 0
  * compresses with zlib at level 6; the gzip header carries no name and mtime 0, so the
  * bytes depend only on the data. Returns NULL with an error recorded on failure.

@@ -13,9 +13,17 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const missing[] = {
-    "NA",   "N/A",  "n/a",  "NaN", "nan",      "-NaN",   "-nan",    "NULL",    "null",
-    "None", "<NA>", "#N/A", "#NA", "#N/A N/A", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN",
+#define TOK(s)                                                                                     \
+    {                                                                                              \
+        s, sizeof(s) - 1                                                                           \
+    }
+static const struct {
+    const char *s;
+    size_t n;
+} missing[] = {
+    TOK("NA"),   TOK("N/A"),      TOK("n/a"),    TOK("NaN"),     TOK("nan"),     TOK("-NaN"),
+    TOK("-nan"), TOK("NULL"),     TOK("null"),   TOK("None"),    TOK("<NA>"),    TOK("#N/A"),
+    TOK("#NA"),  TOK("#N/A N/A"), TOK("1.#IND"), TOK("-1.#IND"), TOK("1.#QNAN"), TOK("-1.#QNAN"),
 };
 
 int
@@ -24,9 +32,10 @@ tp_is_missing(const char *s, size_t n)
     if (n == 0) return 1;
     if (n > 8) return 0;
     /* Every token starts with one of these bytes; most values leave here. */
-    if (!strchr("Nn-<#1", s[0])) return 0;
+    unsigned char c = (unsigned char)s[0];
+    if (c != 'N' && c != 'n' && c != '-' && c != '<' && c != '#' && c != '1') return 0;
     for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++)
-        if (strlen(missing[i]) == n && memcmp(missing[i], s, n) == 0) return 1;
+        if (missing[i].n == n && memcmp(missing[i].s, s, n) == 0) return 1;
     return 0;
 }
 
@@ -56,14 +65,16 @@ int
 tp_parse_double(const char *s, size_t n, double *out)
 {
     if (n == 0) return -1;
-    /* Only sign, digits, '.', exponent and the letters of inf/infinity may appear. */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!((c >= '0' && c <= '9') || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' ||
-              strchr("iInNfFtTyY", c)))
-            return -1;
-        if (c == 'x' || c == 'X') return -1;
-    }
+    /* Only sign, digits, '.', exponent and the letters of inf/infinity may appear:
+     * rejects hexadecimal forms and leading blanks, and most text without strtod. */
+    static const char ok[256] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+        ['7'] = 1, ['8'] = 1, ['9'] = 1, ['.'] = 1, ['+'] = 1, ['-'] = 1, ['e'] = 1,
+        ['E'] = 1, ['i'] = 1, ['I'] = 1, ['n'] = 1, ['N'] = 1, ['f'] = 1, ['F'] = 1,
+        ['t'] = 1, ['T'] = 1, ['y'] = 1, ['Y'] = 1,
+    };
+    for (size_t i = 0; i < n; i++)
+        if (!ok[(unsigned char)s[i]]) return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);

@@ -74,6 +74,13 @@ test_text(void)
     tp_out_write(o, "data", 4);
     tp_out_abort(o);
     CHECK(stat(path, &st) < 0);
+    /* a device is written in place, never replaced by a rename */
+    o = tp_out_open("/dev/null", 0);
+    CHECK(o != NULL && tp_out_write(o, "x", 1) == 0 && tp_out_commit(o, NULL) == 0);
+    CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
+    o = tp_out_open("/dev/full", 0);
+    CHECK(o != NULL && tp_out_write(o, "x", 1) == 0 && tp_out_commit(o, NULL) == -1);
+    CHECK(strstr(tp_errmsg(), "/dev/full: write error") != NULL);
     char cmd[96];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
