@@ -30,7 +30,11 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tp-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 m=$tmp/measure # one file per stage and repeat: lines "elapsed-seconds peak-rss-KiB"
-mkdir -p "$m"
+mkdir -p "$m" "$tmp/bin"
+# Measure a snapshot of the tools, so that a rebuild during the run cannot pull a binary
+# from under it (tp-run finds the filters beside itself).
+cp "$bin"/tp-* "$tmp/bin/"
+bin=$tmp/bin
 bench_start=$(date +%s.%N)
 
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
@@ -64,8 +68,9 @@ best_sum() { # STAGE: the smallest over repeats of the summed elapsed time
 	local r
 	for r in $(seq "$repeat"); do sum_time "$m/$1.$r"; done | best
 }
-mbps() { awk -v b="$inbytes" -v t="$1" 'BEGIN { if (t <= 0) t = 0.005; printf "%.1f", b / t / 1e6 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+# /usr/bin/time counts in hundredths of a second: a stage that took less has no rate.
+mbps() { awk -v b="$inbytes" -v t="$1" 'BEGIN { if (t <= 0) print "-"; else printf "%.1f", b / t / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%.2fx", a / b }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # A digest of an output tree: file names and contents, _tp/report.txt excepted (it
@@ -134,7 +139,9 @@ done
 
 # 5. tp-run end to end, -j 1 and -j $(nproc).
 declare -A rundigest=()
-for j in 1 "$jobs"; do
+runs=(1)
+[ "$jobs" -eq 1 ] || runs+=("$jobs")
+for j in "${runs[@]}"; do
 	for r in $(seq "$repeat"); do
 		: >"$m/run$j.$r"
 		timed "$m/run$j.$r" "$bin/tp-run" --force -q --label isFraud -j "$j" "$tmp/in" "$tmp/out$j"
@@ -166,7 +173,7 @@ row() { printf '%-34s %8s %9s %8s %10s\n' "$@"; }
 printf 'tp bench: %d shards, %d rows, %d columns, %.1f MB of CSV; best of %d; %d cores\n' \
 	"${#files[@]}" "$nrows" "$ncols" "$(awk -v b="$inbytes" 'BEGIN { print b / 1e6 }')" "$repeat" "$jobs"
 row stage "time s" "MB/s" "vs base" "RSS MiB"
-row "1 baseline csvtok, serial" "$t_base" "$mb_base" "1.00x" "$(mib "$(max_rss "$m"/base.*)")"
+row "1 baseline csvtok, serial" "$t_base" "$mb_base" "$(ratio "$mb_base" "$mb_base")" "$(mib "$(max_rss "$m"/base.*)")"
 mb=$(mbps "$t_scan")
 row "2 tp-scan, serial" "$t_scan" "$mb" "$(ratio "$mb" "$mb_base")" "$(mib "$rss_scan")"
 row "3 tp-context, ${#files[@]} summaries" "$t_ctx" - - "$(mib "$rss_ctx")"
@@ -175,7 +182,7 @@ row "4 pass 2 pipeline, serial" "$t_pipe" "$mb" "$(ratio "$mb" "$mb_base")" -
 row "    tp-transform" - - - "$(mib "$rss_tr")"
 row "    tp-split" - - - "$(mib "$rss_sp")"
 row "    tp-write" - - - "$(mib "$rss_wr")"
-for j in 1 "$jobs"; do
+for j in "${runs[@]}"; do
 	t=$(best_sum "run$j")
 	mb=$(mbps "$t")
 	row "5 tp-run -j $j" "$t" "$mb" "$(ratio "$mb" "$mb_base")" "(2-4)"
