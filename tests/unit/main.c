@@ -11,6 +11,7 @@ main(void)
     test_map();
     test_text();
     test_reader();
+    test_hash();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

@@ -21,5 +21,6 @@ void test_stats(void);
 void test_map(void);
 void test_text(void);
 void test_reader(void);
+void test_hash(void);
 
 #endif
