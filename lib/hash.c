@@ -95,3 +95,39 @@ tp_hash_row(uint64_t seed, uint64_t global_row)
         buf[1 + i] = (unsigned char)(global_row >> (8 * i));
     return tp_siphash(buf, sizeof buf, seed, 0);
 }
+
+static uint64_t
+feistel(uint64_t seed, uint64_t n, unsigned half, uint64_t x)
+{
+    uint64_t mask = half == 64 ? ~0ULL : (1ULL << half) - 1;
+    uint64_t l = x >> half, r = x & mask;
+    unsigned char buf[18];
+    buf[0] = 'p';
+    for (int i = 0; i < 8; i++)
+        buf[2 + i] = (unsigned char)(n >> (8 * i));
+    for (int round = 0; round < 6; round++) {
+        buf[1] = (unsigned char)round;
+        for (int i = 0; i < 8; i++)
+            buf[10 + i] = (unsigned char)(r >> (8 * i));
+        uint64_t f = tp_siphash(buf, sizeof buf, seed, 0) & mask;
+        uint64_t t = r;
+        r = l ^ f;
+        l = t;
+    }
+    return l << half | r;
+}
+
+uint64_t
+tp_permute(uint64_t seed, uint64_t n, uint64_t i)
+{
+    if (n <= 1) return 0;
+    unsigned w = 2;
+    while (w < 64 && (1ULL << w) < n)
+        w += 2;
+    /* n > 2^62 is beyond any shard set; w = 64 would need 32-bit halves anyway */
+    uint64_t y = i;
+    do
+        y = feistel(seed, n, w / 2, y);
+    while (y >= n);
+    return y;
+}

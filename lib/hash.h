@@ -29,4 +29,17 @@ uint64_t tp_hash_value(uint64_t seed, const char *s, size_t n);
  */
 uint64_t tp_hash_row(uint64_t seed, uint64_t global_row);
 
+/*
+ * A keyed pseudo-random permutation of [0, n) (n >= 1): the position of element i in a
+ * seeded shuffle of n elements, computed for one element at a time in O(1) memory, so
+ * that each row's split follows from its rank among the surviving rows alone (random
+ * and stratified modes). Construction: a balanced Feistel network of 6 rounds
+ * (M. Luby and C. Rackoff, SIAM J. Comput. 17(2), 1988) over the smallest even bit
+ * width w with 2^w >= n, round function SipHash-2-4 under (seed, 0) of the byte 'p',
+ * the round number, n and the right half (8-byte little-endian each), and cycle walking
+ * to stay inside [0, n) (J. Black and P. Rogaway, "Ciphers with arbitrary finite
+ * domains", CT-RSA 2002). i must be < n.
+ */
+uint64_t tp_permute(uint64_t seed, uint64_t n, uint64_t i);
+
 #endif

@@ -2,6 +2,8 @@
 #include "hash.h"
 #include "unit.h"
 
+#include <string.h>
+
 void
 test_hash(void)
 {
@@ -21,4 +23,25 @@ test_hash(void)
     CHECK(tp_hash_row(42, 7) != tp_hash_row(43, 7));
     CHECK(tp_hash_value(42, "abc", 3) == tp_hash_value(42, "abc", 3));
     CHECK(tp_hash_value(42, "abc", 3) != tp_hash_value(42, "abd", 3));
+
+    /* tp_permute is a bijection of [0, n) for every n, and depends on the seed */
+    static unsigned char seen[5000];
+    int ok = 1;
+    for (uint64_t n = 1; n <= 5000; n = n < 20 ? n + 1 : n * 3 + 1) {
+        memset(seen, 0, sizeof seen);
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t p = tp_permute(7, n, i);
+            ok &= p < n && !seen[p];
+            if (p < n) seen[p] = 1;
+        }
+    }
+    CHECK(ok);
+    int moved = 0, differ = 0;
+    for (uint64_t i = 0; i < 1000; i++) {
+        moved += tp_permute(42, 1000, i) != i;
+        differ += tp_permute(42, 1000, i) != tp_permute(43, 1000, i);
+    }
+    CHECK(moved > 900 && differ > 900);
+    CHECK(tp_permute(42, 1000, 0) == 154); /* pinned: a change reshuffles every split */
+    CHECK(tp_permute(42, 3000000, 123456) == 1379335);
 }
