@@ -61,10 +61,11 @@ int
 tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
 {
     int rc = 0;
+    const char *src = s->source ? s->source : path; /* name the shard, not the summary */
     if (s->ncols > 0) {
         if (!m->have_cols) {
             m->have_cols = 1;
-            m->firstbuf = tp_xstrdup(path);
+            m->firstbuf = tp_xstrdup(src);
             m->first = m->firstbuf;
             m->header = s->header;
             m->ncols = s->ncols;
@@ -78,27 +79,27 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
             size_t k = s->ncols < m->ncols ? s->ncols : m->ncols;
             for (size_t i = 0; i < k && rc == 0; i++)
                 if (strcmp(s->cols[i], m->cols[i]) != 0) {
-                    tp_err(path, 0, "column %zu is '%s', but '%s' in %s", i + 1, s->cols[i],
+                    tp_err(src, 0, "column %zu is '%s', but '%s' in %s", i + 1, s->cols[i],
                            m->cols[i], m->first);
                     rc = -1;
                 }
             if (rc == 0 && s->ncols != m->ncols) {
-                tp_err(path, 0, "%zu columns, but %zu in %s", s->ncols, m->ncols, m->first);
+                tp_err(src, 0, "%zu columns, but %zu in %s", s->ncols, m->ncols, m->first);
                 rc = -1;
             }
             if (rc == 0 && s->header != m->header) {
-                tp_err(path, 0, "scanned %s a signature, unlike %s", s->header ? "without" : "with",
+                tp_err(src, 0, "scanned %s a signature, unlike %s", s->header ? "without" : "with",
                        m->first);
                 rc = -1;
             }
-            if (rc == 0) rc = check_role(path, "label", s->label, m->label);
-            if (rc == 0) rc = check_role(path, "dedup", s->dedup, m->dedup);
-            if (rc == 0) rc = check_role(path, "temporal", s->temporal, m->temporal);
+            if (rc == 0) rc = check_role(src, "label", s->label, m->label);
+            if (rc == 0) rc = check_role(src, "dedup", s->dedup, m->dedup);
+            if (rc == 0) rc = check_role(src, "temporal", s->temporal, m->temporal);
         }
     }
     for (size_t i = 0; i < m->nsh && rc == 0; i++)
         if (m->sh[i].info.shard == s->shard) {
-            tp_err(path, 0, "shard %ld appears twice (also in %s)", s->shard, m->sh[i].info.source);
+            tp_err(src, 0, "shard %ld appears twice (also in %s)", s->shard, m->sh[i].info.source);
             rc = -1;
         }
     if (rc) {
@@ -112,7 +113,7 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     struct shardacc *a = &m->sh[m->nsh++];
     memset(a, 0, sizeof *a);
     a->info.shard = s->shard;
-    a->info.source = tp_xstrdup(s->source ? s->source : path);
+    a->info.source = tp_xstrdup(src);
     a->info.rows = s->rows;
     a->info.drop_label = s->drop_label;
     a->info.drop_time = s->drop_time;

@@ -15,10 +15,21 @@ static const char *progname = "tp";
 static char msg[1024];
 
 void
-tp_setprogname(const char *argv0)
+tp_setprogname(char **argv)
 {
-    const char *s = strrchr(argv0, '/');
-    progname = s ? s + 1 : argv0;
+    char *s = strrchr(argv[0], '/');
+    progname = s ? s + 1 : argv[0];
+    argv[0] = (char *)progname;
+}
+
+void
+tp_usage(const char *text, int status)
+{
+    FILE *f = status ? stderr : stdout;
+    fputs(text, f);
+    if (status == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        tp_fatal(TP_EXIT_DATA, "write error:");
+    exit(status);
 }
 
 const char *

@@ -14,8 +14,11 @@
 /* Exit statuses shared by all tools (SPEC section 9). */
 enum { TP_EXIT_OK = 0, TP_EXIT_DATA = 1, TP_EXIT_USAGE = 2 };
 
-/* Program name used as message prefix; set once by main from argv[0] (basename kept). */
-void tp_setprogname(const char *argv0);
+/*
+ * Program name used as message prefix; set once by main from argv[0] (basename kept).
+ * argv[0] itself is pointed at the basename so that getopt's messages use it too.
+ */
+void tp_setprogname(char **argv);
 const char *tp_progname(void);
 
 /*
@@ -39,6 +42,13 @@ void tp_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Like tp_warnx, then exit with status. */
 void tp_fatal(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/*
+ * Print usage text and exit: to standard output with status 0 (-h), else to standard
+ * error with status (2). Standard output is flushed and checked: a write error (e.g.
+ * /dev/full) prints "PROGRAM: write error: ..." and exits 1.
+ */
+void tp_usage(const char *text, int status) __attribute__((noreturn));
 
 /* Allocation that cannot fail: on exhaustion prints "PROGRAM: out of memory" and exits 1. */
 void *tp_xmalloc(size_t n);

@@ -20,6 +20,18 @@ struct tp_in {
     char *name;
 };
 
+/* gzerror's message without the "<fd:N>: " zlib puts before it for gzdopen'd files. */
+static const char *
+gzmsg(gzFile gz, int *errnum)
+{
+    const char *m = gzerror(gz, errnum);
+    if (strncmp(m, "<fd:", 4) == 0) {
+        const char *p = strstr(m, ">: ");
+        if (p) m = p + 3;
+    }
+    return m;
+}
+
 tp_in *
 tp_in_open(const char *path)
 {
@@ -54,7 +66,7 @@ tp_in_read(tp_in *in, void *buf, size_t n)
     int got = gzread(in->gz, buf, (unsigned)n);
     if (got < 0) {
         int errnum;
-        const char *m = gzerror(in->gz, &errnum);
+        const char *m = gzmsg(in->gz, &errnum);
         if (errnum == Z_ERRNO)
             tp_err(in->name, 0, "read error:");
         else
@@ -64,7 +76,7 @@ tp_in_read(tp_in *in, void *buf, size_t n)
     if (got == 0) {
         /* zlib reports a truncated stream only through gzerror at the end. */
         int errnum;
-        const char *m = gzerror(in->gz, &errnum);
+        const char *m = gzmsg(in->gz, &errnum);
         if (errnum != Z_OK && errnum != Z_STREAM_END) {
             tp_err(in->name, 0, "corrupt gzip data: %s", m);
             return -1;
@@ -165,7 +177,7 @@ tp_out_flush(tp_out *o)
     if (o->gz) {
         if (gzwrite(o->gz, o->buf, (unsigned)o->len) != (int)o->len) {
             int errnum;
-            const char *m = gzerror(o->gz, &errnum);
+            const char *m = gzmsg(o->gz, &errnum);
             if (errnum == Z_ERRNO)
                 tp_err(o->path ? o->path : "-", 0, "write error:");
             else

@@ -95,7 +95,10 @@ on_field(void *s, size_t len, void *data)
         r->rec_line = r->line - nl;
     }
     if (len && memchr(s, '\0', len)) {
-        fail(r, r->line, "NUL byte in field %s", "");
+        if (r->have_header && r->nf < r->ncols)
+            fail(r, r->line, "column '%s': NUL byte in value", r->cols[r->nf]);
+        else
+            fail(r, r->line, "%sNUL byte in a field", r->have_header ? "" : "header: ");
         return;
     }
     if (r->nf == r->fcap) {

@@ -19,8 +19,7 @@ static const char usage_text[] =
 static void
 usage(int status)
 {
-    fputs(usage_text, status ? stderr : stdout);
-    exit(status);
+    tp_usage(usage_text, status);
 }
 
 static void
@@ -71,7 +70,7 @@ main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     static const char *const jobs[] = {"training", "validation", "testing", "calibration"};
-    tp_setprogname(argv[0]);
+    tp_setprogname(argv);
     tp_merge_opts o = {0};
     o.seed = 42;
     tp_parse_ratio("", "0.7", &o.r);
@@ -93,9 +92,16 @@ main(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
-        case OPT_CONCAT:
+        case OPT_CONCAT: {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1] || strstr(eq, ",,") || eq[strlen(eq) - 1] == ',' ||
+                eq[1] == ',') {
+                tp_warnx("--concat: expected NAME=COL,COL,...: '%s'", optarg);
+                usage(TP_EXIT_USAGE);
+            }
             o.concat[o.nconcat++] = optarg;
             break;
+        }
         case OPT_JOB:
             o.job = NULL;
             for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++)

@@ -20,8 +20,7 @@ static const char usage_text[] =
 static void
 usage(int status)
 {
-    fputs(usage_text, status ? stderr : stdout);
-    exit(status);
+    tp_usage(usage_text, status);
 }
 
 struct scan {
@@ -141,7 +140,7 @@ main(int argc, char **argv)
         {"tsv", no_argument, NULL, OPT_TSV},
         {NULL, 0, NULL, 0},
     };
-    tp_setprogname(argv[0]);
+    tp_setprogname(argv);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
     const char *out = "-", *sigfile = NULL;

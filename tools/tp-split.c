@@ -18,8 +18,7 @@ static const char usage_text[] = "usage: tp-split [-h] -c DIR [FILE]\n";
 static void
 usage(int status)
 {
-    fputs(usage_text, status ? stderr : stdout);
-    exit(status);
+    tp_usage(usage_text, status);
 }
 
 struct sp {
@@ -93,7 +92,7 @@ main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    tp_setprogname(argv[0]);
+    tp_setprogname(argv);
     const char *dir = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {

@@ -22,8 +22,7 @@ static const char usage_text[] =
 static void
 usage(int status)
 {
-    fputs(usage_text, status ? stderr : stdout);
-    exit(status);
+    tp_usage(usage_text, status);
 }
 
 struct xf {
@@ -162,7 +161,7 @@ main(int argc, char **argv)
         {"shard", required_argument, NULL, 'n'},   {"signature", required_argument, NULL, 's'},
         {"tsv", no_argument, NULL, OPT_TSV},       {NULL, 0, NULL, 0},
     };
-    tp_setprogname(argv[0]);
+    tp_setprogname(argv);
     const char *dir = NULL, *sigfile = NULL;
     long long shard = -1;
     int tsv = 0, c;

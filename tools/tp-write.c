@@ -21,8 +21,7 @@ static const char usage_text[] =
 static void
 usage(int status)
 {
-    fputs(usage_text, status ? stderr : stdout);
-    exit(status);
+    tp_usage(usage_text, status);
 }
 
 enum { MAXSPLITS = 16 };
@@ -143,7 +142,7 @@ main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     static const char *const formats[] = {"csv", "tsv", "csv.gz", "tsv.gz"};
-    tp_setprogname(argv[0]);
+    tp_setprogname(argv);
     struct wr w = {0};
     w.ext = "csv";
     const char *dir = NULL, *report = NULL;

@@ -1,0 +1,289 @@
+#!/usr/bin/env bats
+# tp-context: merge partial summaries into the context, signature and metadata.
+
+load helper
+
+# Two shards of orders. Key A: same time in both shards -> shard 0 wins. B: shard 1 is
+# earlier. C: tie inside shard 0 -> row 2. D: shard 0's row has no label -> shard 1.
+# E: shard 1's row has no time -> shard 0. F: only in shard 1.
+two_shards() {
+	cat >part-00000.csv <<'EOF'
+customerId,orderDate,isFraud,v
+B,2024-01-05,false,s0r0
+A,2024-01-01,true,s0r1
+C,2024-01-03,false,s0r2
+C,2024-01-03,true,s0r3
+D,2024-01-01,,s0r4
+,2024-01-01,false,s0r5
+E,2024-01-09,false,s0r6
+EOF
+	cat >part-00001.csv <<'EOF'
+customerId,orderDate,isFraud,v
+A,2024-01-01,false,s1r0
+B,2024-01-04,true,s1r1
+D,2024-01-02,true,s1r2
+E,,true,s1r3
+F,2024-01-07,true,s1r4
+EOF
+	tp-scan -l isFraud -o s0.sum part-00000.csv
+	tp-scan -l isFraud -o s1.sum part-00001.csv
+}
+
+# One shard whose orderDate column holds the given dates (one row each, no dedup).
+dates_shard() { # FILE DATE...
+	local f=$1
+	shift
+	{
+		echo id,orderDate
+		local i=0 d
+		for d; do
+			echo "$i,$d"
+			i=$((i + 1))
+		done
+	} >"$f"
+}
+
+@test "tp-context: golden context, keep lists, summary on stderr" {
+	two_shards
+	run --separate-stderr tp-context -c ctx s1.sum s0.sum
+	expect_status 0
+	expect_eq "$output" ""
+	# kept: A s0r1, C s0r2, E s0r6 | B s1r1, D s1r2, F s1r4; sorted times
+	# A 01-01, D 01-02, C 01-03, B 01-04, F 01-07, E 01-09: n=6, train=floor(4.2)=4,
+	# test=ceil(2*0.5)=1, val=1; train_cutoff=t[4]=01-07, test_cutoff=t[5]=01-09
+	expect_eq "$stderr" "tp-context: 2 shards, 12 rows; dropped: 1 missing label, 1 missing time, 1 missing key, 3 duplicate; 6 rows kept
+tp-context: train 4, val 1, test 1; train_cutoff 2024-01-07 00:00:00, test_cutoff 2024-01-09 00:00:00" "stderr"
+	expect_file ctx/context <<'EOF'
+tp-context	1
+header	1
+in	customerId	11	1	0	0	0	0	0	0	0	0	0	0
+in	orderDate	11	1	0	0	0	0	0	0	0	0	0	0
+in	isFraud	11	1	0	0	11	6	0	0	0	0	0	0
+in	v	12	0	0	0	0	0	0	0	0	0	0	0
+out	customerId	object
+out	orderDate	object
+out	isFraud	int64
+out	v	object
+roles	2	0	1	1
+vocab	false
+vocab	true
+job	training	temporal	0.7	0.5	42
+rows	6	4	1	1
+cutoff	1	1704585600000000	1	1704758400000000
+shard	0	7	1	0	1	2	3	part-00000.csv
+shard	1	5	0	1	0	1	3	part-00001.csv
+end
+EOF
+	printf '1\n2\n6\n' | expect_file ctx/keep/part-00000
+	printf '1\n2\n4\n' | expect_file ctx/keep/part-00001
+}
+
+@test "tp-context: -q prints nothing" {
+	two_shards
+	run --separate-stderr tp-context -q -c ctx s0.sum s1.sum
+	expect_status 0
+	expect_eq "$output$stderr" ""
+}
+
+@test "tp-context: summaries in any order give byte-identical context directories" {
+	printf 'customerId,orderDate,x,y\nA,2024-01-01,0.1,1\nB,2024-01-02,0.2,2\nC,2024-01-03,1e-3,3\n' >part-00000.csv
+	printf 'customerId,orderDate,x,y\nA,2024-01-01,0.7,4\nD,2024-01-02,13.25,5\n' >part-00001.csv
+	printf 'customerId,orderDate,x,y\nE,2024-01-09,3.3333,-6\nB,2024-01-01,0.3,7\nF,2024-01-09,NA,8\n' >part-00002.csv
+	printf 'customerId,orderDate,x,y\nG,2024-01-04,-0.01,9\nA,2024-01-01,1e10,10\n' >part-00003.csv
+	for i in 0 1 2 3; do tp-scan -o s$i.sum part-0000$i.csv; done
+	tp-context -q -c c1 s0.sum s1.sum s2.sum s3.sum
+	tp-context -q -c c2 s3.sum s2.sum s1.sum s0.sum
+	tp-context -q -c c3 s2.sum s0.sum s3.sum s1.sum
+	tp-context -q -c c4 s1.sum s3.sum s0.sum s2.sum
+	expect_same_tree c1 c2
+	expect_same_tree c1 c3
+	expect_same_tree c1 c4
+	# and the merge did happen: 10 x values, 1 missing; A kept once, in shard 0
+	ctx_rec c1 in | grep -q '^in	x	9	1	' || flunk "$(cat c1/context)"
+	printf '0\n2\n' | expect_file c1/keep/part-00000
+	printf '1\n' | expect_file c1/keep/part-00001
+}
+
+@test "tp-context: signature and metadata (-d), __DOT__ renamed, text column appended" {
+	cat >part-00000.csv <<'EOF'
+customerId,orderDate,emailAddress,billingAddressName,customerName,paymentAccountHolderName,isFraud,a__DOT__b,x__DOT__y__DOT__z
+1,2024-01-01,a@x.com,Ann,Ann,Ann,false,7,1.5
+2,2024-01-02,,NA,Bob,Bob,true,8,true
+EOF
+	tp-scan -l isFraud -o s.sum part-00000.csv
+	tp-context -q -c ctx -d out --concat 'k=a__DOT__b,customerId' s.sum
+	expect_file out/signature/signature <<'EOF'
+customerId,orderDate,emailAddress,billingAddressName,customerName,paymentAccountHolderName,isFraud,a.b,x.y.z,text,k
+EOF
+	expect_file out/metadata/metadata <<'EOF'
+varname,iscategory,datatype
+customerId,false,int64
+orderDate,true,object
+emailAddress,true,object
+billingAddressName,true,object
+customerName,true,object
+paymentAccountHolderName,true,object
+isFraud,false,int64
+a.b,false,int64
+x.y.z,true,object
+text,true,object
+k,true,object
+EOF
+}
+
+@test "tp-context: types inferred over all rows of all shards, missing tokens ignored" {
+	cat >part-00000.csv <<'EOF'
+i,f,b,o,late,neg,ex,mixbool
+1,1.5,true,x,1,-3,1e3,true
+2,2,False,1,2,+4,2.5E-1,1
+,NaN,TRUE,2.5,3,0,3,0
+EOF
+	cat >part-00001.csv <<'EOF'
+i,f,b,o,late,neg,ex,mixbool
+-7,#N/A,null,true,4.5,-0,-2,false
+NULL,,FALSE,NA,,NA,N/A,
+EOF
+	for i in 0 1; do tp-scan --split none -o s$i.sum part-0000$i.csv; done
+	tp-context -q -c ctx -d out --job-type validation s0.sum s1.sum
+	# late: int64 in shard 0, a float in shard 1 -> float64 over all rows
+	expect_file out/metadata/metadata <<'EOF'
+varname,iscategory,datatype
+i,false,int64
+f,false,float64
+b,false,bool
+o,true,object
+late,false,float64
+neg,false,int64
+ex,false,float64
+mixbool,true,object
+EOF
+}
+
+@test "tp-context: exact statistics: count, missing, min, max, mean, m2" {
+	printf 'v\n1\n2\nNA\n' >part-00000.csv
+	printf 'v\n-7\n""\n10\n' >part-00001.csv
+	for i in 0 1; do tp-scan --split none -o s$i.sum part-0000$i.csv; done
+	tp-context -q -c ctx --job-type testing s1.sum s0.sum
+	# values 1 2 -7 10: mean 1.5, m2 = 0.25+0.25+72.25+72.25 = 145
+	expect_eq "$(ctx_rec ctx in)" "in	v	4	2	4	4	0	0	-7	10	-7	10	1.5	145"
+}
+
+@test "tp-context: string labels map bytewise to 0..k-1, one vocabulary for all shards" {
+	printf 'orderDate,y\n2024-01-01,b\n2024-01-02,a\n2024-01-03,b\n' >part-00000.csv
+	printf 'orderDate,y\n2024-01-04,B\n2024-01-05,\n2024-01-06,a\n' >part-00001.csv
+	printf 'orderDate,y\n2024-01-07,a\n' >part-00002.csv
+	for i in 0 1 2; do tp-scan -l y -o s$i.sum part-0000$i.csv; done
+	tp-context -q -c ctx s2.sum s0.sum s1.sum
+	expect_eq "$(ctx_rec ctx roles)" "roles	1	-1	0	1"
+	expect_eq "$(ctx_rec ctx vocab | cut -f2 | tr '\n' ' ')" "B a b "
+	expect_eq "$(ctx_rec ctx shard | cut -f4 | tr '\n' ' ')" "0 1 0 " "missing label counts"
+}
+
+@test "tp-context: integer labels are kept (no vocabulary); one non-integer makes a vocabulary" {
+	printf 'orderDate,y\n2024-01-01,5\n2024-01-02,-1\n2024-01-03,0\n' >part-00000.csv
+	tp-scan -l y -o i.sum part-00000.csv
+	tp-context -q -c ci i.sum
+	expect_eq "$(ctx_rec ci roles)" "roles	1	-1	0	0"
+	expect_eq "$(ctx_rec ci vocab)" ""
+	printf 'orderDate,y\n2024-01-04,1.0\n' >part-00001.csv
+	tp-scan -l y -o f.sum part-00001.csv
+	tp-context -q -c cf i.sum f.sum
+	expect_eq "$(ctx_rec cf vocab | cut -f2 | tr '\n' ' ')" "-1 0 1.0 5 "
+}
+
+@test "tp-context: temporal split with ties at the train cutoff (SPEC 7, by hand)" {
+	# n=10, r=0.7: floor(7)=7 -> train_cutoff = t[7] = 01-07; hold 3, test ceil(1.5)=2,
+	# val 1 -> test_cutoff = t[8] = 01-08. Both 01-07 rows are val (ties share a split):
+	# train 6 (< 01-07), val 2, test 2.
+	dates_shard part-00000.csv 2024-01-0{1,2,3,4,5,6,7,7,8,9}
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	expect_eq "$(ctx_rec ctx rows)" "rows	10	6	2	2"
+	expect_eq "$(ctx_rec ctx cutoff)" "cutoff	1	1704585600000000	1	1704672000000000"
+}
+
+@test "tp-context: temporal split with ties across the test cutoff" {
+	# n=10: train_cutoff = t[7] = 01-08 = test_cutoff = t[8]: train 7, val 0, test 3
+	dates_shard part-00000.csv 2024-01-0{1,2,3,4,5,6,7,8,8,8}
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	expect_eq "$(ctx_rec ctx rows)" "rows	10	7	0	3"
+	expect_eq "$(ctx_rec ctx cutoff)" "cutoff	1	1704672000000000	1	1704672000000000"
+}
+
+@test "tp-context: split counts use exact decimal ratios (no floating-point rounding)" {
+	# 30 * 0.7 is 20.999... in binary floating point; exactly 21
+	dates_shard part-00000.csv $(for i in $(seq 0 29); do echo $((1700000000 + i)); done)
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	expect_eq "$(ctx_rec ctx rows)" "rows	30	21	4	5"
+	# n=20, r=0.5: hold 10, q=0.3: 10 * 0.3 is 3.0000000000000004 in floating point; test 3
+	dates_shard part-00001.csv $(for i in $(seq 0 19); do echo $((1700000000 + i)); done)
+	tp-scan -o t.sum part-00001.csv
+	tp-context -q -c ctx2 --train-ratio 0.5 --test-val-ratio 0.3 t.sum
+	expect_eq "$(ctx_rec ctx2 rows)" "rows	20	10	7	3"
+	expect_eq "$(ctx_rec ctx2 job)" "job	training	temporal	0.5	0.3	42"
+}
+
+@test "tp-context: ratios 1 and 0" {
+	dates_shard part-00000.csv 2024-01-0{1,2,3,4}
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c all --train-ratio 1 s.sum
+	expect_eq "$(ctx_rec all rows)" "rows	4	4	0	0"
+	tp-context -q -c none --train-ratio 0 --test-val-ratio 1 s.sum
+	expect_eq "$(ctx_rec none rows)" "rows	4	0	0	4"
+}
+
+@test "tp-context: job types validation, testing, calibration need no split" {
+	printf 'id,y\n1,a\n2,\n3,b\n' >part-00000.csv
+	tp-scan -l y -o s.sum part-00000.csv
+	for j in validation testing calibration; do
+		tp-context -q -c $j --job-type $j s.sum
+		expect_eq "$(ctx_rec $j job | cut -f1-3)" "job	$j	none"
+		expect_eq "$(ctx_rec $j rows | cut -f2)" 2
+	done
+}
+
+@test "tp-context: a training job without a temporal column fails" {
+	printf 'id,y\n1,a\n' >part-00000.csv
+	tp-scan -l y -o s.sum part-00000.csv
+	expect_err 1 "tp-context: a training job needs a split: no temporal column (orderDate or transactionDate) was found; scan with --split temporal:COL" \
+		tp-context -q -c ctx s.sum
+	expect_no_file ctx/context
+}
+
+@test "tp-context: --concat errors: unknown column (exit 1), existing name (exit 1)" {
+	printf 'id,orderDate,a\n1,2024-01-01,x\n' >part-00000.csv
+	tp-scan -o s.sum part-00000.csv
+	expect_err 1 "tp-context: --concat: no column 'zz'" tp-context -q -c ctx --concat 'n=a,zz' s.sum
+	expect_err 1 "tp-context: --concat: output column 'a' exists already" tp-context -q -c ctx --concat 'a=id' s.sum
+	expect_no_file ctx/context
+}
+
+@test "tp-context: malformed --concat is a usage error (exit 2)" {
+	printf 'id,orderDate,a\n1,2024-01-01,x\n' >part-00000.csv
+	tp-scan -o s.sum part-00000.csv
+	expect_usage_err "concat" tp-context -q -c ctx --concat 'noequals' s.sum
+	expect_usage_err "concat" tp-context -q -c ctx --concat '=a' s.sum
+}
+
+@test "tp-context: two columns that become the same name after __DOT__ fail" {
+	printf 'a.b,a__DOT__b,orderDate\n1,2,2024-01-01\n' >part-00000.csv
+	tp-scan -o s.sum part-00000.csv
+	expect_err 1 "tp-context: columns 'a.b' and 'a__DOT__b' both become 'a.b'" tp-context -q -c ctx s.sum
+}
+
+@test "tp-context: the same shard number twice fails" {
+	printf 'id,orderDate\n1,2024-01-01\n' >part-00003.csv
+	cp part-00003.csv part-00003-copy.csv
+	tp-scan -o a.sum part-00003.csv
+	tp-scan -o b.sum part-00003-copy.csv
+	expect_err 1 "tp-context: part-00003-copy.csv: shard 3 appears twice (also in part-00003.csv)" tp-context -q -c ctx a.sum b.sum
+}
+
+@test "tp-context: a truncated summary fails" {
+	printf 'id,orderDate\n1,2024-01-01\n' >part-00000.csv
+	tp-scan -o a.sum part-00000.csv
+	head -n 5 a.sum >cut.sum
+	expect_err 1 "tp-context: cut.sum: truncated summary (no 'end' record)" tp-context -q -c ctx cut.sum
+}

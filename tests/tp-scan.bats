@@ -1,0 +1,190 @@
+#!/usr/bin/env bats
+# tp-scan: one shard -> partial summary (pass 1).
+
+load helper
+
+orders() { # a small shard with every drop cause and a duplicate key
+	cat >"$1" <<'EOF'
+customerId,orderDate,amount,isFraud,note
+c1,2024-03-01 10:00:00,12.5,false,"a,b"
+c2,2024-03-01T10:00:00Z,7,true,plain
+c1,2024-02-29,NA,false,
+c3,,3,false,x
+,2024-03-02,4,true,y
+c4,2024-03-03,5,,z
+EOF
+}
+
+@test "tp-scan: golden summary (stats over all rows, drops, labels, earliest row per key)" {
+	orders part-00007.csv
+	tp-scan -l isFraud part-00007.csv >got
+	# amount: 12.5 7 3 4 5 -> mean 6.3, m2 = 6.2^2+0.7^2+3.3^2+2.3^2+1.3^2 = 56.8
+	# c1: row 2 (2024-02-29) is earlier than row 0; c3 no time, '' no key, c4 no label
+	printf '%s\n' 'tp-summary	1' 'shard	7' 'header	1' 'source	part-00007.csv' \
+		'rows	6	1	1	1' 'label	isFraud' 'dedup	customerId' 'temporal	orderDate' \
+		'col	customerId' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
+		'col	orderDate' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
+		'col	amount' 'stat	5	1	4	5	0	0	3	7	3	12.5	6.2999999999999998	56.799999999999997' \
+		'col	isFraud' 'stat	5	1	0	0	5	2	0	0	0	0	0	0' \
+		'col	note' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
+		'lv	false' 'lv	true' \
+		'k	1709164800000000	2	c1' 'k	1709287200000000	1	c2' 'end' | expect_file got
+}
+
+@test "tp-scan: -o FILE writes the same bytes as stdout, and no temporary file stays" {
+	orders part-00007.csv
+	tp-scan -l isFraud part-00007.csv >stdout.sum
+	tp-scan -l isFraud -o out.sum part-00007.csv
+	cmp stdout.sum out.sum
+	expect_eq "$(ls -A | sort | tr '\n' ' ')" "out.sum part-00007.csv stdout.sum " "directory"
+}
+
+@test "tp-scan: shard number from part-NNNNN, from -n, else 0" {
+	printf 'a\n1\n' >part-00042.csv.gz.csv
+	cp part-00042.csv.gz.csv other.csv
+	expect_eq "$(tp-scan part-00042.csv.gz.csv | sed -n 2p)" "shard	42"
+	expect_eq "$(tp-scan -n 9 part-00042.csv.gz.csv | sed -n 2p)" "shard	9"
+	expect_eq "$(tp-scan other.csv | sed -n 2p)" "shard	0"
+	expect_eq "$(tp-scan --shard 123 <other.csv | sed -n 2p)" "shard	123"
+}
+
+@test "tp-scan: every pandas missing token (and the empty field) is missing; look-alikes are not" {
+	{
+		echo v
+		for t in "" NA N/A n/a NaN nan -NaN -nan NULL null None "<NA>" "#N/A" "#NA" \
+			"#N/A N/A" 1.#IND -1.#IND 1.#QNAN -1.#QNAN; do
+			printf '"%s"\n' "$t"
+		done
+		for t in na Na NONE nil " NA" "NA " "N A" - 0; do printf '"%s"\n' "$t"; done
+	} >m.csv
+	run tp-scan --no-dedup --split none m.csv
+	expect_status 0
+	# 9 values, 19 missing; only "0" is an integer
+	[[ $output == *$'\nstat\t9\t19\t1\t1\t0\t0\t0\t0\t0\t0\t0\t0\n'* ]] || flunk "$output"
+}
+
+@test "tp-scan: all temporal formats of one instant give one time value" {
+	# 2024-01-02 03:04:05 UTC = 1704164645 s
+	cat >t.csv <<'EOF'
+orderDate
+2024-01-02 03:04:05
+2024-01-02T03:04:05
+2024-01-02T03:04:05Z
+2024-01-02T05:04:05+02:00
+2024-01-01T22:04:05-05:00
+2024-01-02T04:04:05+0100
+2024/01/02 03:04:05
+1704164645
+1704164645000
+2024-01-02
+2024/01/02
+2024-01-02 03:04:05.250
+2024-01-02T03:04:05.25Z
+EOF
+	run tp-scan --no-dedup t.csv
+	expect_status 0
+	expect_eq "$(printf '%s\n' "${lines[@]}" | grep '^t	')" \
+		"$(printf 't\t1704153600000000\t2\nt\t1704164645000000\t9\nt\t1704164645250000\t2')" "t records"
+}
+
+@test "tp-scan: epoch seconds and milliseconds, ordered numerically" {
+	{ echo orderDate; printf '%s\n' 86400 86400000 0 1000 -86400; } >e.csv
+	run tp-scan e.csv
+	expect_status 0
+	# integers below 1e11 are seconds (86400000 s = 1000 days), larger ones milliseconds
+	expect_eq "$(printf '%s\n' "${lines[@]}" | grep '^t	' | cut -f2 | tr '\n' ' ')" \
+		"-86400000000 0 1000000000 86400000000 86400000000000 "
+	{ echo orderDate; printf '%s\n' 1700000000000 1700000000; } >ms.csv
+	expect_eq "$(tp-scan ms.csv | grep '^t	')" "t	1700000000000000	2"
+}
+
+@test "tp-scan: gzip detected by magic bytes, with or without .gz, and on stdin" {
+	orders part-00003.csv
+	gzip -c part-00003.csv >part-00003.gz.data
+	gzip -c part-00003.csv >part-00003.csv.gz
+	tp-scan -l isFraud part-00003.csv | grep -v '^source' >plain
+	tp-scan -l isFraud part-00003.gz.data | grep -v '^source' >nogz
+	tp-scan -l isFraud part-00003.csv.gz | grep -v '^source' >gz
+	tp-scan -l isFraud -n 3 <part-00003.csv.gz | grep -v '^source' >stdin
+	cmp plain nogz
+	cmp plain gz
+	cmp plain stdin
+	grep -q '^rows	6	1	1	1$' plain
+}
+
+@test "tp-scan: CRLF line ends and a UTF-8 BOM read like LF input" {
+	orders lf.csv
+	{ printf '\357\273\277'; sed 's/$/\r/' lf.csv; } >crlf.csv
+	tp-scan -l isFraud -n 0 lf.csv | grep -v '^source' >a
+	tp-scan -l isFraud -n 0 crlf.csv | grep -v '^source' >b
+	cmp a b
+	grep -q '^col	customerId$' b
+}
+
+@test "tp-scan: quoted fields with embedded newlines count as one row each" {
+	printf 'a,b\n1,"x\ny"\n2,"say ""hi"", ok"\n3,"\r\n"\n' >q.csv
+	run tp-scan q.csv
+	expect_status 0
+	expect_eq "${lines[4]}" "rows	3	0	0	0"
+}
+
+@test "tp-scan: headerless shard with -s signature" {
+	echo 'customerId,orderDate,v__DOT__x' >sig
+	printf 'a,2024-01-01,1\nb,2024-01-02,2\na,2023-12-31,3\n' >part-00001.csv
+	run tp-scan -s sig part-00001.csv
+	expect_status 0
+	expect_eq "${lines[2]}" "header	0"
+	expect_eq "${lines[4]}" "rows	3	0	0	0"
+	expect_eq "$(printf '%s\n' "${lines[@]}" | grep -c '^col	')" 3
+	expect_eq "$(printf '%s\n' "${lines[@]}" | grep '^k	' | tr '\n' ' ')" \
+		"k	1703980800000000	2	a k	1704153600000000	1	b "
+}
+
+@test "tp-scan: TSV by extension (.tsv, .tsv.gz) or --tsv" {
+	printf 'a\tb,c\n1\t2,3\n' >part-00000.tsv
+	gzip -c part-00000.tsv >part-00001.tsv.gz
+	cp part-00000.tsv part-00002.txt
+	for f in part-00000.tsv part-00001.tsv.gz; do
+		expect_eq "$(tp-scan --split none "$f" | grep '^col' | tr '\n' ' ')" "col	a col	b,c "
+	done
+	expect_eq "$(tp-scan --tsv --split none part-00002.txt | grep '^col' | tr '\n' ' ')" "col	a col	b,c "
+	expect_eq "$(tp-scan --split none part-00002.txt | grep '^col' | tr '\n' ' ')" 'col	a\tb col	c '
+}
+
+@test "tp-scan: 0-byte and header-only shards hold zero rows" {
+	: >part-00000.csv
+	printf 'customerId,orderDate\n' >part-00001.csv
+	run tp-scan part-00000.csv
+	expect_status 0
+	expect_eq "${lines[4]}" "rows	0	0	0	0"
+	run tp-scan part-00001.csv
+	expect_status 0
+	expect_eq "${lines[4]}" "rows	0	0	0	0"
+	expect_eq "${lines[-1]}" "end"
+}
+
+@test "tp-scan: dedup default on customerId, --dedup COL, --no-dedup; --split none/temporal:COL" {
+	printf 'customerId,k,orderDate,when\nA,x,2024-01-02,2020-01-01\nA,y,2024-01-01,2020-01-02\n' >s.csv
+	run tp-scan s.csv
+	grep -qx 'dedup	customerId' <<<"$output"
+	grep -qx 'temporal	orderDate' <<<"$output"
+	grep -qx 'k	1704067200000000	1	A' <<<"$output"
+	run tp-scan --dedup k --split temporal:when s.csv
+	grep -qx 'dedup	k' <<<"$output"
+	grep -qx 'temporal	when' <<<"$output"
+	grep -qx 'k	1577836800000000	0	x' <<<"$output"
+	run tp-scan --no-dedup s.csv
+	[[ $output != *dedup* ]] || flunk "$output"
+	grep -qx 't	1704067200000000	1' <<<"$output"
+	run tp-scan --no-dedup --split none s.csv
+	[[ $output != *temporal* && $output != *$'\nt\t'* ]] || flunk "$output"
+}
+
+@test "tp-scan: time ties within a shard keep the first row of a key" {
+	printf 'customerId,orderDate,isFraud\nA,2024-01-01,\nA,2024-01-02,true\nA,2024-01-02,false\nA,2024-01-03,false\n' >s.csv
+	run tp-scan -l isFraud s.csv
+	expect_status 0
+	# row 0 has no label: the earliest labelled row, first of the tie, is row 1
+	grep -qx 'k	1704153600000000	1	A' <<<"$output" || flunk "$output"
+	grep -qx 'rows	4	1	0	0' <<<"$output" || flunk "$output"
+}

@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# tp-transform: apply the context to one shard (pass 2, first stage).
+
+load helper
+
+# context DIR [tp-context options] -- [tp-scan options] -- SHARD...
+context() {
+	local dir=$1 copts=() sopts=() f i=0
+	shift
+	while [ "$1" != -- ]; do copts+=("$1"); shift; done
+	shift
+	while [ "$1" != -- ]; do sopts+=("$1"); shift; done
+	shift
+	for f; do
+		tp-scan "${sopts[@]}" -o "s$i.sum" "$f"
+		i=$((i + 1))
+	done
+	tp-context -q -c "$dir" "${copts[@]}" s*.sum
+}
+
+@test "tp-transform: dedup keeps one row per key; drops; label mapped; golden output" {
+	cat >part-00000.csv <<'EOF'
+customerId,orderDate,isFraud,v
+B,2024-01-05,false,s0r0
+A,2024-01-01,true,s0r1
+C,2024-01-03,false,s0r2
+C,2024-01-03,true,s0r3
+D,2024-01-01,,s0r4
+,2024-01-01,false,s0r5
+E,2024-01-09,false,s0r6
+EOF
+	cat >part-00001.csv <<'EOF'
+customerId,orderDate,isFraud,v
+A,2024-01-01,false,s1r0
+B,2024-01-04,true,s1r1
+D,2024-01-02,true,s1r2
+E,,true,s1r3
+F,2024-01-07,true,s1r4
+EOF
+	context ctx -- -l isFraud -- part-00000.csv part-00001.csv
+	tp-transform -c ctx part-00000.csv >t0
+	tp-transform -c ctx part-00001.csv >t1
+	# A: tie on time -> shard 0; B: shard 1 earlier; C: tie in shard -> first row;
+	# D: shard 0 row has no label; E: shard 1 row has no time
+	expect_file t0 <<'EOF'
+customerId,orderDate,isFraud,v
+A,2024-01-01,1,s0r1
+C,2024-01-03,0,s0r2
+E,2024-01-09,0,s0r6
+EOF
+	expect_file t1 <<'EOF'
+customerId,orderDate,isFraud,v
+B,2024-01-04,1,s1r1
+D,2024-01-02,1,s1r2
+F,2024-01-07,1,s1r4
+EOF
+}
+
+@test "tp-transform: one label mapping for all shards, even for a shard lacking a class" {
+	printf 'orderDate,y\n2024-01-01,b\n2024-01-02,a\n2024-01-03,b\n' >part-00000.csv
+	printf 'orderDate,y\n2024-01-04,B\n2024-01-05,NA\n2024-01-06,a\n' >part-00001.csv
+	printf 'orderDate,y\n2024-01-07,b\n' >part-00002.csv
+	context ctx -- -l y -- part-0000{0,1,2}.csv
+	printf 'orderDate,y\n2024-01-01,2\n2024-01-02,1\n2024-01-03,2\n' >e0
+	printf 'orderDate,y\n2024-01-04,0\n2024-01-06,1\n' >e1
+	printf 'orderDate,y\n2024-01-07,2\n' >e2
+	for i in 0 1 2; do
+		tp-transform -c ctx part-0000$i.csv >t$i
+		cmp e$i t$i
+	done
+}
+
+@test "tp-transform: boolean labels map false=0 true=1; integer labels kept" {
+	printf 'orderDate,isFraud,n\n2024-01-01,true,5\n2024-01-02,false,-2\n2024-01-03,,0\n' >part-00000.csv
+	context ctx -- -l isFraud -- part-00000.csv
+	tp-transform -c ctx part-00000.csv >t
+	printf 'orderDate,isFraud,n\n2024-01-01,1,5\n2024-01-02,0,-2\n' | expect_file t
+	rm -rf ctx s*.sum
+	context ctx -- -l n -- part-00000.csv
+	tp-transform -c ctx part-00000.csv >t
+	printf 'orderDate,isFraud,n\n2024-01-01,true,5\n2024-01-02,false,-2\n2024-01-03,,0\n' | expect_file t
+}
+
+@test "tp-transform: names3risk text column with [MISSING], --concat, __DOT__ header" {
+	cat >part-00000.csv <<'EOF'
+customerId,orderDate,emailAddress,billingAddressName,customerName,paymentAccountHolderName,isFraud,a__DOT__b
+1,2024-01-01,a@x.com,Ann Lee,Ann,"Lee, Ann",false,7
+2,2024-01-02,,NA,Bob,Bob,true,
+3,2024-01-03,c@x.com,"Say ""hi""",NULL,Cy,false,9
+EOF
+	context ctx --concat 'k=a__DOT__b,customerId' --concat 'k2=a.b,orderDate' -- -l isFraud -- part-00000.csv
+	tp-transform -c ctx part-00000.csv >t
+	expect_file t <<'EOF'
+customerId,orderDate,emailAddress,billingAddressName,customerName,paymentAccountHolderName,isFraud,a.b,text,k,k2
+1,2024-01-01,a@x.com,Ann Lee,Ann,"Lee, Ann",0,7,"a@x.com|Ann Lee|Ann|Lee, Ann",7|1,7|2024-01-01
+2,2024-01-02,,NA,Bob,Bob,1,,[MISSING]|[MISSING]|Bob|Bob,[MISSING]|2,[MISSING]|2024-01-02
+3,2024-01-03,c@x.com,"Say ""hi""",NULL,Cy,0,9,"c@x.com|Say ""hi""|[MISSING]|Cy",9|3,9|2024-01-03
+EOF
+}
+
+@test "tp-transform: no text column unless all four names3risk columns exist" {
+	printf 'orderDate,emailAddress,customerName,billingAddressName\n2024-01-01,a,b,c\n' >part-00000.csv
+	context ctx -- -- part-00000.csv
+	tp-transform -c ctx part-00000.csv >t
+	printf 'orderDate,emailAddress,customerName,billingAddressName\n2024-01-01,a,b,c\n' | expect_file t
+}
+
+@test "tp-transform: RFC 4180 round trip: commas, quotes, newlines; minimal quoting out" {
+	printf '%s\r\n' 'id,orderDate,"n,1","n""2"' >part-00000.csv
+	cat >>part-00000.csv <<'EOF'
+1,2024-01-01,"a,b","say ""hi"""
+2,2024-01-02,"two
+lines","plain"
+3,2024-01-03,"",""""
+4,2024-01-04,"x, ""y""
+z",tab	in
+EOF
+	context ctx -- -- part-00000.csv
+	tp-transform -c ctx part-00000.csv >t
+	expect_file t <<'EOF'
+id,orderDate,"n,1","n""2"
+1,2024-01-01,"a,b","say ""hi"""
+2,2024-01-02,"two
+lines",plain
+3,2024-01-03,,""""
+4,2024-01-04,"x, ""y""
+z",tab	in
+EOF
+	# and the output reads back to itself
+	mkdir again
+	cp t again/part-00000.csv
+	(cd again && context ctx -- -- part-00000.csv && tp-transform -c ctx part-00000.csv >t)
+	cmp t again/t
+}
+
+@test "tp-transform: CRLF input and a BOM give LF output without the BOM" {
+	printf 'id,orderDate,v\n1,2024-01-01,"a\nb"\n2,2024-01-02,c\n' >lf.csv
+	{ printf '\357\273\277'; printf 'id,orderDate,v\r\n1,2024-01-01,"a\nb"\r\n2,2024-01-02,c\r\n'; } >part-00000.csv
+	context ctx -- -- part-00000.csv
+	tp-transform -c ctx part-00000.csv >t
+	cmp lf.csv t
+}
+
+@test "tp-transform: headerless shards (-s in pass 1) get the header of the signature" {
+	echo 'customerId,orderDate,v__DOT__x' >sig
+	printf 'a,2024-01-01,1\nb,2024-01-02,2\na,2023-12-31,3\n' >part-00001.csv
+	context ctx -- -s sig -- part-00001.csv
+	tp-transform -c ctx part-00001.csv >t
+	printf 'customerId,orderDate,v.x\nb,2024-01-02,2\na,2023-12-31,3\n' | expect_file t
+	tp-transform -c ctx -s sig part-00001.csv >t2
+	cmp t t2
+}
+
+@test "tp-transform: gzip by magic bytes, from a file without .gz or from stdin with -n" {
+	printf 'customerId,orderDate\na,2024-01-01\nb,2024-01-02\na,2024-01-03\n' >plain.csv
+	gzip -c plain.csv >part-00004.csv
+	context ctx -- -- part-00004.csv
+	printf 'customerId,orderDate\na,2024-01-01\nb,2024-01-02\n' >want
+	tp-transform -c ctx part-00004.csv >t1
+	tp-transform -c ctx -n 4 <part-00004.csv >t2
+	cmp want t1
+	cmp want t2
+}
+
+@test "tp-transform: TSV input (--tsv in both passes) gives CSV" {
+	printf 'id\torderDate\tv\n1\t2024-01-01\ta,b\n2\t2024-01-02\t"q""x"\n' >part-00000.txt
+	context ctx -- --tsv -- part-00000.txt
+	tp-transform -c ctx --tsv part-00000.txt >t
+	printf 'id,orderDate,v\n1,2024-01-01,"a,b"\n2,2024-01-02,"q""x"\n' | expect_file t
+}
+
+@test "tp-transform: a shard changed between the passes is an error" {
+	printf 'id,orderDate,note\n1,2024-01-01,a\n2,2024-01-02,b\n' >part-00000.csv
+	context ctx -- -- part-00000.csv
+	printf 'id,orderDate,note\n1,2024-01-01,a\n' >fewer.csv
+	run --separate-stderr tp-transform -c ctx -n 0 fewer.csv
+	expect_status 1
+	expect_eq "$stderr" "tp-transform: fewer.csv: 1 rows, but 2 in pass 1: the shard changed between the passes"
+	printf 'id,orderDate,nope\n1,2024-01-01,a\n2,2024-01-02,b\n' >renamed.csv
+	expect_err 1 "tp-transform: renamed.csv:1: column 3 is 'nope', but 'note' in pass 1" \
+		tp-transform -c ctx -n 0 renamed.csv
+	printf 'id,orderDate\n1,2024-01-01\n2,2024-01-02\n' >narrow.csv
+	expect_err 1 "tp-transform: narrow.csv:1: 2 columns, but 3 in pass 1" tp-transform -c ctx -n 0 narrow.csv
+}
+
+@test "tp-transform: a label value unknown to pass 1 is an error" {
+	printf 'orderDate,y\n2024-01-01,a\n2024-01-02,b\n' >part-00000.csv
+	context ctx -- -l y -- part-00000.csv
+	printf 'orderDate,y\n2024-01-01,a\n2024-01-02,c\n' >changed.csv
+	run --separate-stderr tp-transform -c ctx -n 0 changed.csv
+	expect_status 1
+	expect_eq "$stderr" "tp-transform: changed.csv:3: column 'y': label value 'c' is not in the vocabulary of pass 1"
+}
+
+@test "tp-transform: a missing context is an error" {
+	printf 'id,orderDate\n1,2024-01-01\n' >part-00000.csv
+	expect_err 1 "tp-transform: nowhere/context: cannot open: No such file or directory" \
+		tp-transform -c nowhere part-00000.csv
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# tp-write: route tp-split's rows to OUTDIR/<split>/part-NNNNN.<ext> (pass 2, last stage).
+
+load helper
+
+stream() { # a tp-split stream with every quoting case
+	cat >"$1" <<'EOF'
+tp:split,id,"a,b",v
+train,1,x,plain
+test,2,"y,z","say ""hi"""
+train,3,,"two
+lines"
+val,4,tab	here,"q"
+EOF
+}
+
+@test "tp-write: routes rows, drops tp:split, header in every file, minimal quoting" {
+	stream s.csv
+	tp-write -n 3 out s.csv
+	printf '%s\n' 'id,"a,b",v' '1,x,plain' '3,,"two' 'lines"' | expect_file out/train/part-00003.csv
+	printf '%s\n' 'id,"a,b",v' '4,tab	here,q' | expect_file out/val/part-00003.csv
+	printf '%s\n' 'id,"a,b",v' '2,"y,z","say ""hi"""' | expect_file out/test/part-00003.csv
+	expect_eq "$(cd out && find . -type f | sort | tr '\n' ' ')" \
+		"./test/part-00003.csv ./train/part-00003.csv ./val/part-00003.csv "
+}
+
+@test "tp-write: stdin, -n defaults to 0, 5-digit names and wider numbers" {
+	stream s.csv
+	tp-write out <s.csv
+	tp-write -n 123456 out s.csv
+	[ -f out/train/part-00000.csv ]
+	[ -f out/train/part-123456.csv ]
+	cmp out/train/part-00000.csv out/train/part-123456.csv
+}
+
+@test "tp-write: no file for a split without rows; a header-only stream writes nothing" {
+	printf 'tp:split,id\ntrain,1\ntrain,2\n' >only-train.csv
+	tp-write -n 1 out only-train.csv
+	expect_eq "$(cd out && find . -type f | tr '\n' ' ')" "./train/part-00001.csv "
+	printf 'tp:split,id\n' >empty.csv
+	tp-write -n 2 out2 empty.csv
+	expect_eq "$(find out2 -type f 2>/dev/null | wc -l)" 0 "files written"
+	tp-write -n 2 out3 </dev/null || true
+	expect_eq "$(find out3 -type f 2>/dev/null | wc -l)" 0 "files written"
+}
+
+@test "tp-write: tsv uses tabs, quotes fields with tabs, not commas" {
+	stream s.csv
+	tp-write -f tsv -n 3 out s.csv
+	printf '%s\n' 'id	a,b	v' '1	x	plain' '3		"two' 'lines"' | expect_file out/train/part-00003.tsv
+	printf '%s\n' 'id	a,b	v' '4	"tab	here"	q' | expect_file out/val/part-00003.tsv
+	printf '%s\n' 'id	a,b	v' '2	y,z	"say ""hi"""' | expect_file out/test/part-00003.tsv
+}
+
+@test "tp-write: csv.gz and tsv.gz are gzip and decompress to the csv and tsv bytes" {
+	stream s.csv
+	for f in csv tsv csv.gz tsv.gz; do tp-write -f $f -n 3 out s.csv; done
+	for s in train val test; do
+		for e in csv tsv; do
+			[ "$(head -c 2 out/$s/part-00003.$e.gz | od -An -tx1 | tr -d ' ')" = 1f8b ] ||
+				flunk "out/$s/part-00003.$e.gz is not gzip"
+			gzip -dc out/$s/part-00003.$e.gz | cmp - out/$s/part-00003.$e
+		done
+	done
+}
+
+@test "tp-write: -r report lines split, name, rows, bytes (bytes = file size)" {
+	stream s.csv
+	tp-write -r rep -n 3 out s.csv
+	tp-write -f csv.gz -r repgz -n 3 out s.csv
+	printf 'split\ttrain\t2\t%s\nsplit\ttest\t1\t%s\nsplit\tval\t1\t%s\n' \
+		"$(stat -c %s out/train/part-00003.csv)" "$(stat -c %s out/test/part-00003.csv)" \
+		"$(stat -c %s out/val/part-00003.csv)" | expect_file rep
+	printf 'split\ttrain\t2\t%s\nsplit\ttest\t1\t%s\nsplit\tval\t1\t%s\n' \
+		"$(stat -c %s out/train/part-00003.csv.gz)" "$(stat -c %s out/test/part-00003.csv.gz)" \
+		"$(stat -c %s out/val/part-00003.csv.gz)" | expect_file repgz
+}
+
+@test "tp-write: no temporary files stay next to the outputs" {
+	stream s.csv
+	tp-write -f csv.gz -r rep -n 3 out s.csv
+	expect_eq "$(find . -name '*tmp*' | wc -l)" 0 "temporary files"
+	expect_eq "$(find out -type f | wc -l)" 3 "files"
+}
+
+@test "tp-write: -c checks the row count of the shard; incomplete input writes no file" {
+	printf 'id,orderDate\n1,2024-01-01\n2,2024-01-02\n3,2024-01-03\n' >part-00000.csv
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	tp-transform -c ctx part-00000.csv | tp-split -c ctx >full.csv
+	head -n 3 full.csv >part.csv
+	expect_err 1 "tp-write: part.csv: 2 rows, but 3 expected for shard 0: incomplete input (did an earlier stage fail?)" \
+		tp-write -c ctx -n 0 out part.csv
+	expect_eq "$(find out -type f 2>/dev/null | wc -l)" 0 "files written"
+	expect_err 1 "tp-write: ctx: shard 7 is not in the context" tp-write -c ctx -n 7 out full.csv
+	tp-write -c ctx -n 0 out full.csv
+	expect_eq "$(body out/*/part-00000.csv | wc -l)" 3
+}
+
+@test "tp-write: input that is not tp-split output is an error" {
+	printf 'id,orderDate\n1,2024-01-01\n' >plain.csv
+	expect_err 1 "tp-write: plain.csv:1: the first column must be 'tp:split' (the output of tp-split)" \
+		tp-write out plain.csv
+	printf 'tp:split,id\ntrain,1\n../x,2\n' >bad.csv
+	expect_err 1 "tp-write: bad.csv:3: column 'tp:split': not a split name: '../x'" tp-write out bad.csv
+	expect_eq "$(find out -type f 2>/dev/null | wc -l)" 0 "files written"
+	expect_no_file x
+}
+
+@test "tp-write: output reads back as the same records (round trip through tp-scan)" {
+	stream s.csv
+	tp-write -n 0 out s.csv
+	tp-write -f tsv -n 0 out s.csv
+	# tp-scan reads what tp-write wrote: same rows, columns and values
+	for e in csv tsv; do
+		for s in train val test; do
+			tp-scan --split none --no-dedup out/$s/part-00000.$e | grep -v -e '^source' -e '^shard' >scan.$s.$e
+		done
+	done
+	for s in train val test; do cmp scan.$s.csv scan.$s.tsv; done
+	grep -qx 'rows	2	0	0	0' scan.train.csv
+}
