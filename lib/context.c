@@ -5,40 +5,60 @@
 
 #include "err.h"
 #include "io.h"
+#include "sort.h"
 #include "text.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct shardacc {
     tp_shardinfo info;
     tp_colstat *stats;
+    tp_map *classes; /* raw label value -> long long surviving rows */
 };
 
 struct tp_merge {
     tp_merge_opts o;
-    const char *first; /* path of the first summary with columns */
-    char *firstbuf;
+    const char *dir;
+    char *tmp;   /* DIR/tmp: record files for sort(1) */
+    char *first; /* shard of the first summary with columns */
     int header;
     size_t ncols;
     char **cols;
-    char *label, *dedup, *temporal;
-    tp_map *labels, *times, *keys;
+    char *label, *dedup, *temporal, *split, *splitcol;
+    tp_map *labels;
+    tp_out *keys;  /* DIR/tmp/keys: ESCKEY T SHARD ROW ESCLABEL */
+    tp_out *times; /* DIR/tmp/times: T COUNT */
     struct shardacc *sh;
     size_t nsh, shcap;
     int have_cols;
+    int failed;
 };
 
+static char *
+join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = tp_xmalloc(n);
+    snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
 tp_merge *
-tp_merge_new(const tp_merge_opts *o)
+tp_merge_new(const tp_merge_opts *o, const char *dir)
 {
     tp_merge *m = tp_xcalloc(1, sizeof *m);
     m->o = *o;
+    if (!m->o.memory)
+        m->o.memory = "256M";
+    m->dir = dir;
+    m->tmp = join(dir, "tmp");
     m->labels = tp_map_new(0);
-    m->times = tp_map_new(sizeof(long long));
-    m->keys = tp_map_new(sizeof(tp_keyrec));
+    if (tp_mkdirs(m->tmp, 0777) < 0)
+        m->failed = 1;
     return m;
 }
 
@@ -49,24 +69,72 @@ same_name(const char *a, const char *b)
 }
 
 static int
-check_role(const char *path, const char *role, const char *a, const char *b)
+check_role(const char *path, const char *role, const char *a, const char *b, const char *first)
 {
-    if (same_name(a, b)) return 0;
-    tp_err(path, 0, "%s column is '%s' here but '%s' in other summaries", role, a ? a : "(none)",
-           b ? b : "(none)");
+    if (same_name(a, b))
+        return 0;
+    tp_err(path, 0, "%s is '%s' here but '%s' in %s", role, a ? a : "(none)", b ? b : "(none)",
+           first);
     return -1;
+}
+
+/* Open DIR/tmp/NAME for appending records, once. */
+static tp_out *
+record_file(tp_merge *m, tp_out **o, const char *name)
+{
+    if (!*o) {
+        char *p = join(m->tmp, name);
+        *o = tp_out_open(p, 0);
+        free(p);
+    }
+    return *o;
+}
+
+static int
+spill(tp_merge *m, tp_summary *s)
+{
+    int rc = 0;
+    if (tp_map_size(s->keys) > 0) {
+        tp_out *o = record_file(m, &m->keys, "keys");
+        if (!o)
+            return -1;
+        for (size_t i = 0; i < tp_map_size(s->keys) && rc == 0; i++) {
+            size_t n;
+            const char *k = tp_map_key(s->keys, i, &n);
+            const tp_keyrec *kr = tp_map_val(s->keys, i);
+            rc |= tp_out_esc(o, k, n);
+            rc |= tp_out_printf(o, "\t%lld\t%ld\t%lld\t", (long long)kr->t, kr->shard, kr->row);
+            if (kr->label >= 0) {
+                size_t ln;
+                const char *lv = tp_map_key(s->labels, (size_t)kr->label, &ln);
+                rc |= tp_out_esc(o, lv, ln);
+            }
+            rc |= tp_out_byte(o, '\n');
+        }
+    }
+    if (tp_map_size(s->times) > 0) {
+        tp_out *o = record_file(m, &m->times, "times");
+        if (!o)
+            return -1;
+        for (size_t i = 0; i < tp_map_size(s->times) && rc == 0; i++) {
+            int64_t t;
+            memcpy(&t, tp_map_key(s->times, i, NULL), sizeof t);
+            rc |= tp_out_printf(o, "%lld\t%lld\n", (long long)t,
+                                *(long long *)tp_map_val(s->times, i));
+        }
+    }
+    return rc ? -1 : 0;
 }
 
 int
 tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
 {
-    int rc = 0;
+    int rc = m->failed ? -1 : 0;
     const char *src = s->source ? s->source : path; /* name the shard, not the summary */
-    if (s->ncols > 0) {
+    if (rc == 0 && s->ncols > 0) {
         if (!m->have_cols) {
             m->have_cols = 1;
-            m->firstbuf = tp_xstrdup(src);
-            m->first = m->firstbuf;
+            m->first = tp_xstrdup(src);
             m->header = s->header;
             m->ncols = s->ncols;
             m->cols = s->cols;
@@ -75,6 +143,8 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
             m->label = s->label ? tp_xstrdup(s->label) : NULL;
             m->dedup = s->dedup ? tp_xstrdup(s->dedup) : NULL;
             m->temporal = s->temporal ? tp_xstrdup(s->temporal) : NULL;
+            m->split = s->split ? tp_xstrdup(s->split) : NULL;
+            m->splitcol = s->splitcol ? tp_xstrdup(s->splitcol) : NULL;
         } else {
             size_t k = s->ncols < m->ncols ? s->ncols : m->ncols;
             for (size_t i = 0; i < k && rc == 0; i++)
@@ -92,9 +162,16 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
                        m->first);
                 rc = -1;
             }
-            if (rc == 0) rc = check_role(src, "label", s->label, m->label);
-            if (rc == 0) rc = check_role(src, "dedup", s->dedup, m->dedup);
-            if (rc == 0) rc = check_role(src, "temporal", s->temporal, m->temporal);
+            if (rc == 0)
+                rc = check_role(src, "the label column", s->label, m->label, m->first);
+            if (rc == 0)
+                rc = check_role(src, "the dedup column", s->dedup, m->dedup, m->first);
+            if (rc == 0)
+                rc = check_role(src, "the temporal column", s->temporal, m->temporal, m->first);
+            if (rc == 0)
+                rc = check_role(src, "the split mode", s->split, m->split, m->first);
+            if (rc == 0)
+                rc = check_role(src, "the split column", s->splitcol, m->splitcol, m->first);
         }
     }
     for (size_t i = 0; i < m->nsh && rc == 0; i++)
@@ -102,7 +179,10 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
             tp_err(src, 0, "shard %ld appears twice (also in %s)", s->shard, m->sh[i].info.source);
             rc = -1;
         }
+    if (rc == 0)
+        rc = spill(m, s);
     if (rc) {
+        m->failed = 1;
         tp_summary_free(s);
         return -1;
     }
@@ -120,24 +200,12 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     a->info.drop_key = s->drop_key;
     a->stats = s->stats;
     s->stats = NULL;
-
+    a->classes = s->classes;
+    s->classes = NULL;
     for (size_t i = 0; i < tp_map_size(s->labels); i++) {
         size_t n;
         const char *k = tp_map_key(s->labels, i, &n);
         tp_map_put(m->labels, k, n, NULL);
-    }
-    for (size_t i = 0; i < tp_map_size(s->times); i++) {
-        size_t n;
-        const char *k = tp_map_key(s->times, i, &n);
-        *(long long *)tp_map_put(m->times, k, n, NULL) += *(long long *)tp_map_val(s->times, i);
-    }
-    for (size_t i = 0; i < tp_map_size(s->keys); i++) {
-        size_t n;
-        int created;
-        const char *k = tp_map_key(s->keys, i, &n);
-        const tp_keyrec *kr = tp_map_val(s->keys, i);
-        tp_keyrec *g = tp_map_put(m->keys, k, n, &created);
-        if (created || tp_keyrec_before(kr, g)) *g = *kr;
     }
     tp_summary_free(s);
     return 0;
@@ -154,7 +222,8 @@ static long
 col_index(char **cols, size_t n, const char *name)
 {
     for (size_t i = 0; name && i < n; i++)
-        if (strcmp(cols[i], name) == 0) return (long)i;
+        if (strcmp(cols[i], name) == 0)
+            return (long)i;
     return -1;
 }
 
@@ -180,7 +249,8 @@ static long
 find_col(const tp_context *c, const char *name)
 {
     for (size_t i = 0; i < c->nin; i++)
-        if (strcmp(c->out[i], name) == 0) return (long)i;
+        if (strcmp(c->out[i], name) == 0)
+            return (long)i;
     return col_index(c->in, c->nin, name);
 }
 
@@ -234,7 +304,8 @@ setup_columns(tp_context *c, const tp_merge_opts *o)
     int all = 1;
     for (size_t i = 0; i < 4; i++)
         all &= col_index(c->in, c->nin, n3r[i]) >= 0;
-    if (all && add_concat(c, "text", (char **)n3r, 4, "names3risk text column") < 0) return -1;
+    if (all && add_concat(c, "text", (char **)n3r, 4, "names3risk text column") < 0)
+        return -1;
     for (size_t i = 0; i < o->nconcat; i++) {
         const char *spec = o->concat[i];
         const char *eq = strchr(spec, '=');
@@ -251,42 +322,20 @@ setup_columns(tp_context *c, const tp_merge_opts *o)
         size_t k = 0;
         for (char *tok = list, *comma;; tok = comma + 1) {
             comma = strchr(tok, ',');
-            if (comma) *comma = '\0';
+            if (comma)
+                *comma = '\0';
             cols[k++] = tok;
-            if (!comma) break;
+            if (!comma)
+                break;
         }
         int rc = add_concat(c, name, cols, ncols, "--concat");
         free(cols);
         free(list);
         free(name);
-        if (rc < 0) return -1;
+        if (rc < 0)
+            return -1;
     }
     return 0;
-}
-
-struct tcount {
-    int64_t t;
-    long long n;
-};
-
-static int
-cmp_tcount(const void *a, const void *b)
-{
-    int64_t x = ((const struct tcount *)a)->t, y = ((const struct tcount *)b)->t;
-    return (x > y) - (x < y);
-}
-
-struct winner {
-    long shard;
-    long long row;
-};
-
-static int
-cmp_winner(const void *a, const void *b)
-{
-    const struct winner *x = a, *y = b;
-    if (x->shard != y->shard) return (x->shard > y->shard) - (x->shard < y->shard);
-    return (x->row > y->row) - (x->row < y->row);
 }
 
 char *
@@ -298,99 +347,338 @@ tp_keep_path(const char *dir, long shard)
     return p;
 }
 
-/* Dedup: winners per shard, keep lists, and the times of the winners. */
-static int
-dedup_finish(tp_context *c, tp_merge *m, const char *dir, struct tcount **tc, size_t *ntc)
+char *
+tp_strata_path(const char *dir, long shard)
 {
-    size_t nk = tp_map_size(m->keys);
-    struct winner *w = tp_xmalloc((nk ? nk : 1) * sizeof *w);
-    *tc = tp_xmalloc((nk ? nk : 1) * sizeof **tc);
-    for (size_t i = 0; i < nk; i++) {
-        const tp_keyrec *kr = tp_map_val(m->keys, i);
-        w[i].shard = kr->shard;
-        w[i].row = kr->row;
-        (*tc)[i].t = kr->t;
-        (*tc)[i].n = 1;
+    size_t n = strlen(dir) + 32;
+    char *p = tp_xmalloc(n);
+    snprintf(p, n, "%s/strata/part-%05ld", dir, shard);
+    return p;
+}
+
+/* Sort DIR/tmp/IN into DIR/tmp/IN.sorted; the input is removed. */
+static char *
+sort_records(tp_merge *m, const char *in, const char *const *keys)
+{
+    char *pin = join(m->tmp, in);
+    size_t n = strlen(pin) + 8;
+    char *pout = tp_xmalloc(n);
+    snprintf(pout, n, "%s.sorted", pin);
+    int rc = tp_sort(pin, pout, keys, m->o.memory, m->tmp);
+    unlink(pin);
+    free(pin);
+    if (rc < 0) {
+        unlink(pout);
+        free(pout);
+        return NULL;
     }
-    *ntc = c->temporal >= 0 ? nk : 0;
-    qsort(w, nk, sizeof *w, cmp_winner);
-    char *kdir = tp_xmalloc(strlen(dir) + 8);
-    sprintf(kdir, "%s/keep", dir);
-    int rc = tp_mkdirs(kdir, 0777);
-    free(kdir);
-    size_t j = 0;
-    for (size_t s = 0; s < c->nshards && rc == 0; s++) {
-        tp_shardinfo *si = &c->shards[s];
-        char *path = tp_keep_path(dir, si->shard);
-        tp_out *o = tp_out_open(path, 0);
-        free(path);
-        if (!o) {
+    return pout;
+}
+
+static int
+close_records(tp_out **o)
+{
+    int rc = 0;
+    if (*o)
+        rc = tp_out_commit(*o, NULL);
+    *o = NULL;
+    return rc;
+}
+
+static long
+shard_index(const tp_context *c, long shard)
+{
+    return tp_context_shard(c, shard);
+}
+
+/*
+ * Dedup: the first record of each key in (key, t, shard, row) order wins; winners go to
+ * the keep lists in (shard, row) order, their times to DIR/tmp/times, their classes to
+ * the shards' class counts.
+ */
+static int
+dedup_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
+{
+    static const char *const kkeys[] = {"-k1,1", "-k2,2n", "-k3,3n", "-k4,4n", NULL};
+    static const char *const wkeys[] = {"-k1,1n", "-k2,2n", NULL};
+    int rc = 0;
+    if (!record_file(m, &m->keys, "keys") || close_records(&m->keys) < 0)
+        return -1;
+    char *sorted = sort_records(m, "keys", kkeys);
+    if (!sorted)
+        return -1;
+    tp_lines *l = tp_lines_open(sorted);
+    char *wpath = join(m->tmp, "winners");
+    tp_out *w = tp_out_open(wpath, 0);
+    free(wpath);
+    char *prev = NULL;
+    char **f;
+    size_t n;
+    int got;
+    while (l && w && rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
+        if (n != 5) {
+            tp_err(sorted, tp_lines_line(l), "malformed key record");
             rc = -1;
             break;
         }
-        while (j < nk && w[j].shard < si->shard)
-            j++;
-        for (; j < nk && w[j].shard == si->shard && rc == 0; j++) {
-            rc = tp_out_printf(o, "%lld\n", w[j].row);
-            si->kept++;
-        }
-        if (rc == 0)
-            rc = tp_out_commit(o, NULL);
-        else
-            tp_out_abort(o);
+        if (prev && strcmp(prev, f[0]) == 0)
+            continue;
+        free(prev);
+        prev = tp_xstrdup(f[0]);
+        rc |= tp_out_printf(w, "%s\t%s\t%s\t", f[2], f[3], f[1]);
+        rc |= tp_out_esc(w, f[4], strlen(f[4]));
+        rc |= tp_out_byte(w, '\n');
     }
-    free(w);
-    if (c->temporal < 0) {
-        c->n = (long long)nk;
+    if (!l || !w || got < 0)
+        rc = -1;
+    free(prev);
+    tp_lines_close(l);
+    unlink(sorted);
+    free(sorted);
+    if (rc || tp_out_commit(w, NULL) < 0) {
+        return -1;
+    }
+    sorted = sort_records(m, "winners", wkeys);
+    if (!sorted)
+        return -1;
+    l = tp_lines_open(sorted);
+    char *kdir = join(m->dir, "keep");
+    rc = !l || tp_mkdirs(kdir, 0777) < 0 ? -1 : 0;
+    free(kdir);
+    tp_out *times = c->temporal >= 0 ? record_file(m, &m->times, "times") : NULL;
+    if (c->temporal >= 0 && !times)
+        rc = -1;
+    tp_out *keep = NULL;
+    long cur = -1;
+    size_t si = 0;
+    while (rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
+        int64_t shard, row, t;
+        if (n != 4 || tp_parse_int64(f[0], strlen(f[0]), &shard) < 0 ||
+            tp_parse_int64(f[1], strlen(f[1]), &row) < 0 ||
+            tp_parse_int64(f[2], strlen(f[2]), &t) < 0) {
+            tp_err(sorted, tp_lines_line(l), "malformed winner record");
+            rc = -1;
+            break;
+        }
+        if (shard != cur) {
+            if (keep && tp_out_commit(keep, NULL) < 0)
+                rc = -1;
+            keep = NULL;
+            long ix = shard_index(c, (long)shard);
+            if (ix < 0) {
+                tp_err(sorted, tp_lines_line(l), "unknown shard %lld", (long long)shard);
+                rc = -1;
+                break;
+            }
+            si = (size_t)ix;
+            cur = (long)shard;
+            char *kp = tp_keep_path(m->dir, cur);
+            keep = tp_out_open(kp, 0);
+            free(kp);
+            if (!keep) {
+                rc = -1;
+                break;
+            }
+        }
+        rc |= tp_out_printf(keep, "%lld\n", (long long)row);
+        c->shards[si].kept++;
+        if (c->label >= 0)
+            *(long long *)tp_map_put(sh[si].classes, f[3], strlen(f[3]), NULL) += 1;
+        if (times)
+            rc |= tp_out_printf(times, "%lld\t1\n", (long long)t);
+    }
+    if (got < 0)
+        rc = -1;
+    if (keep && (rc ? (tp_out_abort(keep), -1) : tp_out_commit(keep, NULL)) < 0)
+        rc = -1;
+    tp_lines_close(l);
+    unlink(sorted);
+    free(sorted);
+    /* shards without winners get an empty keep list */
+    for (size_t s = 0; s < c->nshards && rc == 0; s++) {
+        if (c->shards[s].kept > 0)
+            continue;
+        char *kp = tp_keep_path(m->dir, c->shards[s].shard);
+        tp_out *o = tp_out_open(kp, 0);
+        free(kp);
+        rc = o ? tp_out_commit(o, NULL) : -1;
     }
     return rc;
 }
 
-static void
-split_counts(tp_context *c, struct tcount *tc, size_t ntc)
+/* Temporal cutoffs of SPEC section 7 over the sorted (time, count) records. */
+static int
+temporal_finish(tp_context *c, tp_merge *m)
 {
-    qsort(tc, ntc, sizeof *tc, cmp_tcount);
-    long long n = 0;
-    for (size_t i = 0; i < ntc; i++)
-        n += tc[i].n;
-    c->n = n;
-    if (strcmp(c->split, "temporal") != 0 || strcmp(c->job, "training") != 0) return;
-    uint64_t k1 = tp_ratio_floor((uint64_t)n, c->r);
-    uint64_t hold = (uint64_t)n - k1;
-    uint64_t nval = hold - tp_ratio_ceil(hold, c->q);
-    uint64_t k2 = k1 + nval;
-    /* value at sorted index k: walk the cumulative counts */
-    long long cum = 0;
-    for (size_t i = 0; i < ntc; i++) {
-        if (!c->has_train_cut && (uint64_t)(cum + tc[i].n) > k1) {
-            c->has_train_cut = 1;
-            c->train_cut = tc[i].t;
+    static const char *const tkeys[] = {"-k1,1n", NULL};
+    if (!record_file(m, &m->times, "times") || close_records(&m->times) < 0)
+        return -1;
+    char *sorted = sort_records(m, "times", tkeys);
+    if (!sorted)
+        return -1;
+    uint64_t n = (uint64_t)c->n;
+    uint64_t k1 = tp_ratio_floor(n, c->r);
+    uint64_t hold = n - k1;
+    uint64_t k2 = k1 + (hold - tp_ratio_ceil(hold, c->q));
+    int training = strcmp(c->job, "training") == 0;
+    tp_lines *l = tp_lines_open(sorted);
+    char **f;
+    size_t nf;
+    int got, rc = l ? 0 : -1;
+    long long cum = 0, total = 0;
+    int have = 0;
+    int64_t gt = 0;
+    long long gn = 0;
+    for (;;) {
+        got = rc == 0 ? tp_lines_next(l, &f, &nf) : 0;
+        int64_t t = 0, cnt = 0;
+        if (got == 1 && (nf != 2 || tp_parse_int64(f[0], strlen(f[0]), &t) < 0 ||
+                         tp_parse_int64(f[1], strlen(f[1]), &cnt) < 0)) {
+            tp_err(sorted, tp_lines_line(l), "malformed time record");
+            rc = -1;
+            break;
         }
-        if (!c->has_test_cut && (uint64_t)(cum + tc[i].n) > k2) {
-            c->has_test_cut = 1;
-            c->test_cut = tc[i].t;
+        if (got < 0)
+            rc = -1;
+        /* a group of equal times ends: place it */
+        if (have && (got != 1 || t != gt)) {
+            if (training) {
+                if (!c->has_train_cut && (uint64_t)(cum + gn) > k1) {
+                    c->has_train_cut = 1;
+                    c->train_cut = gt;
+                }
+                if (!c->has_test_cut && (uint64_t)(cum + gn) > k2) {
+                    c->has_test_cut = 1;
+                    c->test_cut = gt;
+                }
+                if (!c->has_train_cut)
+                    c->n_train += gn;
+                else if (!c->has_test_cut)
+                    c->n_val += gn;
+                else
+                    c->n_test += gn;
+            }
+            cum += gn;
+            have = 0;
         }
-        cum += tc[i].n;
+        if (got != 1)
+            break;
+        if (!have) {
+            have = 1;
+            gt = t;
+            gn = 0;
+        }
+        gn += cnt;
+        total += cnt;
     }
-    for (size_t i = 0; i < ntc; i++) {
-        if (c->has_train_cut && tc[i].t >= c->train_cut) {
-            if (c->has_test_cut && tc[i].t >= c->test_cut)
-                c->n_test += tc[i].n;
-            else
-                c->n_val += tc[i].n;
-        } else {
-            c->n_train += tc[i].n;
-        }
+    tp_lines_close(l);
+    unlink(sorted);
+    free(sorted);
+    if (rc == 0 && total != c->n) {
+        tp_err(NULL, 0, "internal error: %lld temporal values for %lld rows", total, c->n);
+        rc = -1;
     }
+    return rc;
+}
+
+/* The output value of a raw label value: its vocabulary index, or itself. */
+static const char *
+class_name(const tp_context *c, const char *raw, char *buf, size_t size)
+{
+    if (!c->vocab)
+        return raw;
+    size_t lo = 0, hi = c->nvocab;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(c->vocabv[mid], raw) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    snprintf(buf, size, "%zu", lo);
+    return buf;
+}
+
+/*
+ * Stratified: per class the exact counts of SPEC section 7, and per shard the number
+ * of earlier rows of each class (DIR/strata/part-NNNNN), so that tp-split can rank a
+ * row within its class from its own shard alone.
+ */
+static int
+strata_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
+{
+    tp_map *all = tp_map_new(sizeof(long long)); /* raw class -> rows */
+    for (size_t s = 0; s < c->nshards; s++)
+        for (size_t i = 0; i < tp_map_size(sh[s].classes); i++) {
+            size_t n;
+            const char *k = tp_map_key(sh[s].classes, i, &n);
+            *(long long *)tp_map_put(all, k, n, NULL) += *(long long *)tp_map_val(sh[s].classes, i);
+        }
+    size_t k = tp_map_size(all);
+    size_t *ix = tp_map_sorted(all);
+    c->nclass = k;
+    c->classes = tp_xcalloc(k ? k : 1, sizeof *c->classes);
+    char buf[32];
+    for (size_t i = 0; i < k; i++) {
+        tp_class *cl = &c->classes[i];
+        const char *raw = tp_map_key(all, ix[i], NULL);
+        cl->value = tp_xstrdup(class_name(c, raw, buf, sizeof buf));
+        cl->n = *(long long *)tp_map_val(all, ix[i]);
+        cl->n_train = (long long)tp_ratio_floor((uint64_t)cl->n, c->r);
+        cl->n_test = (long long)tp_ratio_ceil((uint64_t)(cl->n - cl->n_train), c->q);
+        cl->n_val = cl->n - cl->n_train - cl->n_test;
+        c->n_train += cl->n_train;
+        c->n_val += cl->n_val;
+        c->n_test += cl->n_test;
+    }
+    char *sdir = join(m->dir, "strata");
+    int rc = tp_mkdirs(sdir, 0777);
+    free(sdir);
+    long long *offset = tp_xcalloc(k ? k : 1, sizeof *offset);
+    for (size_t s = 0; s < c->nshards && rc == 0; s++) {
+        char *p = tp_strata_path(m->dir, c->shards[s].shard);
+        tp_out *o = tp_out_open(p, 0);
+        free(p);
+        if (!o) {
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < k; i++) {
+            rc |= tp_out_printf(o, "%lld\t", offset[i]);
+            rc |= tp_out_esc(o, c->classes[i].value, strlen(c->classes[i].value));
+            rc |= tp_out_byte(o, '\n');
+            const char *raw = tp_map_key(all, ix[i], NULL);
+            long long *v = tp_map_get(sh[s].classes, raw, strlen(raw));
+            if (v)
+                offset[i] += *v;
+        }
+        rc = rc ? (tp_out_abort(o), -1) : tp_out_commit(o, NULL);
+    }
+    free(offset);
+    free(ix);
+    tp_map_free(all);
+    return rc;
 }
 
 static int write_context(const tp_context *c, const char *dir);
 
-tp_context *
-tp_merge_finish(tp_merge *m, const char *dir)
+static const char *
+static_mode(const char *mode)
 {
+    static const char *const modes[] = {"temporal", "random", "stratified",
+                                        "group",    "hash",   "none"};
+    for (size_t i = 0; mode && i < sizeof modes / sizeof modes[0]; i++)
+        if (strcmp(mode, modes[i]) == 0)
+            return modes[i];
+    return NULL;
+}
+
+tp_context *
+tp_merge_finish(tp_merge *m)
+{
+    const char *dir = m->dir;
     tp_context *c = tp_xcalloc(1, sizeof *c);
-    int rc = 0;
+    int rc = m->failed ? -1 : 0;
     c->job = tp_xstrdup(m->o.job ? m->o.job : "training");
     c->r = m->o.r;
     c->q = m->o.q;
@@ -402,7 +690,13 @@ tp_merge_finish(tp_merge *m, const char *dir)
     c->label = col_index(c->in, c->nin, m->label);
     c->dedup = col_index(c->in, c->nin, m->dedup);
     c->temporal = col_index(c->in, c->nin, m->temporal);
-    c->split = tp_xstrdup(c->temporal >= 0 ? "temporal" : "none");
+    c->splitcol = col_index(c->in, c->nin, m->splitcol);
+    const char *mode = static_mode(m->split);
+    c->split = tp_xstrdup(mode ? mode : m->have_cols ? "?" : "none");
+    if (rc == 0 && !mode && m->have_cols) {
+        tp_err(m->first, 0, "unknown split mode '%s' in the summary", m->split ? m->split : "");
+        rc = -1;
+    }
 
     qsort(m->sh, m->nsh, sizeof *m->sh, cmp_shardacc);
     c->nshards = m->nsh;
@@ -410,10 +704,13 @@ tp_merge_finish(tp_merge *m, const char *dir)
     c->stats = tp_xcalloc(c->nin ? c->nin : 1, sizeof *c->stats);
     for (size_t s = 0; s < m->nsh; s++) {
         c->shards[s] = m->sh[s].info;
+        m->sh[s].info.source = NULL; /* moved to c */
         if (m->sh[s].stats)
             for (size_t i = 0; i < c->nin; i++)
                 tp_colstat_merge(&c->stats[i], &m->sh[s].stats[i]);
         free(m->sh[s].stats);
+        if (!m->sh[s].classes)
+            m->sh[s].classes = tp_map_new(sizeof(long long));
     }
 
     if (c->label >= 0) {
@@ -434,58 +731,64 @@ tp_merge_finish(tp_merge *m, const char *dir)
         }
         free(ix);
     }
-    if (c->nin > 0) rc = setup_columns(c, &m->o);
-    if (rc == 0 && tp_mkdirs(dir, 0777) < 0) rc = -1;
-
-    struct tcount *tc = NULL;
-    size_t ntc = 0;
+    if (rc == 0 && c->nin > 0)
+        rc = setup_columns(c, &m->o);
+    int training = strcmp(c->job, "training") == 0;
+    if (rc == 0 && training && c->nin > 0 && strcmp(c->split, "none") == 0) {
+        tp_err(NULL, 0,
+               "a training job needs a split mode; the shards were scanned with "
+               "--split none");
+        rc = -1;
+    }
     if (rc == 0 && c->dedup >= 0) {
-        rc = dedup_finish(c, m, dir, &tc, &ntc);
+        rc = dedup_finish(c, m, m->sh);
     } else if (rc == 0) {
-        ntc = tp_map_size(m->times);
-        tc = tp_xmalloc((ntc ? ntc : 1) * sizeof *tc);
-        for (size_t i = 0; i < ntc; i++) {
-            memcpy(&tc[i].t, tp_map_key(m->times, i, NULL), sizeof tc[i].t);
-            tc[i].n = *(long long *)tp_map_val(m->times, i);
-        }
         for (size_t s = 0; s < c->nshards; s++) {
             tp_shardinfo *si = &c->shards[s];
             si->kept = si->rows - si->drop_label - si->drop_time - si->drop_key;
         }
     }
     if (rc == 0) {
-        long long nkept = 0;
         for (size_t s = 0; s < c->nshards; s++) {
             tp_shardinfo *si = &c->shards[s];
             si->drop_dup = si->rows - si->drop_label - si->drop_time - si->drop_key - si->kept;
-            nkept += si->kept;
+            c->n += si->kept;
         }
-        if (c->temporal >= 0)
-            split_counts(c, tc, ntc);
-        else
-            c->n = nkept;
-        if (strcmp(c->job, "training") == 0 && c->split[0] == 'n')
-            c->n_train = c->n; /* no split: see tp-split */
-        if (strcmp(c->job, "training") == 0 && c->nin > 0 && c->temporal < 0) {
-            tp_err(NULL, 0,
-                   "a training job needs a split: no temporal column (orderDate or "
-                   "transactionDate) was found; scan with --split temporal:COL");
-            rc = -1;
+        if (c->temporal >= 0) {
+            rc = temporal_finish(c, m);
+        } else if (training && strcmp(c->split, "stratified") == 0) {
+            rc = strata_finish(c, m, m->sh);
+        } else if (training && strcmp(c->split, "random") == 0) {
+            c->n_train = (long long)tp_ratio_floor((uint64_t)c->n, c->r);
+            c->n_test = (long long)tp_ratio_ceil((uint64_t)(c->n - c->n_train), c->q);
+            c->n_val = c->n - c->n_train - c->n_test;
         }
     }
-    free(tc);
-    if (rc == 0) rc = write_context(c, dir);
+    close_records(&m->keys);
+    close_records(&m->times);
+    if (rc == 0)
+        rc = write_context(c, dir);
+    /* the record files are gone after sorting; remove the directory and leftovers */
+    static const char *const leftovers[] = {"keys",        "times",        "winners",
+                                            "keys.sorted", "times.sorted", "winners.sorted"};
+    for (size_t i = 0; i < sizeof leftovers / sizeof leftovers[0]; i++) {
+        char *p = join(m->tmp, leftovers[i]);
+        unlink(p);
+        free(p);
+    }
+    rmdir(m->tmp);
 
     for (size_t s = 0; s < m->nsh; s++)
-        m->sh[s].info.source = NULL; /* moved to c */
+        tp_map_free(m->sh[s].classes);
     free(m->sh);
     tp_map_free(m->labels);
-    tp_map_free(m->times);
-    tp_map_free(m->keys);
     free(m->label);
     free(m->dedup);
     free(m->temporal);
-    free(m->firstbuf);
+    free(m->split);
+    free(m->splitcol);
+    free(m->first);
+    free(m->tmp);
     free(m);
     if (rc) {
         tp_context_free(c);
@@ -507,7 +810,8 @@ write_context(const tp_context *c, const char *dir)
     sprintf(path, "%s/context", dir);
     tp_out *o = tp_out_open(path, 0);
     free(path);
-    if (!o) return -1;
+    if (!o)
+        return -1;
     char rb[32], qb[32];
     tp_ratio_format(c->r, rb, sizeof rb);
     tp_ratio_format(c->q, qb, sizeof qb);
@@ -534,7 +838,8 @@ write_context(const tp_context *c, const char *dir)
             rc |= tp_out_printf(o, "\t%zu", c->concat[i].src[j]);
         rc |= tp_out_byte(o, '\n');
     }
-    rc |= tp_out_printf(o, "roles\t%ld\t%ld\t%ld\t%d\n", c->label, c->dedup, c->temporal, c->vocab);
+    rc |= tp_out_printf(o, "roles\t%ld\t%ld\t%ld\t%d\t%ld\n", c->label, c->dedup, c->temporal,
+                        c->vocab, c->splitcol);
     for (size_t i = 0; i < c->nvocab; i++) {
         rc |= tp_out_printf(o, "vocab\t");
         rc |= put_str(o, c->vocabv[i]);
@@ -544,6 +849,13 @@ write_context(const tp_context *c, const char *dir)
     rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", c->n, c->n_train, c->n_val, c->n_test);
     rc |= tp_out_printf(o, "cutoff\t%d\t%lld\t%d\t%lld\n", c->has_train_cut,
                         (long long)c->train_cut, c->has_test_cut, (long long)c->test_cut);
+    for (size_t i = 0; i < c->nclass; i++) {
+        const tp_class *cl = &c->classes[i];
+        rc |= tp_out_printf(o, "class\t%lld\t%lld\t%lld\t%lld\t", cl->n, cl->n_train, cl->n_val,
+                            cl->n_test);
+        rc |= put_str(o, cl->value);
+        rc |= tp_out_byte(o, '\n');
+    }
     for (size_t s = 0; s < c->nshards; s++) {
         const tp_shardinfo *si = &c->shards[s];
         rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t", si->shard,
@@ -565,7 +877,8 @@ ll_fields(char **f, size_t n, long long *v)
 {
     for (size_t i = 0; i < n; i++) {
         int64_t x;
-        if (tp_parse_int64(f[i], strlen(f[i]), &x) < 0) return -1;
+        if (tp_parse_int64(f[i], strlen(f[i]), &x) < 0)
+            return -1;
         v[i] = x;
     }
     return 0;
@@ -577,7 +890,8 @@ d_fields(char **f, size_t n, double *v)
     for (size_t i = 0; i < n; i++) {
         char *end;
         v[i] = strtod(f[i], &end);
-        if (!*f[i] || *end) return -1;
+        if (!*f[i] || *end)
+            return -1;
     }
     return 0;
 }
@@ -587,7 +901,8 @@ static_type(const char *t)
 {
     static const char *const types[] = {"int64", "float64", "bool", "object"};
     for (size_t i = 0; i < 4; i++)
-        if (strcmp(t, types[i]) == 0) return types[i];
+        if (strcmp(t, types[i]) == 0)
+            return types[i];
     return NULL;
 }
 
@@ -602,8 +917,8 @@ tp_context_read(const char *dir)
         return NULL;
     }
     tp_context *c = tp_xcalloc(1, sizeof *c);
-    c->label = c->dedup = c->temporal = -1;
-    size_t incap = 0, outcap = 0, ccap = 0, vcap = 0, scap = 0;
+    c->label = c->dedup = c->temporal = c->splitcol = -1;
+    size_t incap = 0, outcap = 0, ccap = 0, vcap = 0, scap = 0, kcap = 0;
     int rc, end = 0;
     char **f;
     size_t n;
@@ -654,10 +969,19 @@ tp_context_read(const char *dir)
                 ok = ll_fields(f + 2 + i, 1, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
                 k->src[i] = ok ? (size_t)v[0] : 0;
             }
-        } else if (strcmp(tag, "roles") == 0 && n == 5) {
-            ok = ll_fields(f + 1, 4, v) == 0;
+        } else if (strcmp(tag, "roles") == 0 && n == 6) {
+            ok = ll_fields(f + 1, 5, v) == 0;
             c->label = (long)v[0], c->dedup = (long)v[1], c->temporal = (long)v[2];
-            c->vocab = (int)v[3];
+            c->vocab = (int)v[3], c->splitcol = (long)v[4];
+        } else if (strcmp(tag, "class") == 0 && n == 6) {
+            if (c->nclass == kcap) {
+                kcap = kcap ? 2 * kcap : 16;
+                c->classes = tp_xrealloc(c->classes, kcap * sizeof *c->classes);
+            }
+            tp_class *cl = &c->classes[c->nclass++];
+            ok = ll_fields(f + 1, 4, v) == 0;
+            cl->n = v[0], cl->n_train = v[1], cl->n_val = v[2], cl->n_test = v[3];
+            cl->value = tp_xstrdup(f[5]);
         } else if (strcmp(tag, "vocab") == 0 && n == 2) {
             if (c->nvocab == vcap) {
                 vcap = vcap ? 2 * vcap : 16;
@@ -718,7 +1042,8 @@ tp_context_read(const char *dir)
 void
 tp_context_free(tp_context *c)
 {
-    if (!c) return;
+    if (!c)
+        return;
     for (size_t i = 0; i < c->nin; i++)
         free(c->in[i]);
     free(c->in);
@@ -740,6 +1065,9 @@ tp_context_free(tp_context *c)
     for (size_t s = 0; s < c->nshards; s++)
         free(c->shards[s].source);
     free(c->shards);
+    for (size_t i = 0; i < c->nclass; i++)
+        free(c->classes[i].value);
+    free(c->classes);
     free(c);
 }
 
@@ -774,10 +1102,12 @@ int
 tp_context_write_outputs(const tp_context *c, const char *outdir)
 {
     tp_out *o;
-    if (write_small(outdir, "signature", &o) < 0) return -1;
+    if (write_small(outdir, "signature", &o) < 0)
+        return -1;
     int rc = 0;
     for (size_t i = 0; i < c->nout; i++) {
-        if (i) rc |= tp_out_byte(o, ',');
+        if (i)
+            rc |= tp_out_byte(o, ',');
         rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
     }
     rc |= tp_out_byte(o, '\n');
@@ -785,7 +1115,8 @@ tp_context_write_outputs(const tp_context *c, const char *outdir)
         tp_out_abort(o);
         return -1;
     }
-    if (tp_out_commit(o, NULL) < 0 || write_small(outdir, "metadata", &o) < 0) return -1;
+    if (tp_out_commit(o, NULL) < 0 || write_small(outdir, "metadata", &o) < 0)
+        return -1;
     rc = tp_out_printf(o, "varname,iscategory,datatype\n");
     for (size_t i = 0; i < c->nout; i++) {
         rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
@@ -827,5 +1158,6 @@ tp_format_time(int64_t us, char *buf, size_t size)
         snprintf(buf, size,
                  "%04" PRId64 "-%02" PRId64 "-%02" PRId64 " %02" PRId64 ":%02" PRId64 ":%02" PRId64,
                  y, m, d, sod / 3600, sod / 60 % 60, sod % 60);
-    if (frac && n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, ".%06" PRId64, frac);
+    if (frac && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ".%06" PRId64, frac);
 }

@@ -4,6 +4,7 @@
  *   DIR/context            one text file (see text.h), first line "tp-context<TAB>1"
  *   DIR/keep/part-NNNNN    with dedup: the 0-based row indexes of shard NNNNN that
  *                          survive, ascending, one a line
+ *   DIR/strata/part-NNNNN  stratified split: rows of each class in earlier shards
  * A pass-2 worker reads DIR/context (size: columns, label vocabulary, shards) and the
  * keep list of its own shard only, so its memory does not grow with the number of
  * distinct keys in the data set (SPEC section 6).
@@ -24,6 +25,12 @@ typedef struct tp_concat {
     size_t *src; /* input column indexes */
 } tp_concat;
 
+/* A class of the stratified split: exact counts per split (SPEC section 7). */
+typedef struct tp_class {
+    char *value; /* label value as written (vocabulary index, or the integer itself) */
+    long long n, n_train, n_val, n_test;
+} tp_class;
+
 typedef struct tp_shardinfo {
     long shard;
     char *source;
@@ -41,11 +48,12 @@ typedef struct tp_context {
     size_t nconcat;
     tp_concat *concat;
     long label, dedup, temporal; /* input column index, or -1 */
+    long splitcol;               /* input column of group:COL / hash:COL, or -1 */
     int vocab;                   /* label values mapped through vocabv (else kept) */
     size_t nvocab;
     char **vocabv; /* sorted bytewise; value vocabv[i] is written as i */
     char *job;     /* "training", "validation", "testing" or "calibration" */
-    char *split;   /* "temporal" or "none" */
+    char *split;   /* temporal random stratified group hash none */
     tp_ratio r, q;
     long long seed;
     long long n, n_train, n_val, n_test; /* surviving rows, and per split */
@@ -53,6 +61,8 @@ typedef struct tp_context {
     int64_t train_cut, test_cut;         /* microseconds (see tp_parse_time) */
     size_t nshards;
     tp_shardinfo *shards; /* sorted by shard number */
+    size_t nclass;        /* stratified: classes sorted bytewise by value */
+    tp_class *classes;
 } tp_context;
 
 /* Options of the merge that are not in the summaries. */
@@ -61,12 +71,19 @@ typedef struct tp_merge_opts {
     tp_ratio r, q;
     long long seed;
     size_t nconcat;
-    char **concat; /* "NAME=COL,COL,..." */
+    char **concat;      /* "NAME=COL,COL,..." */
+    const char *memory; /* sort(1) -S size for the external sorts; NULL = "256M" */
 } tp_merge_opts;
 
 typedef struct tp_merge tp_merge;
 
-tp_merge *tp_merge_new(const tp_merge_opts *o);
+/*
+ * Start a merge into the context directory dir (created if needed). Dedup keys and
+ * temporal values are spilled to record files under DIR/tmp and sorted there with GNU
+ * sort (see sort.h), so memory stays bounded by o->memory plus what grows with the
+ * number of shards, columns and label classes, never with rows or keys.
+ */
+tp_merge *tp_merge_new(const tp_merge_opts *o, const char *dir);
 
 /*
  * Add one summary (takes ownership of s). Order does not matter. -1 with an error
@@ -76,11 +93,11 @@ tp_merge *tp_merge_new(const tp_merge_opts *o);
 int tp_merge_add(tp_merge *m, tp_summary *s, const char *path);
 
 /*
- * Finish: compute types, vocabulary, dedup winners and split boundaries, and write the
- * context directory dir (created if needed). Returns the context (free with
- * tp_context_free) or NULL with an error recorded. Frees m.
+ * Finish: compute types, vocabulary, dedup winners (DIR/keep), split boundaries or
+ * counts (DIR/strata for stratified), and write DIR/context. Returns the context (free
+ * with tp_context_free) or NULL with an error recorded. Frees m.
  */
-tp_context *tp_merge_finish(tp_merge *m, const char *dir);
+tp_context *tp_merge_finish(tp_merge *m);
 
 /* Read DIR/context; NULL with an error recorded. */
 tp_context *tp_context_read(const char *dir);
@@ -97,6 +114,12 @@ int tp_context_write_outputs(const tp_context *c, const char *outdir);
 
 /* Path of the keep list of shard in dir: "DIR/keep/part-NNNNN" (malloc'd). */
 char *tp_keep_path(const char *dir, long shard);
+
+/*
+ * Path of the strata file of shard in dir: "DIR/strata/part-NNNNN" (malloc'd): lines
+ * "OFFSET<TAB>CLASS", the number of rows of each class in the shards before this one.
+ */
+char *tp_strata_path(const char *dir, long shard);
 
 /* "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) of a time in microseconds; buf >= 40 bytes. */
 void tp_format_time(int64_t us, char *buf, size_t size);

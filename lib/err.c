@@ -58,7 +58,8 @@ tp_err(const char *file, long line, const char *fmt, ...)
         off = (size_t)snprintf(msg, sizeof msg, "%s:%ld: ", file, line);
     else if (file)
         off = (size_t)snprintf(msg, sizeof msg, "%s: ", file);
-    if (off >= sizeof msg) off = sizeof msg - 1;
+    if (off >= sizeof msg)
+        off = sizeof msg - 1;
     va_list ap;
     va_start(ap, fmt);
     vformat(msg + off, sizeof msg - off, fmt, ap);
@@ -112,7 +113,8 @@ void *
 tp_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) oom();
+    if (!p)
+        oom();
     return p;
 }
 
@@ -120,7 +122,8 @@ void *
 tp_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) oom();
+    if (!p)
+        oom();
     return p;
 }
 
@@ -128,7 +131,8 @@ void *
 tp_xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
-    if (!p) oom();
+    if (!p)
+        oom();
     return p;
 }
 

@@ -78,7 +78,8 @@ tp_hash_value(uint64_t seed, const char *s, size_t n)
         return tp_siphash(small, n + 1, seed, 0);
     }
     unsigned char *big = (unsigned char *)malloc(n + 1);
-    if (!big) return 0;
+    if (!big)
+        return 0;
     big[0] = 'v';
     memcpy(big + 1, s, n);
     uint64_t h = tp_siphash(big, n + 1, seed, 0);
@@ -120,7 +121,8 @@ feistel(uint64_t seed, uint64_t n, unsigned half, uint64_t x)
 uint64_t
 tp_permute(uint64_t seed, uint64_t n, uint64_t i)
 {
-    if (n <= 1) return 0;
+    if (n <= 1)
+        return 0;
     unsigned w = 2;
     while (w < 64 && (1ULL << w) < n)
         w += 2;

@@ -27,7 +27,8 @@ gzmsg(gzFile gz, int *errnum)
     const char *m = gzerror(gz, errnum);
     if (strncmp(m, "<fd:", 4) == 0) {
         const char *p = strstr(m, ">: ");
-        if (p) m = p + 3;
+        if (p)
+            m = p + 3;
     }
     return m;
 }
@@ -62,7 +63,8 @@ tp_in_open(const char *path)
 ssize_t
 tp_in_read(tp_in *in, void *buf, size_t n)
 {
-    if (n > (1u << 30)) n = 1u << 30;
+    if (n > (1u << 30))
+        n = 1u << 30;
     int got = gzread(in->gz, buf, (unsigned)n);
     if (got < 0) {
         int errnum;
@@ -94,7 +96,8 @@ tp_in_name(const tp_in *in)
 void
 tp_in_close(tp_in *in)
 {
-    if (!in) return;
+    if (!in)
+        return;
     gzclose(in->gz);
     free(in->name);
     free(in);
@@ -140,7 +143,8 @@ tp_out_open(const char *path, int gzip)
         int fd2 = dup(o->fd);
         o->gz = fd2 < 0 ? NULL : gzdopen(fd2, "wb6");
         if (!o->gz) {
-            if (fd2 >= 0) close(fd2);
+            if (fd2 >= 0)
+                close(fd2);
             tp_err(o->path ? o->path : "-", 0, "cannot start gzip stream");
             tp_out_abort(o);
             return NULL;
@@ -158,7 +162,8 @@ write_all(tp_out *o, const char *p, size_t n)
     while (n > 0) {
         ssize_t w = write(o->fd, p, n);
         if (w < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             tp_err(o->path ? o->path : "-", 0, "write error:");
             return -1;
         }
@@ -172,7 +177,8 @@ write_all(tp_out *o, const char *p, size_t n)
 int
 tp_out_flush(tp_out *o)
 {
-    if (o->len == 0) return 0;
+    if (o->len == 0)
+        return 0;
     int rc = 0;
     if (o->gz) {
         if (gzwrite(o->gz, o->buf, (unsigned)o->len) != (int)o->len) {
@@ -195,11 +201,13 @@ int
 tp_out_write(tp_out *o, const void *p, size_t n)
 {
     if (o->len + n > o->cap) {
-        if (tp_out_flush(o) < 0) return -1;
+        if (tp_out_flush(o) < 0)
+            return -1;
         while (n > o->cap) { /* larger than the buffer: pass through in buffer-sized pieces */
             memcpy(o->buf, p, o->cap);
             o->len = o->cap;
-            if (tp_out_flush(o) < 0) return -1;
+            if (tp_out_flush(o) < 0)
+                return -1;
             p = (const char *)p + o->cap;
             n -= o->cap;
         }
@@ -220,16 +228,20 @@ tp_out_field(tp_out *o, const char *s, size_t n, char delim)
             break;
         }
     }
-    if (!quote) return tp_out_write(o, s, n);
-    if (tp_out_byte(o, '"') < 0) return -1;
+    if (!quote)
+        return tp_out_write(o, s, n);
+    if (tp_out_byte(o, '"') < 0)
+        return -1;
     const char *start = s;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"') {
-            if (tp_out_write(o, start, (size_t)(s + i + 1 - start)) < 0) return -1;
+            if (tp_out_write(o, start, (size_t)(s + i + 1 - start)) < 0)
+                return -1;
             start = s + i; /* the quote is written again: doubled */
         }
     }
-    if (tp_out_write(o, start, (size_t)(s + n - start)) < 0) return -1;
+    if (tp_out_write(o, start, (size_t)(s + n - start)) < 0)
+        return -1;
     return tp_out_byte(o, '"');
 }
 
@@ -257,7 +269,8 @@ tp_out_commit(tp_out *o, long long *bytes)
         }
         if (rc == 0) {
             struct stat st;
-            if (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode)) o->bytes = st.st_size;
+            if (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode))
+                o->bytes = st.st_size;
         }
     }
     if (o->special) {
@@ -278,9 +291,11 @@ tp_out_commit(tp_out *o, long long *bytes)
             tp_err(name, 0, "rename:");
             rc = -1;
         }
-        if (rc < 0) unlink(o->tmp);
+        if (rc < 0)
+            unlink(o->tmp);
     }
-    if (bytes) *bytes = o->bytes;
+    if (bytes)
+        *bytes = o->bytes;
     out_free(o);
     return rc;
 }
@@ -288,8 +303,10 @@ tp_out_commit(tp_out *o, long long *bytes)
 void
 tp_out_abort(tp_out *o)
 {
-    if (!o) return;
-    if (o->gz) gzclose_w(o->gz);
+    if (!o)
+        return;
+    if (o->gz)
+        gzclose_w(o->gz);
     if (o->special) {
         close(o->fd);
     } else if (o->path) {
@@ -313,7 +330,8 @@ tp_mkdirs(const char *path, int mode)
                 return -1;
             }
             *s = c;
-            if (c == '\0') break;
+            if (c == '\0')
+                break;
         }
     }
     free(p);

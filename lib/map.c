@@ -58,7 +58,8 @@ tp_map_new(size_t vsize)
 void
 tp_map_free(tp_map *m)
 {
-    if (!m) return;
+    if (!m)
+        return;
     for (struct block *b = m->arena, *next; b; b = next) {
         next = b->next;
         free(b);
@@ -95,9 +96,11 @@ find(const tp_map *m, const void *key, size_t n, uint64_t h)
     size_t i = (size_t)h & m->mask;
     for (;; i = (i + 1) & m->mask) {
         uint32_t s = m->slot[i];
-        if (s == 0) return i;
+        if (s == 0)
+            return i;
         const struct entry *e = &m->ent[s - 1];
-        if (e->hash == h && e->len == n && memcmp(e->key, key, n) == 0) return i;
+        if (e->hash == h && e->len == n && memcmp(e->key, key, n) == 0)
+            return i;
     }
 }
 
@@ -130,10 +133,12 @@ tp_map_put(tp_map *m, const void *key, size_t n, int *created)
     uint64_t h = fnv1a(key, n);
     size_t i = find(m, key, n, h);
     if (m->slot[i]) {
-        if (created) *created = 0;
+        if (created)
+            *created = 0;
         return m->val + (size_t)(m->slot[i] - 1) * m->vsize;
     }
-    if (m->n == UINT32_MAX - 1) tp_fatal(TP_EXIT_DATA, "hash map full (4294967294 entries)");
+    if (m->n == UINT32_MAX - 1)
+        tp_fatal(TP_EXIT_DATA, "hash map full (4294967294 entries)");
     if (m->n == m->ecap) {
         m->ecap = m->ecap ? m->ecap * 2 : 64;
         m->ent = tp_xrealloc(m->ent, m->ecap * sizeof *m->ent);
@@ -147,9 +152,18 @@ tp_map_put(tp_map *m, const void *key, size_t n, int *created)
     memset(v, 0, m->vsize);
     m->slot[i] = (uint32_t)(m->n + 1);
     m->n++;
-    if (m->n * 2 > m->mask + 1) grow(m);
-    if (created) *created = 1;
+    if (m->n * 2 > m->mask + 1)
+        grow(m);
+    if (created)
+        *created = 1;
     return v;
+}
+
+long
+tp_map_index(const tp_map *m, const void *key, size_t n)
+{
+    uint32_t s = m->slot[find(m, key, n, fnv1a(key, n))];
+    return s ? (long)s - 1 : -1;
 }
 
 size_t
@@ -161,7 +175,8 @@ tp_map_size(const tp_map *m)
 const char *
 tp_map_key(const tp_map *m, size_t i, size_t *n)
 {
-    if (n) *n = m->ent[i].len;
+    if (n)
+        *n = m->ent[i].len;
     return m->ent[i].key;
 }
 

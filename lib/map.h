@@ -28,6 +28,9 @@ void *tp_map_put(tp_map *m, const void *key, size_t n, int *created);
 
 size_t tp_map_size(const tp_map *m);
 
+/* Insertion index of key, or -1 when absent. */
+long tp_map_index(const tp_map *m, const void *key, size_t n);
+
 /* Entry i (0 <= i < size) in insertion order: key bytes (NUL-terminated), length, value. */
 const char *tp_map_key(const tp_map *m, size_t i, size_t *n);
 void *tp_map_val(const tp_map *m, size_t i);

@@ -50,7 +50,8 @@ tp_reader *
 tp_reader_open(const char *path, char delim, char *const *signature, size_t nsig)
 {
     tp_in *in = tp_in_open(path);
-    if (!in) return NULL;
+    if (!in)
+        return NULL;
     tp_reader *r = tp_xcalloc(1, sizeof *r);
     r->in = in;
     r->delim = delim;
@@ -78,7 +79,8 @@ tp_reader_open(const char *path, char delim, char *const *signature, size_t nsig
 static void
 fail(tp_reader *r, long line, const char *fmt, const char *a)
 {
-    if (r->rc) return;
+    if (r->rc)
+        return;
     tp_err(r->name, line, fmt, a);
     r->rc = -1;
 }
@@ -87,7 +89,8 @@ static void
 on_field(void *s, size_t len, void *data)
 {
     tp_reader *r = data;
-    if (r->rc) return;
+    if (r->rc)
+        return;
     if (r->nf == 0) {
         long nl = 0;
         for (const char *c = s; c && (c = memchr(c, '\n', len - (size_t)(c - (char *)s))); c++)
@@ -112,7 +115,8 @@ on_field(void *s, size_t len, void *data)
             r->bcap *= 2;
         r->buf = tp_xrealloc(r->buf, r->bcap);
     }
-    if (len) memcpy(r->buf + r->blen, s, len);
+    if (len)
+        memcpy(r->buf + r->blen, s, len);
     r->buf[r->blen + len] = '\0';
     r->off[r->nf] = r->blen;
     r->flen[r->nf] = len;
@@ -141,7 +145,8 @@ on_record(int c, void *data)
     size_t nf = r->nf;
     r->nf = 0;
     r->blen = 0;
-    if (r->rc) return;
+    if (r->rc)
+        return;
     if (!r->have_header) {
         r->own_cols = 1;
         r->ncols = nf;
@@ -161,7 +166,8 @@ on_record(int c, void *data)
         r->fp[i] = r->buf + r->off[i];
     tp_row row = {nf, r->fp, r->flen, r->rec_line, r->rows};
     r->rows++;
-    if (r->on_row) r->rc = r->on_row(r->arg, &row);
+    if (r->on_row)
+        r->rc = r->on_row(r->arg, &row);
 }
 
 static int
@@ -185,7 +191,8 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
     r->on_header = on_header;
     r->on_row = on_row;
     r->arg = arg;
-    if (r->have_header && (r->rc = set_header(r)) != 0) return r->rc;
+    if (r->have_header && (r->rc = set_header(r)) != 0)
+        return r->rc;
     enum { CHUNK = 256 * 1024 };
     char *chunk = tp_xmalloc(CHUNK);
     int first = 1;
@@ -195,20 +202,25 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
             r->rc = -1;
             break;
         }
-        if (got == 0) break;
+        if (got == 0)
+            break;
         const char *s = chunk, *end = chunk + got;
         if (first) {
             first = 0;
-            if (got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+            if (got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+                s += 3;
         }
         while (s < end) {
             const char *nl = memchr(s, '\n', (size_t)(end - s));
             const char *stop = nl ? nl + 1 : end;
-            if (feed(r, s, (size_t)(stop - s)) != 0) break;
-            if (nl) r->line++;
+            if (feed(r, s, (size_t)(stop - s)) != 0)
+                break;
+            if (nl)
+                r->line++;
             s = stop;
         }
-        if (r->rc) break;
+        if (r->rc)
+            break;
     }
     free(chunk);
     if (r->rc == 0 && csv_fini(&r->p, on_field, on_record, r) != 0 && r->rc == 0) {
@@ -248,17 +260,20 @@ long
 tp_reader_find(const tp_reader *r, const char *name)
 {
     for (size_t i = 0; i < r->ncols; i++)
-        if (strcmp(r->cols[i], name) == 0) return (long)i;
+        if (strcmp(r->cols[i], name) == 0)
+            return (long)i;
     return -1;
 }
 
 void
 tp_reader_close(tp_reader *r)
 {
-    if (!r) return;
+    if (!r)
+        return;
     tp_in_close(r->in);
     csv_free(&r->p);
-    if (r->own_cols) tp_strv_free(r->cols, r->ncols);
+    if (r->own_cols)
+        tp_strv_free(r->cols, r->ncols);
     free(r->buf);
     free(r->off);
     free(r->flen);
@@ -308,11 +323,14 @@ long
 tp_read_signature(const char *path, char ***names)
 {
     tp_reader *r = tp_reader_open(path, ',', NULL, 0);
-    if (!r) return -1;
+    if (!r)
+        return -1;
     struct sigread s = {NULL, 0};
     int rc = tp_reader_run(r, sig_header, sig_row, &s);
-    if (rc == 1) tp_err(path, 2, "a signature file holds one line of column names");
-    if (rc == 0 && s.n == 0) tp_err(path, 0, "empty signature file");
+    if (rc == 1)
+        tp_err(path, 2, "a signature file holds one line of column names");
+    if (rc == 0 && s.n == 0)
+        tp_err(path, 0, "empty signature file");
     tp_reader_close(r);
     if (rc != 0 || s.n == 0) {
         tp_strv_free(s.names, s.n);
@@ -325,7 +343,8 @@ tp_read_signature(const char *path, char ***names)
 void
 tp_strv_free(char **v, size_t n)
 {
-    if (!v) return;
+    if (!v)
+        return;
     for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);
@@ -336,12 +355,15 @@ tp_shard_number(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    if (strncmp(base, "part-", 5) != 0) return -1;
+    if (strncmp(base, "part-", 5) != 0)
+        return -1;
     long v = 0;
     const char *p = base + 5;
-    if (*p < '0' || *p > '9') return -1;
+    if (*p < '0' || *p > '9')
+        return -1;
     for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > 99999999) return -1;
+        if (v > 99999999)
+            return -1;
         v = v * 10 + (*p - '0');
     }
     return v;

@@ -17,8 +17,10 @@ tp_colstat_init(tp_colstat *c)
 static void
 add_number(tp_colstat *c, double x)
 {
-    if (c->nnum == 0 || x < c->min) c->min = x;
-    if (c->nnum == 0 || x > c->max) c->max = x;
+    if (c->nnum == 0 || x < c->min)
+        c->min = x;
+    if (c->nnum == 0 || x > c->max)
+        c->max = x;
     c->nnum++;
     double d = x - c->mean;
     c->mean += d / (double)c->nnum;
@@ -37,8 +39,10 @@ tp_colstat_add(tp_colstat *c, const char *s, size_t n)
     double x;
     int b;
     if (tp_parse_int64(s, n, &i) == 0) {
-        if (c->nint == 0 || i < c->imin) c->imin = i;
-        if (c->nint == 0 || i > c->imax) c->imax = i;
+        if (c->nint == 0 || i < c->imin)
+            c->imin = i;
+        if (c->nint == 0 || i > c->imax)
+            c->imax = i;
         c->nint++;
         add_number(c, (double)i);
     } else if (tp_parse_double(s, n, &x) == 0) {
@@ -53,12 +57,16 @@ void
 tp_colstat_merge(tp_colstat *a, const tp_colstat *b)
 {
     if (b->nint > 0) {
-        if (a->nint == 0 || b->imin < a->imin) a->imin = b->imin;
-        if (a->nint == 0 || b->imax > a->imax) a->imax = b->imax;
+        if (a->nint == 0 || b->imin < a->imin)
+            a->imin = b->imin;
+        if (a->nint == 0 || b->imax > a->imax)
+            a->imax = b->imax;
     }
     if (b->nnum > 0) {
-        if (a->nnum == 0 || b->min < a->min) a->min = b->min;
-        if (a->nnum == 0 || b->max > a->max) a->max = b->max;
+        if (a->nnum == 0 || b->min < a->min)
+            a->min = b->min;
+        if (a->nnum == 0 || b->max > a->max)
+            a->max = b->max;
         double na = (double)a->nnum, nb = (double)b->nnum, n = na + nb;
         double d = b->mean - a->mean;
         a->mean += d * nb / n;
@@ -75,9 +83,12 @@ tp_colstat_merge(tp_colstat *a, const tp_colstat *b)
 const char *
 tp_colstat_type(const tp_colstat *c)
 {
-    if (c->nint == c->count) return "int64";
-    if (c->nnum == c->count) return "float64";
-    if (c->nbool == c->count) return "bool";
+    if (c->nint == c->count)
+        return "int64";
+    if (c->nnum == c->count)
+        return "float64";
+    if (c->nbool == c->count)
+        return "bool";
     return "object";
 }
 

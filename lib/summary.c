@@ -15,8 +15,10 @@
 int
 tp_keyrec_before(const tp_keyrec *a, const tp_keyrec *b)
 {
-    if (a->t != b->t) return a->t < b->t;
-    if (a->shard != b->shard) return a->shard < b->shard;
+    if (a->t != b->t)
+        return a->t < b->t;
+    if (a->shard != b->shard)
+        return a->shard < b->shard;
     return a->row < b->row;
 }
 
@@ -28,13 +30,15 @@ tp_summary_new(void)
     s->labels = tp_map_new(0);
     s->times = tp_map_new(sizeof(long long));
     s->keys = tp_map_new(sizeof(tp_keyrec));
+    s->classes = tp_map_new(sizeof(long long));
     return s;
 }
 
 void
 tp_summary_free(tp_summary *s)
 {
-    if (!s) return;
+    if (!s)
+        return;
     free(s->source);
     for (size_t i = 0; i < s->ncols; i++)
         free(s->cols[i]);
@@ -43,7 +47,10 @@ tp_summary_free(tp_summary *s)
     free(s->label);
     free(s->dedup);
     free(s->temporal);
+    free(s->split);
+    free(s->splitcol);
     tp_map_free(s->labels);
+    tp_map_free(s->classes);
     tp_map_free(s->times);
     tp_map_free(s->keys);
     free(s);
@@ -85,8 +92,10 @@ cmp_time(const void *a, const void *b)
 static int
 write_name(tp_out *o, const char *tag, const char *v)
 {
-    if (!v) return 0;
-    if (tp_out_printf(o, "%s\t", tag) < 0 || tp_out_esc(o, v, strlen(v)) < 0) return -1;
+    if (!v)
+        return 0;
+    if (tp_out_printf(o, "%s\t", tag) < 0 || tp_out_esc(o, v, strlen(v)) < 0)
+        return -1;
     return tp_out_byte(o, '\n');
 }
 
@@ -94,7 +103,8 @@ int
 tp_summary_write(const tp_summary *s, const char *path)
 {
     tp_out *o = tp_out_open(path, 0);
-    if (!o) return -1;
+    if (!o)
+        return -1;
     int rc = tp_out_printf(o, "tp-summary\t1\nshard\t%ld\nheader\t%d\n", s->shard, s->header);
     rc |= write_name(o, "source", s->source);
     rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", s->rows, s->drop_label, s->drop_time,
@@ -102,6 +112,8 @@ tp_summary_write(const tp_summary *s, const char *path)
     rc |= write_name(o, "label", s->label);
     rc |= write_name(o, "dedup", s->dedup);
     rc |= write_name(o, "temporal", s->temporal);
+    rc |= write_name(o, "split", s->split);
+    rc |= write_name(o, "splitcol", s->splitcol);
     for (size_t i = 0; i < s->ncols && rc == 0; i++) {
         const tp_colstat *c = &s->stats[i];
         rc |= write_name(o, "col", s->cols[i]);
@@ -134,6 +146,21 @@ tp_summary_write(const tp_summary *s, const char *path)
         const char *k = tp_map_key(s->keys, ix[i], &n);
         const tp_keyrec *kr = tp_map_val(s->keys, ix[i]);
         rc |= tp_out_printf(o, "k\t%lld\t%lld\t", (long long)kr->t, kr->row);
+        if (kr->label >= 0) {
+            size_t ln;
+            const char *lv = tp_map_key(s->labels, (size_t)kr->label, &ln);
+            rc |= tp_out_esc(o, lv, ln);
+        }
+        rc |= tp_out_byte(o, '\t');
+        rc |= tp_out_esc(o, k, n);
+        rc |= tp_out_byte(o, '\n');
+    }
+    free(ix);
+    ix = tp_map_sorted(s->classes);
+    for (size_t i = 0; i < tp_map_size(s->classes) && rc == 0; i++) {
+        size_t n;
+        const char *k = tp_map_key(s->classes, ix[i], &n);
+        rc |= tp_out_printf(o, "sc\t%lld\t", *(long long *)tp_map_val(s->classes, ix[i]));
         rc |= tp_out_esc(o, k, n);
         rc |= tp_out_byte(o, '\n');
     }
@@ -175,7 +202,8 @@ tp_summary *
 tp_summary_read(const char *path)
 {
     tp_lines *l = tp_lines_open(path);
-    if (!l) return NULL;
+    if (!l)
+        return NULL;
     tp_summary *s = tp_summary_new();
     size_t ccap = 0;
     int seen_end = 0, rc;
@@ -195,7 +223,8 @@ tp_summary_read(const char *path)
         } else if (strcmp(tag, "end") == 0) {
             seen_end = 1;
         } else if (strcmp(tag, "shard") == 0 && n == 2) {
-            if (field_ll(l, f[1], &v[0]) < 0) goto fail;
+            if (field_ll(l, f[1], &v[0]) < 0)
+                goto fail;
             s->shard = (long)v[0];
         } else if (strcmp(tag, "header") == 0 && n == 2) {
             s->header = strcmp(f[1], "0") != 0;
@@ -203,7 +232,8 @@ tp_summary_read(const char *path)
             s->source = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "rows") == 0 && n == 5) {
             for (int i = 0; i < 4; i++)
-                if (field_ll(l, f[i + 1], &v[i]) < 0) goto fail;
+                if (field_ll(l, f[i + 1], &v[i]) < 0)
+                    goto fail;
             s->rows = v[0], s->drop_label = v[1], s->drop_time = v[2], s->drop_key = v[3];
         } else if (strcmp(tag, "label") == 0 && n == 2) {
             s->label = tp_xstrdup(f[1]);
@@ -223,7 +253,8 @@ tp_summary_read(const char *path)
         } else if (strcmp(tag, "stat") == 0 && n == 13 && s->ncols > 0) {
             tp_colstat *c = &s->stats[s->ncols - 1];
             for (int i = 0; i < 8; i++)
-                if (field_ll(l, f[i + 1], &v[i]) < 0) goto fail;
+                if (field_ll(l, f[i + 1], &v[i]) < 0)
+                    goto fail;
             c->count = v[0], c->missing = v[1], c->nint = v[2], c->nnum = v[3];
             c->nbool = v[4], c->ntrue = v[5], c->imin = v[6], c->imax = v[7];
             if (field_d(l, f[9], &c->min) < 0 || field_d(l, f[10], &c->max) < 0 ||
@@ -232,15 +263,31 @@ tp_summary_read(const char *path)
         } else if (strcmp(tag, "lv") == 0 && n == 2) {
             tp_map_put(s->labels, f[1], strlen(f[1]), NULL);
         } else if (strcmp(tag, "t") == 0 && n == 3) {
-            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0) goto fail;
+            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0)
+                goto fail;
             int64_t t = v[0];
             *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += v[1];
-        } else if (strcmp(tag, "k") == 0 && n == 4) {
-            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0) goto fail;
-            tp_keyrec *kr = tp_map_put(s->keys, f[3], strlen(f[3]), NULL);
+        } else if (strcmp(tag, "split") == 0 && n == 2) {
+            s->split = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "splitcol") == 0 && n == 2) {
+            s->splitcol = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "sc") == 0 && n == 3) {
+            if (field_ll(l, f[1], &v[0]) < 0)
+                goto fail;
+            *(long long *)tp_map_put(s->classes, f[2], strlen(f[2]), NULL) += v[0];
+        } else if (strcmp(tag, "k") == 0 && n == 5) {
+            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0)
+                goto fail;
+            long label = -1;
+            if (s->label) {
+                tp_map_put(s->labels, f[3], strlen(f[3]), NULL);
+                label = tp_map_index(s->labels, f[3], strlen(f[3]));
+            }
+            tp_keyrec *kr = tp_map_put(s->keys, f[4], strlen(f[4]), NULL);
             kr->t = v[0];
             kr->row = v[1];
             kr->shard = s->shard;
+            kr->label = label;
         } else {
             bad = 1;
         }
@@ -249,7 +296,8 @@ tp_summary_read(const char *path)
             goto fail;
         }
     }
-    if (rc < 0) goto fail;
+    if (rc < 0)
+        goto fail;
     if (!seen_end) {
         tp_err(path, 0, "truncated summary (no 'end' record)");
         goto fail;

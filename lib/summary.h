@@ -22,6 +22,7 @@ typedef struct tp_keyrec {
     int64_t t; /* temporal value in microseconds; 0 without a temporal column */
     long long row;
     long shard;
+    long label; /* index of the row's label value in tp_summary.labels, -1 without label */
 } tp_keyrec;
 
 /* Strict weak order of key records: earlier time first, then row identity. */
@@ -36,7 +37,10 @@ typedef struct tp_summary {
     char **cols;
     tp_colstat *stats;
     char *label, *dedup, *temporal; /* column names, NULL when not used */
-    tp_map *labels;                 /* set of distinct non-missing label values */
+    char *split;     /* split mode: temporal random stratified group hash none */
+    char *splitcol;  /* column of group:COL and hash:COL, else NULL */
+    tp_map *labels;  /* set of distinct non-missing label values */
+    tp_map *classes; /* label value -> long long surviving rows, without dedup */
     tp_map *times; /* int64 time (8 bytes) -> long long count, rows kept without dedup */
     tp_map *keys;  /* dedup key -> tp_keyrec */
 } tp_summary;

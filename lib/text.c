@@ -48,7 +48,8 @@ tp_out_printf(tp_out *o, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof buf) tp_fatal(TP_EXIT_DATA, "internal error: record too long");
+    if (n < 0 || (size_t)n >= sizeof buf)
+        tp_fatal(TP_EXIT_DATA, "internal error: record too long");
     return tp_out_write(o, buf, (size_t)n);
 }
 
@@ -68,7 +69,8 @@ tp_lines *
 tp_lines_open(const char *path)
 {
     tp_in *in = tp_in_open(path);
-    if (!in) return NULL;
+    if (!in)
+        return NULL;
     tp_lines *l = tp_xcalloc(1, sizeof *l);
     l->in = in;
     l->cap = 64 * 1024;
@@ -102,9 +104,11 @@ tp_lines_next(tp_lines *l, char ***f, size_t *n)
     size_t ll = 0;
     for (;;) {
         if (l->pos == l->len) {
-            if (l->eof) break;
+            if (l->eof)
+                break;
             ssize_t got = tp_in_read(l->in, l->buf, l->cap);
-            if (got < 0) return -1;
+            if (got < 0)
+                return -1;
             if (got == 0) {
                 l->eof = 1;
                 break;
@@ -122,9 +126,11 @@ tp_lines_next(tp_lines *l, char ***f, size_t *n)
         memcpy(l->line + ll, l->buf + l->pos, take);
         ll += take;
         l->pos += take + (nl ? 1 : 0);
-        if (nl) goto done;
+        if (nl)
+            goto done;
     }
-    if (ll == 0) return 0;
+    if (ll == 0)
+        return 0;
     tp_err(tp_in_name(l->in), l->lineno + 1, "truncated file (no end of line)");
     return -1;
 done:
@@ -142,9 +148,11 @@ done:
             l->f = tp_xrealloc(l->f, l->fcap * sizeof *l->f);
         }
         char *tab = strchr(s, '\t');
-        if (tab) *tab = '\0';
+        if (tab)
+            *tab = '\0';
         l->f[k++] = unescape(s);
-        if (!tab) break;
+        if (!tab)
+            break;
         s = tab + 1;
     }
     *f = l->f;
@@ -167,7 +175,8 @@ tp_lines_name(const tp_lines *l)
 void
 tp_lines_close(tp_lines *l)
 {
-    if (!l) return;
+    if (!l)
+        return;
     tp_in_close(l->in);
     free(l->buf);
     free(l->line);

@@ -29,13 +29,17 @@ static const struct {
 int
 tp_is_missing(const char *s, size_t n)
 {
-    if (n == 0) return 1;
-    if (n > 8) return 0;
+    if (n == 0)
+        return 1;
+    if (n > 8)
+        return 0;
     /* Every token starts with one of these bytes; most values leave here. */
     unsigned char c = (unsigned char)s[0];
-    if (c != 'N' && c != 'n' && c != '-' && c != '<' && c != '#' && c != '1') return 0;
+    if (c != 'N' && c != 'n' && c != '-' && c != '<' && c != '#' && c != '1')
+        return 0;
     for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++)
-        if (missing[i].n == n && memcmp(missing[i].s, s, n) == 0) return 1;
+        if (missing[i].n == n && memcmp(missing[i].s, s, n) == 0)
+            return 1;
     return 0;
 }
 
@@ -48,13 +52,16 @@ tp_parse_int64(const char *s, size_t n, int64_t *out)
         neg = s[0] == '-';
         i = 1;
     }
-    if (i == n) return -1;
+    if (i == n)
+        return -1;
     uint64_t v = 0;
     uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     for (; i < n; i++) {
         unsigned d = (unsigned char)s[i] - '0';
-        if (d > 9) return -1;
-        if (v > (lim - d) / 10) return -1;
+        if (d > 9)
+            return -1;
+        if (v > (lim - d) / 10)
+            return -1;
         v = v * 10 + d;
     }
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
@@ -64,7 +71,8 @@ tp_parse_int64(const char *s, size_t n, int64_t *out)
 int
 tp_parse_double(const char *s, size_t n, double *out)
 {
-    if (n == 0) return -1;
+    if (n == 0)
+        return -1;
     /* Only sign, digits, '.', exponent and the letters of inf/infinity may appear:
      * rejects hexadecimal forms and leading blanks, and most text without strtod. */
     static const char ok[256] = {
@@ -74,11 +82,13 @@ tp_parse_double(const char *s, size_t n, double *out)
         ['t'] = 1, ['T'] = 1, ['y'] = 1, ['Y'] = 1,
     };
     for (size_t i = 0; i < n; i++)
-        if (!ok[(unsigned char)s[i]]) return -1;
+        if (!ok[(unsigned char)s[i]])
+            return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end != s + n || isnan(v)) return -1;
+    if (end != s + n || isnan(v))
+        return -1;
     /* ERANGE: overflow gives +-HUGE_VAL, underflow a tiny value; both are numbers. */
     *out = v;
     return 0;
@@ -104,7 +114,8 @@ digits(const char *s, size_t n, size_t *i, int k, int *out)
 {
     int v = 0;
     for (int j = 0; j < k; j++, (*i)++) {
-        if (*i >= n || s[*i] < '0' || s[*i] > '9') return -1;
+        if (*i >= n || s[*i] < '0' || s[*i] > '9')
+            return -1;
         v = v * 10 + (s[*i] - '0');
     }
     *out = v;
@@ -126,7 +137,8 @@ static int
 days_in_month(int y, int m)
 {
     static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
     return dm[m - 1];
 }
 
@@ -136,7 +148,8 @@ tp_parse_time(const char *s, size_t n, int64_t *us)
     int64_t epoch;
     if (tp_parse_int64(s, n, &epoch) == 0) {
         if (epoch >= 100000000000LL || epoch <= -100000000000LL) {
-            if (epoch > INT64_MAX / 1000 || epoch < INT64_MIN / 1000) return -1;
+            if (epoch > INT64_MAX / 1000 || epoch < INT64_MIN / 1000)
+                return -1;
             *us = epoch * 1000;
         } else {
             *us = epoch * 1000000;
@@ -145,20 +158,24 @@ tp_parse_time(const char *s, size_t n, int64_t *us)
     }
     size_t i = 0;
     int y, mo, d, h = 0, mi = 0, sec = 0;
-    if (digits(s, n, &i, 4, &y) < 0 || i >= n || (s[i] != '-' && s[i] != '/')) return -1;
+    if (digits(s, n, &i, 4, &y) < 0 || i >= n || (s[i] != '-' && s[i] != '/'))
+        return -1;
     char sep = s[i++];
     if (digits(s, n, &i, 2, &mo) < 0 || i >= n || s[i++] != sep || digits(s, n, &i, 2, &d) < 0)
         return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return -1;
     int64_t frac = 0, offset = 0;
     if (i < n) {
-        if (!(s[i] == ' ' || (s[i] == 'T' && sep == '-'))) return -1;
+        if (!(s[i] == ' ' || (s[i] == 'T' && sep == '-')))
+            return -1;
         i++;
         if (digits(s, n, &i, 2, &h) < 0 || i >= n || s[i++] != ':' || digits(s, n, &i, 2, &mi) < 0)
             return -1;
         if (i < n && s[i] == ':') {
             i++;
-            if (digits(s, n, &i, 2, &sec) < 0) return -1;
+            if (digits(s, n, &i, 2, &sec) < 0)
+                return -1;
             if (i < n && s[i] == '.' && sep == '-') {
                 i++;
                 int nd = 0;
@@ -169,24 +186,30 @@ tp_parse_time(const char *s, size_t n, int64_t *us)
                     }
                     i++;
                 }
-                if (nd == 0) return -1;
+                if (nd == 0)
+                    return -1;
                 for (; nd < 6; nd++)
                     frac *= 10;
             }
         }
-        if (h > 23 || mi > 59 || sec > 59) return -1;
+        if (h > 23 || mi > 59 || sec > 59)
+            return -1;
         if (i < n && sep == '-') {
             if (s[i] == 'Z') {
                 i++;
             } else if (s[i] == '+' || s[i] == '-') {
                 int sign = s[i++] == '-' ? -1 : 1, oh, om;
-                if (digits(s, n, &i, 2, &oh) < 0) return -1;
-                if (i < n && s[i] == ':') i++;
-                if (digits(s, n, &i, 2, &om) < 0 || oh > 23 || om > 59) return -1;
+                if (digits(s, n, &i, 2, &oh) < 0)
+                    return -1;
+                if (i < n && s[i] == ':')
+                    i++;
+                if (digits(s, n, &i, 2, &om) < 0 || oh > 23 || om > 59)
+                    return -1;
                 offset = sign * ((int64_t)oh * 3600 + om * 60);
             }
         }
-        if (i != n) return -1;
+        if (i != n)
+            return -1;
     }
     int64_t secs = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + mi * 60 + sec - offset;
     *us = secs * 1000000 + frac;
@@ -216,15 +239,18 @@ tp_parse_ratio(const char *name, const char *s, tp_ratio *out)
     int digits = 0, frac = 0;
     for (; *p >= '0' && *p <= '9'; p++, digits++)
         num = num * 10 + (uint64_t)(*p - '0');
-    if (digits > 1 || num > 1) goto bad;
+    if (digits > 1 || num > 1)
+        goto bad;
     if (*p == '.') {
         for (p++; *p >= '0' && *p <= '9'; p++, frac++) {
-            if (frac == 18) goto bad;
+            if (frac == 18)
+                goto bad;
             num = num * 10 + (uint64_t)(*p - '0');
             den *= 10;
         }
     }
-    if (*p != '\0' || digits + frac == 0 || num > den) goto bad;
+    if (*p != '\0' || digits + frac == 0 || num > den)
+        goto bad;
     out->num = num;
     out->den = den;
     return 0;

@@ -4,6 +4,7 @@
  */
 #include "context.h"
 #include "err.h"
+#include "sort.h"
 #include "summary.h"
 #include "value.h"
 
@@ -13,8 +14,9 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: tp-context [-hq] -c DIR [-d OUTDIR] [--concat NAME=COL,COL,...]... [--job-type TYPE]\n"
-    "                  [--seed N] [--test-val-ratio Q] [--train-ratio R] SUMMARY...\n";
+    "usage: tp-context [-hq] -c DIR [-d OUTDIR] [-m SIZE] [--concat NAME=COL,COL,...]...\n"
+    "                  [--job-type TYPE] [--seed N] [--test-val-ratio Q] [--train-ratio R]\n"
+    "                  SUMMARY...\n";
 
 static void
 usage(int status)
@@ -46,8 +48,10 @@ report(const tp_context *c)
             tp_progname(), c->nshards, rows, dl, dt, dk, dd, c->n);
     if (strcmp(c->job, "training") == 0) {
         char a[40] = "-", b[40] = "-";
-        if (c->has_train_cut) tp_format_time(c->train_cut, a, sizeof a);
-        if (c->has_test_cut) tp_format_time(c->test_cut, b, sizeof b);
+        if (c->has_train_cut)
+            tp_format_time(c->train_cut, a, sizeof a);
+        if (c->has_test_cut)
+            tp_format_time(c->test_cut, b, sizeof b);
         fprintf(stderr, "%s: train %lld, val %lld, test %lld; train_cutoff %s, test_cutoff %s\n",
                 tp_progname(), c->n_train, c->n_val, c->n_test, a, b);
     }
@@ -62,6 +66,7 @@ main(int argc, char **argv)
         {"context", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {"job-type", required_argument, NULL, OPT_JOB},
+        {"memory", required_argument, NULL, 'm'},
         {"output-dir", required_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -78,7 +83,7 @@ main(int argc, char **argv)
     o.concat = tp_xmalloc((size_t)argc * sizeof *o.concat);
     const char *dir = NULL, *outdir = NULL;
     int quiet = 0, c;
-    while ((c = getopt_long(argc, argv, "c:d:hq", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:d:hm:q", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
             dir = optarg;
@@ -88,6 +93,13 @@ main(int argc, char **argv)
             break;
         case 'h':
             usage(0);
+            break;
+        case 'm':
+            if (tp_sort_size_ok(optarg) < 0) {
+                tp_warnx("--memory: expected a size like 512M, 2G or 10%%: '%s'", optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            o.memory = optarg;
             break;
         case 'q':
             quiet = 1;
@@ -105,7 +117,8 @@ main(int argc, char **argv)
         case OPT_JOB:
             o.job = NULL;
             for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++)
-                if (strcmp(optarg, jobs[i]) == 0) o.job = jobs[i];
+                if (strcmp(optarg, jobs[i]) == 0)
+                    o.job = jobs[i];
             if (!o.job) {
                 tp_warnx("--job-type: expected training, validation, testing or calibration: "
                          "'%s'",
@@ -114,13 +127,16 @@ main(int argc, char **argv)
             }
             break;
         case OPT_SEED:
-            if (tp_opt_ll("--seed", optarg, 0, INT64_MAX, &o.seed) < 0) bad();
+            if (tp_opt_ll("--seed", optarg, 0, INT64_MAX, &o.seed) < 0)
+                bad();
             break;
         case OPT_Q:
-            if (tp_parse_ratio("--test-val-ratio", optarg, &o.q) < 0) bad();
+            if (tp_parse_ratio("--test-val-ratio", optarg, &o.q) < 0)
+                bad();
             break;
         case OPT_R:
-            if (tp_parse_ratio("--train-ratio", optarg, &o.r) < 0) bad();
+            if (tp_parse_ratio("--train-ratio", optarg, &o.r) < 0)
+                bad();
             break;
         default:
             usage(TP_EXIT_USAGE);
@@ -134,15 +150,19 @@ main(int argc, char **argv)
         tp_warnx("no summary files");
         usage(TP_EXIT_USAGE);
     }
-    tp_merge *m = tp_merge_new(&o);
+    tp_merge *m = tp_merge_new(&o, dir);
     for (int i = optind; i < argc; i++) {
         tp_summary *s = tp_summary_read(argv[i]);
-        if (!s || tp_merge_add(m, s, argv[i]) < 0) tp_die(TP_EXIT_DATA);
+        if (!s || tp_merge_add(m, s, argv[i]) < 0)
+            tp_die(TP_EXIT_DATA);
     }
-    tp_context *ctx = tp_merge_finish(m, dir);
-    if (!ctx) tp_die(TP_EXIT_DATA);
-    if (outdir && tp_context_write_outputs(ctx, outdir) < 0) tp_die(TP_EXIT_DATA);
-    if (!quiet) report(ctx);
+    tp_context *ctx = tp_merge_finish(m);
+    if (!ctx)
+        tp_die(TP_EXIT_DATA);
+    if (outdir && tp_context_write_outputs(ctx, outdir) < 0)
+        tp_die(TP_EXIT_DATA);
+    if (!quiet)
+        report(ctx);
     tp_context_free(ctx);
     free(o.concat);
     return 0;

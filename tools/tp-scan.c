@@ -26,7 +26,9 @@ usage(int status)
 struct scan {
     tp_summary *s;
     const char *label, *dedup, *split_col;
-    int no_dedup, split_none;
+    const char *mode; /* split mode given, or NULL for the default */
+    const char *group_col; /* column of group:COL / hash:COL */
+    int no_dedup;
     long li, di, ti; /* column indexes, -1 when unused */
     const char *file;
 };
@@ -35,7 +37,8 @@ static long
 need_col(tp_reader *r, const char *name, const char *what)
 {
     long i = tp_reader_find(r, name);
-    if (i < 0) tp_err(tp_reader_name(r), 1, "%s column '%s' not found", what, name);
+    if (i < 0)
+        tp_err(tp_reader_name(r), 1, "%s column '%s' not found", what, name);
     return i;
 }
 
@@ -45,29 +48,42 @@ on_header(void *arg, tp_reader *r)
     struct scan *sc = arg;
     tp_summary *s = sc->s;
     s->ncols = tp_reader_ncols(r);
-    if (s->ncols == 0) return 0; /* 0-byte shard: nothing to resolve */
+    if (s->ncols == 0)
+        return 0; /* 0-byte shard: nothing to resolve */
     s->cols = tp_xmalloc(s->ncols * sizeof *s->cols);
     s->stats = tp_xmalloc(s->ncols * sizeof *s->stats);
     for (size_t i = 0; i < s->ncols; i++) {
         s->cols[i] = tp_xstrdup(tp_reader_col(r, i));
         tp_colstat_init(&s->stats[i]);
     }
-    if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0) return -1;
+    if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0)
+        return -1;
     if (sc->dedup) {
-        if ((sc->di = need_col(r, sc->dedup, "dedup key")) < 0) return -1;
+        if ((sc->di = need_col(r, sc->dedup, "dedup key")) < 0)
+            return -1;
     } else if (!sc->no_dedup) {
         sc->di = tp_reader_find(r, "customerId");
     }
     if (sc->split_col) {
-        if ((sc->ti = need_col(r, sc->split_col, "temporal")) < 0) return -1;
-    } else if (!sc->split_none) {
+        if ((sc->ti = need_col(r, sc->split_col, "temporal")) < 0)
+            return -1;
+    } else if (!sc->mode) {
         for (size_t i = 0; i < s->ncols && sc->ti < 0; i++)
             if (strcmp(s->cols[i], "orderDate") == 0 || strcmp(s->cols[i], "transactionDate") == 0)
                 sc->ti = (long)i;
     }
-    if (sc->li >= 0) s->label = tp_xstrdup(s->cols[sc->li]);
-    if (sc->di >= 0) s->dedup = tp_xstrdup(s->cols[sc->di]);
-    if (sc->ti >= 0) s->temporal = tp_xstrdup(s->cols[sc->ti]);
+    if (sc->group_col && need_col(r, sc->group_col, sc->mode) < 0)
+        return -1;
+    /* The default: temporal on orderDate/transactionDate when there, else random. */
+    s->split = tp_xstrdup(sc->mode ? sc->mode : sc->ti >= 0 ? "temporal" : "random");
+    if (sc->group_col)
+        s->splitcol = tp_xstrdup(sc->group_col);
+    if (sc->li >= 0)
+        s->label = tp_xstrdup(s->cols[sc->li]);
+    if (sc->di >= 0)
+        s->dedup = tp_xstrdup(s->cols[sc->di]);
+    if (sc->ti >= 0)
+        s->temporal = tp_xstrdup(s->cols[sc->ti]);
     return 0;
 }
 
@@ -81,6 +97,7 @@ on_row(void *arg, const tp_row *row)
         tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
     int64_t t = 0;
     int has_t = 0;
+    long label = -1;
     if (sc->ti >= 0) {
         const char *v = row->f[sc->ti];
         size_t n = row->len[sc->ti];
@@ -101,6 +118,7 @@ on_row(void *arg, const tp_row *row)
             return 0;
         }
         tp_map_put(s->labels, v, n, NULL);
+        label = tp_map_index(s->labels, v, n);
     }
     if (sc->ti >= 0 && !has_t) {
         s->drop_time++;
@@ -113,12 +131,16 @@ on_row(void *arg, const tp_row *row)
             s->drop_key++;
             return 0;
         }
-        tp_keyrec rec = {t, row->index, s->shard}, *g;
+        tp_keyrec rec = {t, row->index, s->shard, label}, *g;
         int created;
         g = tp_map_put(s->keys, k, n, &created);
-        if (created || tp_keyrec_before(&rec, g)) *g = rec;
-    } else if (sc->ti >= 0) {
-        *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += 1;
+        if (created || tp_keyrec_before(&rec, g))
+            *g = rec;
+    } else {
+        if (sc->ti >= 0)
+            *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += 1;
+        if (sc->li >= 0)
+            *(long long *)tp_map_put(s->classes, row->f[sc->li], row->len[sc->li], NULL) += 1;
     }
     return 0;
 }
@@ -176,11 +198,21 @@ main(int argc, char **argv)
             break;
         case OPT_SPLIT:
             if (strncmp(optarg, "temporal:", 9) == 0 && optarg[9]) {
+                sc.mode = "temporal";
                 sc.split_col = optarg + 9;
-            } else if (strcmp(optarg, "none") == 0) {
-                sc.split_none = 1;
+            } else if (strncmp(optarg, "group:", 6) == 0 && optarg[6]) {
+                sc.mode = "group";
+                sc.group_col = optarg + 6;
+            } else if (strncmp(optarg, "hash:", 5) == 0 && optarg[5]) {
+                sc.mode = "hash";
+                sc.group_col = optarg + 5;
+            } else if (strcmp(optarg, "random") == 0 || strcmp(optarg, "stratified") == 0 ||
+                       strcmp(optarg, "none") == 0) {
+                sc.mode = optarg;
             } else {
-                tp_warnx("--split: unsupported mode '%s' (supported: temporal:COL, none)", optarg);
+                tp_warnx("--split: unknown mode '%s' (temporal:COL, random, stratified, group:COL, "
+                         "hash:COL, none)",
+                         optarg);
                 usage(TP_EXIT_USAGE);
             }
             break;
@@ -191,26 +223,36 @@ main(int argc, char **argv)
             usage(TP_EXIT_USAGE);
         }
     }
-    if (argc - optind > 1) usage(TP_EXIT_USAGE);
+    if (argc - optind > 1)
+        usage(TP_EXIT_USAGE);
     if (sc.dedup && sc.no_dedup) {
         tp_warnx("--dedup and --no-dedup exclude each other");
+        usage(TP_EXIT_USAGE);
+    }
+    if (sc.mode && strcmp(sc.mode, "stratified") == 0 && !sc.label) {
+        tp_warnx("--split stratified needs a label (-l COL)");
         usage(TP_EXIT_USAGE);
     }
     const char *in = optind < argc ? argv[optind] : "-";
     sc.file = in;
     char **sig = NULL;
     long nsig = 0;
-    if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0) tp_die(TP_EXIT_DATA);
+    if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)
+        tp_die(TP_EXIT_DATA);
     sc.s = tp_summary_new();
     sc.s->header = sig == NULL;
-    if (shard < 0) shard = tp_shard_number(in);
+    if (shard < 0)
+        shard = tp_shard_number(in);
     sc.s->shard = shard < 0 ? 0 : (long)shard;
     sc.s->source = tp_xstrdup(in);
     tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
-    if (!r) tp_die(TP_EXIT_DATA);
-    if (tp_reader_run(r, on_header, on_row, &sc) != 0) tp_die(TP_EXIT_DATA);
+    if (!r)
+        tp_die(TP_EXIT_DATA);
+    if (tp_reader_run(r, on_header, on_row, &sc) != 0)
+        tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
-    if (tp_summary_write(sc.s, out) < 0) tp_die(TP_EXIT_DATA);
+    if (tp_summary_write(sc.s, out) < 0)
+        tp_die(TP_EXIT_DATA);
     tp_summary_free(sc.s);
     tp_strv_free(sig, (size_t)nsig);
     return 0;

@@ -4,8 +4,11 @@
  */
 #include "context.h"
 #include "err.h"
+#include "hash.h"
 #include "io.h"
+#include "map.h"
 #include "reader.h"
+#include "text.h"
 #include "value.h"
 
 #include <getopt.h>
@@ -13,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] = "usage: tp-split [-h] -c DIR [FILE]\n";
+static const char usage_text[] = "usage: tp-split [-h] -c DIR [-n N] [FILE]\n";
 
 static void
 usage(int status)
@@ -21,31 +24,48 @@ usage(int status)
     tp_usage(usage_text, status);
 }
 
+/* A class of the stratified split, as tp-split tracks it in one shard. */
+struct stratum {
+    const tp_class *cl;
+    long long offset; /* rows of the class in earlier shards */
+    long long seen;   /* rows of the class so far in this shard */
+    uint64_t seed;    /* the permutation's key for this class */
+};
+
 struct sp {
     const tp_context *c;
     tp_out *out;
     const char *file;
-    long ti; /* temporal column in the stream, -1 for non-training jobs */
+    enum { BY_JOB, BY_TIME, BY_RANK, BY_CLASS, BY_HASH } how;
+    long col;                     /* column of the stream the split reads, -1 for none */
+    long long offset;             /* random: surviving rows in earlier shards */
+    long long seen;               /* random: rows so far in this shard */
+    tp_map *strata;               /* stratified: class value -> struct stratum */
+    unsigned __int128 cut1, cut2; /* hash/group: thresholds on the 64-bit hash */
 };
+
+static long
+stream_col(tp_reader *r, struct sp *s, long incol, const char *what)
+{
+    const char *name = s->c->out[incol];
+    long i = tp_reader_find(r, name);
+    if (i < 0)
+        tp_err(s->file, 1, "%s column '%s' not found", what, name);
+    return i;
+}
 
 static int
 on_header(void *arg, tp_reader *r)
 {
     struct sp *s = arg;
     const tp_context *c = s->c;
-    s->ti = -1;
-    if (strcmp(c->job, "training") == 0) {
-        if (strcmp(c->split, "temporal") != 0 || c->temporal < 0) {
-            tp_err(NULL, 0, "the context has no split for a training job");
-            return -1;
-        }
-        const char *name = c->out[c->temporal];
-        s->ti = tp_reader_find(r, name);
-        if (s->ti < 0) {
-            tp_err(s->file, 1, "temporal column '%s' not found", name);
-            return -1;
-        }
-    }
+    s->col = -1;
+    if (s->how == BY_TIME && (s->col = stream_col(r, s, c->temporal, "temporal")) < 0)
+        return -1;
+    if (s->how == BY_CLASS && (s->col = stream_col(r, s, c->label, "label")) < 0)
+        return -1;
+    if (s->how == BY_HASH && (s->col = stream_col(r, s, c->splitcol, c->split)) < 0)
+        return -1;
     int rc = tp_out_write(s->out, "tp:split", 8);
     for (size_t i = 0; i < tp_reader_ncols(r); i++) {
         const char *col = tp_reader_col(r, i);
@@ -56,16 +76,29 @@ on_header(void *arg, tp_reader *r)
     return rc;
 }
 
+/* Split of a row by its position p in the seeded permutation of n rows. */
+static const char *
+by_position(uint64_t p, long long n_train, long long n_val)
+{
+    if (p < (uint64_t)n_train)
+        return "train";
+    return p < (uint64_t)(n_train + n_val) ? "val" : "test";
+}
+
 static int
 on_row(void *arg, const tp_row *row)
 {
     struct sp *s = arg;
     const tp_context *c = s->c;
     const char *split = c->job;
-    if (s->ti >= 0) {
+    const char *v = s->col >= 0 ? row->f[s->col] : NULL;
+    size_t vn = s->col >= 0 ? row->len[s->col] : 0;
+    switch (s->how) {
+    case BY_JOB:
+        break;
+    case BY_TIME: {
         int64_t t;
-        const char *v = row->f[s->ti];
-        if (tp_parse_time(v, row->len[s->ti], &t) < 0) {
+        if (tp_parse_time(v, vn, &t) < 0) {
             tp_err(s->file, row->line, "column '%s': not a date or time: '%s'", c->out[c->temporal],
                    v);
             return -1;
@@ -74,6 +107,40 @@ on_row(void *arg, const tp_row *row)
             split = c->has_test_cut && t >= c->test_cut ? "test" : "val";
         else
             split = "train";
+        break;
+    }
+    case BY_RANK: {
+        long long rank = s->offset + s->seen++;
+        if (rank >= c->n) {
+            tp_err(s->file, row->line, "more rows than pass 1 kept (%lld)", c->n);
+            return -1;
+        }
+        split = by_position(tp_permute((uint64_t)c->seed, (uint64_t)c->n, (uint64_t)rank),
+                            c->n_train, c->n_val);
+        break;
+    }
+    case BY_CLASS: {
+        struct stratum *st = tp_map_get(s->strata, v, vn);
+        if (!st) {
+            tp_err(s->file, row->line, "column '%s': label '%s' is not a class of pass 1",
+                   c->out[c->label], v);
+            return -1;
+        }
+        long long rank = st->offset + st->seen++;
+        if (rank >= st->cl->n) {
+            tp_err(s->file, row->line, "more rows of class '%s' than pass 1 kept (%lld)", v,
+                   st->cl->n);
+            return -1;
+        }
+        split = by_position(tp_permute(st->seed, (uint64_t)st->cl->n, (uint64_t)rank),
+                            st->cl->n_train, st->cl->n_val);
+        break;
+    }
+    case BY_HASH: {
+        uint64_t h = tp_hash_value((uint64_t)c->seed, v, vn);
+        split = h < s->cut1 ? "train" : h < s->cut2 ? "val" : "test";
+        break;
+    }
     }
     int rc = tp_out_write(s->out, split, strlen(split));
     for (size_t i = 0; i < row->n; i++) {
@@ -84,24 +151,79 @@ on_row(void *arg, const tp_row *row)
     return rc ? -1 : 0;
 }
 
+/* Read DIR/strata/part-NNNNN into s->strata. */
+static int
+load_strata(struct sp *s, const char *dir, long shard)
+{
+    const tp_context *c = s->c;
+    s->strata = tp_map_new(sizeof(struct stratum));
+    char *path = tp_strata_path(dir, shard);
+    tp_lines *l = tp_lines_open(path);
+    free(path);
+    if (!l)
+        return -1;
+    char **f;
+    size_t n;
+    int rc;
+    while ((rc = tp_lines_next(l, &f, &n)) == 1) {
+        int64_t off;
+        const tp_class *cl = NULL;
+        for (size_t i = 0; n == 2 && i < c->nclass && !cl; i++)
+            if (strcmp(c->classes[i].value, f[1]) == 0)
+                cl = &c->classes[i];
+        if (!cl || tp_parse_int64(f[0], strlen(f[0]), &off) < 0) {
+            tp_err(tp_lines_name(l), tp_lines_line(l), "malformed strata record");
+            rc = -1;
+            break;
+        }
+        struct stratum *st = tp_map_put(s->strata, f[1], strlen(f[1]), NULL);
+        st->cl = cl;
+        st->offset = off;
+        st->seen = 0;
+        /* one permutation per class: the seed mixed with the class value */
+        st->seed = tp_hash_value((uint64_t)c->seed, f[1], strlen(f[1]));
+    }
+    tp_lines_close(l);
+    return rc;
+}
+
+/* Thresholds of hash/group: train below r of the 64-bit range, then val, then test. */
+static void
+hash_cuts(struct sp *s)
+{
+    const tp_context *c = s->c;
+    unsigned __int128 range = (unsigned __int128)1 << 64;
+    s->cut1 = range * c->r.num / c->r.den;
+    unsigned __int128 hold = range - s->cut1;
+    s->cut2 = s->cut1 + hold * (c->q.den - c->q.num) / c->q.den;
+}
+
 int
 main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"context", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
+        {"shard", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
     const char *dir = NULL;
+    long long shard = -1;
     int c;
-    while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:hn:", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
             dir = optarg;
             break;
         case 'h':
             usage(0);
+            break;
+        case 'n':
+            if (tp_opt_ll("--shard", optarg, 0, 99999999, &shard) < 0) {
+                tp_warnx("%s", tp_errmsg());
+                usage(TP_EXIT_USAGE);
+            }
             break;
         default:
             usage(TP_EXIT_USAGE);
@@ -111,16 +233,61 @@ main(int argc, char **argv)
         tp_warnx("missing -c DIR");
         usage(TP_EXIT_USAGE);
     }
-    if (argc - optind > 1) usage(TP_EXIT_USAGE);
+    if (argc - optind > 1)
+        usage(TP_EXIT_USAGE);
     const char *in = optind < argc ? argv[optind] : "-";
     tp_context *ctx = tp_context_read(dir);
-    if (!ctx) tp_die(TP_EXIT_DATA);
-    struct sp s = {ctx, tp_out_open("-", 0), in, -1};
+    if (!ctx)
+        tp_die(TP_EXIT_DATA);
+    struct sp s = {0};
+    s.c = ctx;
+    s.file = in;
+    s.how = BY_JOB;
+    if (strcmp(ctx->job, "training") == 0) {
+        const char *m = ctx->split;
+        if (strcmp(m, "temporal") == 0 && ctx->temporal >= 0)
+            s.how = BY_TIME;
+        else if (strcmp(m, "random") == 0)
+            s.how = BY_RANK;
+        else if (strcmp(m, "stratified") == 0 && ctx->label >= 0)
+            s.how = BY_CLASS;
+        else if ((strcmp(m, "group") == 0 || strcmp(m, "hash") == 0) && ctx->splitcol >= 0)
+            s.how = BY_HASH;
+        else {
+            tp_err(dir, 0, "the context has no split for a training job (mode '%s')", m);
+            tp_die(TP_EXIT_DATA);
+        }
+    }
+    if (s.how == BY_RANK || s.how == BY_CLASS) {
+        /* the rank of a row needs its shard: -n, the file name, or the only shard */
+        if (shard < 0)
+            shard = tp_shard_number(in);
+        if (shard < 0 && ctx->nshards == 1)
+            shard = ctx->shards[0].shard;
+        if (shard < 0) {
+            tp_warnx("split mode '%s' needs the shard number: -n N", ctx->split);
+            usage(TP_EXIT_USAGE);
+        }
+        long si = tp_context_shard(ctx, (long)shard);
+        if (si < 0) {
+            tp_err(dir, 0, "shard %lld is not in the context", shard);
+            tp_die(TP_EXIT_DATA);
+        }
+        for (long i = 0; i < si; i++)
+            s.offset += ctx->shards[i].kept;
+        if (s.how == BY_CLASS && load_strata(&s, dir, (long)shard) < 0)
+            tp_die(TP_EXIT_DATA);
+    }
+    if (s.how == BY_HASH)
+        hash_cuts(&s);
+    s.out = tp_out_open("-", 0);
     tp_reader *r = tp_reader_open(in, ',', NULL, 0);
-    if (!r) tp_die(TP_EXIT_DATA);
+    if (!r)
+        tp_die(TP_EXIT_DATA);
     if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
+    tp_map_free(s.strata);
     tp_context_free(ctx);
     return 0;
 }

@@ -41,7 +41,8 @@ next_keep(struct xf *x)
     char **f;
     size_t n;
     int rc = tp_lines_next(x->keep, &f, &n);
-    if (rc < 0) return -1;
+    if (rc < 0)
+        return -1;
     if (rc == 0) {
         x->keep_done = 1;
         return 0;
@@ -60,7 +61,8 @@ write_header(struct xf *x)
 {
     int rc = 0;
     for (size_t i = 0; i < x->c->nout; i++) {
-        if (i) rc |= tp_out_byte(x->out, ',');
+        if (i)
+            rc |= tp_out_byte(x->out, ',');
         rc |= tp_out_field(x->out, x->c->out[i], strlen(x->c->out[i]), ',');
     }
     rc |= tp_out_byte(x->out, '\n');
@@ -99,17 +101,23 @@ on_row(void *arg, const tp_row *row)
     struct xf *x = arg;
     const tp_context *c = x->c;
     x->rows++;
-    if (c->label >= 0 && tp_is_missing(row->f[c->label], row->len[c->label])) return 0;
-    if (c->temporal >= 0 && tp_is_missing(row->f[c->temporal], row->len[c->temporal])) return 0;
+    if (c->label >= 0 && tp_is_missing(row->f[c->label], row->len[c->label]))
+        return 0;
+    if (c->temporal >= 0 && tp_is_missing(row->f[c->temporal], row->len[c->temporal]))
+        return 0;
     if (c->dedup >= 0) {
-        if (tp_is_missing(row->f[c->dedup], row->len[c->dedup])) return 0;
-        if (x->keep_done || row->index != x->next_keep) return 0;
-        if (next_keep(x) < 0) return -1;
+        if (tp_is_missing(row->f[c->dedup], row->len[c->dedup]))
+            return 0;
+        if (x->keep_done || row->index != x->next_keep)
+            return 0;
+        if (next_keep(x) < 0)
+            return -1;
     }
     tp_out *o = x->out;
     int rc = 0;
     for (size_t i = 0; i < row->n; i++) {
-        if (i) rc |= tp_out_byte(o, ',');
+        if (i)
+            rc |= tp_out_byte(o, ',');
         if ((long)i == c->label && c->vocab) {
             char **hit = bsearch(row->f[i], c->vocabv, c->nvocab, sizeof *c->vocabv, cmp_vocab);
             if (!hit) {
@@ -141,7 +149,8 @@ on_row(void *arg, const tp_row *row)
                 cap = (len + n + 1) * 2;
                 buf = tp_xrealloc(buf, cap);
             }
-            if (j) buf[len++] = '|';
+            if (j)
+                buf[len++] = '|';
             memcpy(buf + len, v, n);
             len += n;
         }
@@ -193,31 +202,39 @@ main(int argc, char **argv)
         tp_warnx("missing -c DIR");
         usage(TP_EXIT_USAGE);
     }
-    if (argc - optind > 1) usage(TP_EXIT_USAGE);
+    if (argc - optind > 1)
+        usage(TP_EXIT_USAGE);
     const char *in = optind < argc ? argv[optind] : "-";
     tp_context *ctx = tp_context_read(dir);
-    if (!ctx) tp_die(TP_EXIT_DATA);
+    if (!ctx)
+        tp_die(TP_EXIT_DATA);
     char **sig = NULL;
     long nsig = 0;
-    if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0) tp_die(TP_EXIT_DATA);
+    if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)
+        tp_die(TP_EXIT_DATA);
     if (!sig && !ctx->header) {
         sig = ctx->in; /* headerless shards: the signature of pass 1 */
         nsig = (long)ctx->nin;
     }
-    if (shard < 0) shard = tp_shard_number(in);
-    if (shard < 0) shard = 0;
+    if (shard < 0)
+        shard = tp_shard_number(in);
+    if (shard < 0)
+        shard = 0;
     struct xf x = {ctx, NULL, in, NULL, -1, 0, 0};
     long si = tp_context_shard(ctx, (long)shard);
     if (ctx->dedup >= 0) {
         char *kp = tp_keep_path(dir, (long)shard);
         x.keep = tp_lines_open(kp);
         free(kp);
-        if (!x.keep || next_keep(&x) < 0) tp_die(TP_EXIT_DATA);
+        if (!x.keep || next_keep(&x) < 0)
+            tp_die(TP_EXIT_DATA);
     }
     tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
-    if (!r) tp_die(TP_EXIT_DATA);
+    if (!r)
+        tp_die(TP_EXIT_DATA);
     x.out = tp_out_open("-", 0);
-    if (tp_reader_run(r, on_header, on_row, &x) != 0) tp_die(TP_EXIT_DATA);
+    if (tp_reader_run(r, on_header, on_row, &x) != 0)
+        tp_die(TP_EXIT_DATA);
     if (si >= 0 && x.rows != ctx->shards[si].rows) {
         tp_err(in, 0, "%lld rows, but %lld in pass 1: the shard changed between the passes", x.rows,
                ctx->shards[si].rows);
@@ -227,10 +244,12 @@ main(int argc, char **argv)
         tp_err(in, 0, "row %lld of the keep list is beyond the end of the shard", x.next_keep);
         tp_die(TP_EXIT_DATA);
     }
-    if (tp_out_commit(x.out, NULL) < 0) tp_die(TP_EXIT_DATA);
+    if (tp_out_commit(x.out, NULL) < 0)
+        tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
     tp_lines_close(x.keep);
-    if (sig != ctx->in) tp_strv_free(sig, (size_t)nsig);
+    if (sig != ctx->in)
+        tp_strv_free(sig, (size_t)nsig);
     tp_context_free(ctx);
     return 0;
 }

@@ -46,7 +46,8 @@ struct wr {
 static int
 valid_split(const char *s, size_t n)
 {
-    if (n == 0 || n > 64) return 0;
+    if (n == 0 || n > 64)
+        return 0;
     for (size_t i = 0; i < n; i++)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
               (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
@@ -69,7 +70,8 @@ static struct dest *
 dest_for(struct wr *w, const char *name, size_t n, long line)
 {
     for (size_t i = 0; i < w->nd; i++)
-        if (strcmp(w->d[i].name, name) == 0) return &w->d[i];
+        if (strcmp(w->d[i].name, name) == 0)
+            return &w->d[i];
     if (!valid_split(name, n)) {
         tp_err(w->file, line, "column 'tp:split': not a split name: '%s'", name);
         return NULL;
@@ -93,10 +95,12 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
             int rc = 0;
             for (size_t i = 1; i < tp_reader_ncols(w->r); i++) {
                 const char *col = tp_reader_col(w->r, i);
-                if (i > 1) rc |= tp_out_byte(o, w->delim);
+                if (i > 1)
+                    rc |= tp_out_byte(o, w->delim);
                 rc |= tp_out_field(o, col, strlen(col), w->delim);
             }
-            if (rc || tp_out_byte(o, '\n') < 0) d = NULL;
+            if (rc || tp_out_byte(o, '\n') < 0)
+                d = NULL;
         }
     }
     free(path);
@@ -108,10 +112,12 @@ on_row(void *arg, const tp_row *row)
 {
     struct wr *w = arg;
     struct dest *d = dest_for(w, row->f[0], row->len[0], row->line);
-    if (!d) return -1;
+    if (!d)
+        return -1;
     int rc = 0;
     for (size_t i = 1; i < row->n; i++) {
-        if (i > 1) rc |= tp_out_byte(d->out, w->delim);
+        if (i > 1)
+            rc |= tp_out_byte(d->out, w->delim);
         rc |= tp_out_field(d->out, row->f[i], row->len[i], w->delim);
     }
     rc |= tp_out_byte(d->out, '\n');
@@ -156,7 +162,8 @@ main(int argc, char **argv)
         case 'f':
             w.ext = NULL;
             for (size_t i = 0; i < 4; i++)
-                if (strcmp(optarg, formats[i]) == 0) w.ext = formats[i];
+                if (strcmp(optarg, formats[i]) == 0)
+                    w.ext = formats[i];
             if (!w.ext) {
                 tp_warnx("--format: expected csv, tsv, csv.gz or tsv.gz: '%s'", optarg);
                 usage(TP_EXIT_USAGE);
@@ -180,7 +187,8 @@ main(int argc, char **argv)
             usage(TP_EXIT_USAGE);
         }
     }
-    if (argc - optind < 1 || argc - optind > 2) usage(TP_EXIT_USAGE);
+    if (argc - optind < 1 || argc - optind > 2)
+        usage(TP_EXIT_USAGE);
     w.outdir = argv[optind];
     w.file = optind + 1 < argc ? argv[optind + 1] : "-";
     w.shard = (long)shard;
@@ -189,7 +197,8 @@ main(int argc, char **argv)
     long long expect = -1;
     if (dir) {
         tp_context *ctx = tp_context_read(dir);
-        if (!ctx) tp_die(TP_EXIT_DATA);
+        if (!ctx)
+            tp_die(TP_EXIT_DATA);
         long si = tp_context_shard(ctx, w.shard);
         if (si < 0) {
             tp_err(dir, 0, "shard %ld is not in the context", w.shard);
@@ -199,7 +208,8 @@ main(int argc, char **argv)
         tp_context_free(ctx);
     }
     w.r = tp_reader_open(w.file, ',', NULL, 0);
-    if (!w.r) tp_die(TP_EXIT_DATA);
+    if (!w.r)
+        tp_die(TP_EXIT_DATA);
     if (tp_reader_run(w.r, on_header, on_row, &w) != 0) {
         abort_all(&w);
         tp_die(TP_EXIT_DATA);
@@ -234,7 +244,8 @@ main(int argc, char **argv)
         rc = tp_out_commit(rep, NULL);
     else if (rep)
         tp_out_abort(rep);
-    if (rc < 0) tp_die(TP_EXIT_DATA);
+    if (rc < 0)
+        tp_die(TP_EXIT_DATA);
     tp_reader_close(w.r);
     return 0;
 }
