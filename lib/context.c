@@ -36,6 +36,7 @@ struct tp_merge {
     size_t nsh, shcap;
     int have_cols;
     int failed;
+    tp_summary_sink sink;
 };
 
 static char *
@@ -124,6 +125,41 @@ spill(tp_merge *m, tp_summary *s)
         }
     }
     return rc ? -1 : 0;
+}
+
+static int
+sink_key(void *arg, const tp_summary *s, const char *key, int64_t t, long long row,
+         const char *label)
+{
+    tp_merge *m = arg;
+    tp_out *o = record_file(m, &m->keys, "keys");
+    if (!o)
+        return -1;
+    int rc = tp_out_esc(o, key, strlen(key));
+    rc |= tp_out_printf(o, "\t%lld\t%ld\t%lld\t", (long long)t, s->shard, row);
+    if (label)
+        rc |= tp_out_esc(o, label, strlen(label));
+    rc |= tp_out_byte(o, '\n');
+    return rc ? -1 : 0;
+}
+
+static int
+sink_time(void *arg, int64_t t, long long count)
+{
+    tp_merge *m = arg;
+    tp_out *o = record_file(m, &m->times, "times");
+    if (!o)
+        return -1;
+    return tp_out_printf(o, "%lld\t%lld\n", (long long)t, count);
+}
+
+const tp_summary_sink *
+tp_merge_sink(tp_merge *m)
+{
+    m->sink.key = sink_key;
+    m->sink.time = sink_time;
+    m->sink.arg = m;
+    return &m->sink;
 }
 
 int

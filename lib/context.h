@@ -86,6 +86,12 @@ typedef struct tp_merge tp_merge;
 tp_merge *tp_merge_new(const tp_merge_opts *o, const char *dir);
 
 /*
+ * The sink to read summaries with (tp_summary_read(path, tp_merge_sink(m))): their dedup
+ * keys and temporal values go straight to m's record files, never into memory.
+ */
+const tp_summary_sink *tp_merge_sink(tp_merge *m);
+
+/*
  * Add one summary (takes ownership of s). Order does not matter. -1 with an error
  * recorded (naming path) when it does not fit the others: other columns, other label,
  * dedup or temporal column, or a shard number seen before.

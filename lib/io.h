@@ -77,7 +77,8 @@ int tp_out_field(tp_out *o, const char *s, size_t n, char delim);
 static inline int
 tp_out_byte(tp_out *o, char c)
 {
-    if (o->len == o->cap && tp_out_flush(o) < 0) return -1;
+    if (o->len == o->cap && tp_out_flush(o) < 0)
+        return -1;
     o->buf[o->len++] = c;
     return 0;
 }

@@ -199,7 +199,7 @@ field_d(tp_lines *l, const char *s, double *out)
 }
 
 tp_summary *
-tp_summary_read(const char *path)
+tp_summary_read(const char *path, const tp_summary_sink *sink)
 {
     tp_lines *l = tp_lines_open(path);
     if (!l)
@@ -266,7 +266,12 @@ tp_summary_read(const char *path)
             if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0)
                 goto fail;
             int64_t t = v[0];
-            *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += v[1];
+            if (sink) {
+                if (sink->time(sink->arg, t, v[1]) < 0)
+                    goto fail;
+            } else {
+                *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += v[1];
+            }
         } else if (strcmp(tag, "split") == 0 && n == 2) {
             s->split = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "splitcol") == 0 && n == 2) {
@@ -278,6 +283,11 @@ tp_summary_read(const char *path)
         } else if (strcmp(tag, "k") == 0 && n == 5) {
             if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0)
                 goto fail;
+            if (sink) {
+                if (sink->key(sink->arg, s, f[4], v[0], v[1], s->label ? f[3] : NULL) < 0)
+                    goto fail;
+                continue;
+            }
             long label = -1;
             if (s->label) {
                 tp_map_put(s->labels, f[3], strlen(f[3]), NULL);

@@ -37,10 +37,10 @@ typedef struct tp_summary {
     char **cols;
     tp_colstat *stats;
     char *label, *dedup, *temporal; /* column names, NULL when not used */
-    char *split;     /* split mode: temporal random stratified group hash none */
-    char *splitcol;  /* column of group:COL and hash:COL, else NULL */
-    tp_map *labels;  /* set of distinct non-missing label values */
-    tp_map *classes; /* label value -> long long surviving rows, without dedup */
+    char *split;                    /* split mode: temporal random stratified group hash none */
+    char *splitcol;                 /* column of group:COL and hash:COL, else NULL */
+    tp_map *labels;                 /* set of distinct non-missing label values */
+    tp_map *classes;                /* label value -> long long surviving rows, without dedup */
     tp_map *times; /* int64 time (8 bytes) -> long long count, rows kept without dedup */
     tp_map *keys;  /* dedup key -> tp_keyrec */
 } tp_summary;
@@ -56,8 +56,23 @@ void tp_summary_free(tp_summary *s);
  */
 int tp_summary_write(const tp_summary *s, const char *path);
 
-/* Read a summary file; NULL with "FILE:LINE: message" recorded on a malformed file. */
-tp_summary *tp_summary_read(const char *path);
+/*
+ * Where tp_summary_read sends the records that grow with the shard (dedup keys and
+ * temporal values) instead of keeping them in the maps, so that a reader can stream
+ * them to disk in bounded memory. Callbacks return 0, or -1 with an error recorded.
+ */
+typedef struct tp_summary_sink {
+    int (*key)(void *arg, const tp_summary *s, const char *key, int64_t t, long long row,
+               const char *label);
+    int (*time)(void *arg, int64_t t, long long count);
+    void *arg;
+} tp_summary_sink;
+
+/*
+ * Read a summary file; NULL with "FILE:LINE: message" recorded on a malformed file.
+ * With sink non-NULL, key and time records go to it and s->keys and s->times stay empty.
+ */
+tp_summary *tp_summary_read(const char *path, const tp_summary_sink *sink);
 
 /* Sort helpers shared with the context: indexes of map entries in key byte order. */
 size_t *tp_map_sorted(const tp_map *m);

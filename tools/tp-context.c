@@ -152,7 +152,7 @@ main(int argc, char **argv)
     }
     tp_merge *m = tp_merge_new(&o, dir);
     for (int i = optind; i < argc; i++) {
-        tp_summary *s = tp_summary_read(argv[i]);
+        tp_summary *s = tp_summary_read(argv[i], tp_merge_sink(m));
         if (!s || tp_merge_add(m, s, argv[i]) < 0)
             tp_die(TP_EXIT_DATA);
     }

@@ -26,7 +26,7 @@ usage(int status)
 struct scan {
     tp_summary *s;
     const char *label, *dedup, *split_col;
-    const char *mode; /* split mode given, or NULL for the default */
+    const char *mode;      /* split mode given, or NULL for the default */
     const char *group_col; /* column of group:COL / hash:COL */
     int no_dedup;
     long li, di, ti; /* column indexes, -1 when unused */
