@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] = "usage: tp-split [-h] -c DIR [-n N] [FILE]\n";
+static const char usage_text[] = "usage: tp-split [-h] [-a FILE] -c DIR [-n N] [FILE]\n";
 
 static void
 usage(int status)
@@ -42,6 +42,17 @@ struct sp {
     long long seen;               /* random: rows so far in this shard */
     tp_map *strata;               /* stratified: class value -> struct stratum */
     unsigned __int128 cut1, cut2; /* hash/group: thresholds on the 64-bit hash */
+    /* audit (-a): per split rows, label counts, time range; key values with their split */
+    tp_out *audit;
+    long label_col, key_col, group_col, time_col;
+    tp_map *acc;    /* split name -> struct audit */
+    tp_map *labels; /* "split\tvalue" -> long long */
+};
+
+struct audit {
+    long long rows;
+    int has_time;
+    int64_t tmin, tmax;
 };
 
 static long
@@ -66,6 +77,12 @@ on_header(void *arg, tp_reader *r)
         return -1;
     if (s->how == BY_HASH && (s->col = stream_col(r, s, c->splitcol, c->split)) < 0)
         return -1;
+    if (s->audit) {
+        s->label_col = c->label >= 0 ? tp_reader_find(r, c->out[c->label]) : -1;
+        s->key_col = c->dedup >= 0 ? tp_reader_find(r, c->out[c->dedup]) : -1;
+        s->group_col = c->splitcol >= 0 ? tp_reader_find(r, c->out[c->splitcol]) : -1;
+        s->time_col = c->temporal >= 0 ? tp_reader_find(r, c->out[c->temporal]) : -1;
+    }
     int rc = tp_out_write(s->out, "tp:split", 8);
     for (size_t i = 0; i < tp_reader_ncols(r); i++) {
         const char *col = tp_reader_col(r, i);
@@ -74,6 +91,83 @@ on_header(void *arg, tp_reader *r)
     }
     rc |= tp_out_byte(s->out, '\n');
     return rc;
+}
+
+/* Account a row for the audit: counts in memory (splits x classes), keys to the file. */
+static int
+audit_row(struct sp *s, const tp_row *row, const char *split)
+{
+    struct audit *a = tp_map_put(s->acc, split, strlen(split), NULL);
+    a->rows++;
+    int64_t t;
+    if (s->time_col >= 0 && tp_parse_time(row->f[s->time_col], row->len[s->time_col], &t) == 0) {
+        if (!a->has_time || t < a->tmin)
+            a->tmin = t;
+        if (!a->has_time || t > a->tmax)
+            a->tmax = t;
+        a->has_time = 1;
+    }
+    if (s->label_col >= 0) {
+        static char *buf;
+        static size_t cap;
+        size_t sn = strlen(split), vn = row->len[s->label_col];
+        if (sn + vn + 2 > cap) {
+            cap = (sn + vn + 2) * 2;
+            buf = tp_xrealloc(buf, cap);
+        }
+        memcpy(buf, split, sn);
+        buf[sn] = '\t';
+        memcpy(buf + sn + 1, row->f[s->label_col], vn);
+        *(long long *)tp_map_put(s->labels, buf, sn + 1 + vn, NULL) += 1;
+    }
+    int rc = 0;
+    long cols[2] = {s->key_col, s->group_col};
+    for (int i = 0; i < 2; i++) {
+        if (cols[i] < 0 || (i == 1 && cols[1] == cols[0]))
+            continue;
+        const char *name = s->c->out[i == 0 ? s->c->dedup : s->c->splitcol];
+        rc |= tp_out_printf(s->audit, "k\t");
+        rc |= tp_out_esc(s->audit, name, strlen(name));
+        rc |= tp_out_byte(s->audit, '\t');
+        rc |= tp_out_esc(s->audit, row->f[cols[i]], row->len[cols[i]]);
+        rc |= tp_out_printf(s->audit, "\t%s\n", split);
+    }
+    return rc ? -1 : 0;
+}
+
+static int
+audit_finish(struct sp *s)
+{
+    int rc = 0;
+    size_t *ix = tp_map_sorted(s->acc);
+    for (size_t i = 0; i < tp_map_size(s->acc); i++) {
+        const char *split = tp_map_key(s->acc, ix[i], NULL);
+        const struct audit *a = tp_map_val(s->acc, ix[i]);
+        rc |= tp_out_printf(s->audit, "rows\t%s\t%lld\n", split, a->rows);
+        if (a->has_time) {
+            char lo[40], hi[40];
+            tp_format_time(a->tmin, lo, sizeof lo);
+            tp_format_time(a->tmax, hi, sizeof hi);
+            rc |= tp_out_printf(s->audit, "time\t%s\t%lld\t%lld\t%s\t%s\n", split,
+                                (long long)a->tmin, (long long)a->tmax, lo, hi);
+        }
+    }
+    free(ix);
+    ix = tp_map_sorted(s->labels);
+    for (size_t i = 0; i < tp_map_size(s->labels); i++) {
+        size_t n;
+        const char *k = tp_map_key(s->labels, ix[i], &n);
+        const char *tab = memchr(k, '\t', n);
+        rc |= tp_out_printf(s->audit, "label\t%.*s\t", (int)(tab - k), k);
+        rc |= tp_out_esc(s->audit, tab + 1, n - (size_t)(tab + 1 - k));
+        rc |= tp_out_printf(s->audit, "\t%lld\n", *(long long *)tp_map_val(s->labels, ix[i]));
+    }
+    free(ix);
+    if (rc) {
+        tp_out_abort(s->audit);
+        return -1;
+    }
+    return tp_out_commit(s->audit, NULL);
 }
 
 /* Split of a row by its position p in the seeded permutation of n rows. */
@@ -137,11 +231,17 @@ on_row(void *arg, const tp_row *row)
         break;
     }
     case BY_HASH: {
+        if (tp_is_missing(v, vn)) { /* every missing spelling is one group */
+            v = "";
+            vn = 0;
+        }
         uint64_t h = tp_hash_value((uint64_t)c->seed, v, vn);
         split = h < s->cut1 ? "train" : h < s->cut2 ? "val" : "test";
         break;
     }
     }
+    if (s->audit && audit_row(s, row, split) < 0)
+        return -1;
     int rc = tp_out_write(s->out, split, strlen(split));
     for (size_t i = 0; i < row->n; i++) {
         rc |= tp_out_byte(s->out, ',');
@@ -202,17 +302,21 @@ int
 main(int argc, char **argv)
 {
     static const struct option longopts[] = {
+        {"audit", required_argument, NULL, 'a'},
         {"context", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {"shard", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
-    const char *dir = NULL;
+    const char *dir = NULL, *audit = NULL;
     long long shard = -1;
     int c;
-    while ((c = getopt_long(argc, argv, "c:hn:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "a:c:hn:", longopts, NULL)) != -1) {
         switch (c) {
+        case 'a':
+            audit = optarg;
+            break;
         case 'c':
             dir = optarg;
             break;
@@ -280,12 +384,25 @@ main(int argc, char **argv)
     }
     if (s.how == BY_HASH)
         hash_cuts(&s);
+    if (audit) {
+        s.audit = tp_out_open(audit, 0);
+        if (!s.audit)
+            tp_die(TP_EXIT_DATA);
+        s.acc = tp_map_new(sizeof(struct audit));
+        s.labels = tp_map_new(sizeof(long long));
+    }
     s.out = tp_out_open("-", 0);
     tp_reader *r = tp_reader_open(in, ',', NULL, 0);
     if (!r)
         tp_die(TP_EXIT_DATA);
-    if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0)
+    if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0) {
+        tp_out_abort(s.audit);
         tp_die(TP_EXIT_DATA);
+    }
+    if (s.audit && audit_finish(&s) < 0)
+        tp_die(TP_EXIT_DATA);
+    tp_map_free(s.acc);
+    tp_map_free(s.labels);
     tp_reader_close(r);
     tp_map_free(s.strata);
     tp_context_free(ctx);
