@@ -9,6 +9,7 @@
 #include "text.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,9 @@ struct tp_merge {
     char **cols;
     char *label, *dedup, *temporal, *split, *splitcol;
     tp_map *labels;
-    tp_out *keys;  /* DIR/tmp/keys: ESCKEY T SHARD ROW ESCLABEL */
-    tp_out *times; /* DIR/tmp/times: T COUNT */
+    tp_out *keys;     /* DIR/tmp/keys: ESCKEY T SHARD ROW ESCLABEL */
+    tp_out *times;    /* DIR/tmp/times: T COUNT */
+    tp_out *distinct; /* DIR/tmp/distinct: COLUMN ESCVALUE */
     struct shardacc *sh;
     size_t nsh, shcap;
     int have_cols;
@@ -153,11 +155,25 @@ sink_time(void *arg, int64_t t, long long count)
     return tp_out_printf(o, "%lld\t%lld\n", (long long)t, count);
 }
 
+static int
+sink_distinct(void *arg, long col, const char *value)
+{
+    tp_merge *m = arg;
+    tp_out *o = record_file(m, &m->distinct, "distinct");
+    if (!o)
+        return -1;
+    int rc = tp_out_printf(o, "%ld\t", col);
+    rc |= tp_out_esc(o, value, strlen(value));
+    rc |= tp_out_byte(o, '\n');
+    return rc ? -1 : 0;
+}
+
 const tp_summary_sink *
 tp_merge_sink(tp_merge *m)
 {
     m->sink.key = sink_key;
     m->sink.time = sink_time;
+    m->sink.distinct = sink_distinct;
     m->sink.arg = m;
     return &m->sink;
 }
@@ -617,6 +633,40 @@ temporal_finish(tp_context *c, tp_merge *m)
     return rc;
 }
 
+/* Distinct values per column: sort -u of the (column, value) records, then count. */
+static int
+distinct_finish(tp_context *c, tp_merge *m)
+{
+    static const char *const dkeys[] = {"-u", "-k1,1n", "-k2,2", NULL};
+    if (close_records(&m->distinct) < 0)
+        return -1;
+    char *sorted = sort_records(m, "distinct", dkeys);
+    if (!sorted)
+        return -1;
+    for (size_t i = 0; i < c->nin; i++)
+        c->distinct[i] = 0;
+    tp_lines *l = tp_lines_open(sorted);
+    char **f;
+    size_t n;
+    int got, rc = l ? 0 : -1;
+    while (rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
+        int64_t col;
+        if (n != 2 || tp_parse_int64(f[0], strlen(f[0]), &col) < 0 || col < 0 ||
+            (size_t)col >= c->nin) {
+            tp_err(sorted, tp_lines_line(l), "malformed distinct record");
+            rc = -1;
+            break;
+        }
+        c->distinct[col]++;
+    }
+    if (rc == 0 && got < 0)
+        rc = -1;
+    tp_lines_close(l);
+    unlink(sorted);
+    free(sorted);
+    return rc;
+}
+
 /* The output value of a raw label value: its vocabulary index, or itself. */
 static const char *
 class_name(const tp_context *c, const char *raw, char *buf, size_t size)
@@ -738,6 +788,9 @@ tp_merge_finish(tp_merge *m)
     c->nshards = m->nsh;
     c->shards = tp_xcalloc(m->nsh ? m->nsh : 1, sizeof *c->shards);
     c->stats = tp_xcalloc(c->nin ? c->nin : 1, sizeof *c->stats);
+    c->distinct = tp_xmalloc((c->nin ? c->nin : 1) * sizeof *c->distinct);
+    for (size_t i = 0; i < c->nin; i++)
+        c->distinct[i] = -1;
     for (size_t s = 0; s < m->nsh; s++) {
         c->shards[s] = m->sh[s].info;
         m->sh[s].info.source = NULL; /* moved to c */
@@ -800,8 +853,11 @@ tp_merge_finish(tp_merge *m)
             c->n_val = c->n - c->n_train - c->n_test;
         }
     }
+    if (rc == 0 && m->distinct)
+        rc = distinct_finish(c, m);
     close_records(&m->keys);
     close_records(&m->times);
+    close_records(&m->distinct);
     if (rc == 0)
         rc = write_context(c, dir);
     /* the record files are gone after sorting; remove the directory and leftovers */
@@ -862,6 +918,9 @@ write_context(const tp_context *c, const char *dir)
                             s->count, s->missing, s->nint, s->nnum, s->nbool, s->ntrue,
                             (long long)s->imin, (long long)s->imax, s->min, s->max, s->mean, s->m2);
     }
+    for (size_t i = 0; i < c->nin; i++)
+        if (c->distinct[i] >= 0)
+            rc |= tp_out_printf(o, "distinct\t%zu\t%lld\n", i, c->distinct[i]);
     for (size_t i = 0; i < c->nout; i++) {
         rc |= tp_out_printf(o, "out\t");
         rc |= put_str(o, c->out[i]);
@@ -983,6 +1042,16 @@ tp_context_read(const char *dir)
             s->nbool = v[4], s->ntrue = v[5], s->imin = v[6], s->imax = v[7];
             s->min = d[0], s->max = d[1], s->mean = d[2], s->m2 = d[3];
             c->in[c->nin++] = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "distinct") == 0 && n == 3) {
+            ok = ll_fields(f + 1, 2, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
+            if (ok) {
+                if (!c->distinct) {
+                    c->distinct = tp_xmalloc(c->nin * sizeof *c->distinct);
+                    for (size_t i = 0; i < c->nin; i++)
+                        c->distinct[i] = -1;
+                }
+                c->distinct[v[0]] = v[1];
+            }
         } else if (strcmp(tag, "out") == 0 && n == 3) {
             if (c->nout == outcap) {
                 outcap = outcap ? 2 * outcap : 32;
@@ -1088,6 +1157,7 @@ tp_context_free(tp_context *c)
     free(c->out);
     free(c->type);
     free(c->stats);
+    free(c->distinct);
     for (size_t i = 0; i < c->nconcat; i++) {
         free(c->concat[i].name);
         free(c->concat[i].src);
@@ -1134,8 +1204,110 @@ write_small(const char *outdir, const char *sub, tp_out **o)
     return *o ? 0 : -1;
 }
 
+static int
+json_str(tp_out *o, const char *s)
+{
+    int rc = tp_out_byte(o, '"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            rc |= tp_out_printf(o, "\\%c", ch);
+        else if (ch < 0x20)
+            rc |= tp_out_printf(o, "\\u%04x", ch);
+        else
+            rc |= tp_out_byte(o, (char)ch);
+    }
+    return rc | tp_out_byte(o, '"');
+}
+
+static int
+json_num(tp_out *o, const char *name, double v, int valid)
+{
+    if (!valid || v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308)
+        return tp_out_printf(o, ", \"%s\": null", name);
+    return tp_out_printf(o, ", \"%s\": %.17g", name, v);
+}
+
+/* One output column's statistics. Label: over the values as written; concat: counts. */
+static int
+json_column(tp_out *o, const tp_context *c, size_t j)
+{
+    int rc = tp_out_printf(o, "    {\"varname\": ");
+    rc |= json_str(o, c->out[j]);
+    rc |= tp_out_printf(o, ", \"iscategory\": %s, \"datatype\": \"%s\"",
+                        strcmp(c->type[j], "object") == 0 ? "true" : "false", c->type[j]);
+    if (j >= c->nin) {
+        /* concatenated text: one value per row, never missing */
+        long long rows = 0;
+        for (size_t s = 0; s < c->nshards; s++)
+            rows += c->shards[s].rows;
+        rc |= tp_out_printf(o, ", \"count\": %lld, \"missing\": 0", rows);
+        rc |= tp_out_printf(o, ", \"min\": null, \"max\": null, \"mean\": null, \"std\": null, "
+                               "\"distinct\": null}");
+        return rc;
+    }
+    const tp_colstat *st = &c->stats[j];
+    const char *t = c->type[j];
+    rc |= tp_out_printf(o, ", \"count\": %lld, \"missing\": %lld", st->count, st->missing);
+    if ((long)j == c->label && c->vocab) {
+        rc |= tp_out_printf(o, ", \"min\": 0, \"max\": %zu", c->nvocab ? c->nvocab - 1 : 0);
+        rc |= tp_out_printf(o, ", \"mean\": null, \"std\": null, \"distinct\": %zu}", c->nvocab);
+        return rc;
+    }
+    if (strcmp(t, "int64") == 0 && st->nint > 0) {
+        rc |= tp_out_printf(o, ", \"min\": %lld, \"max\": %lld", (long long)st->imin,
+                            (long long)st->imax);
+    } else {
+        int num = strcmp(t, "float64") == 0 && st->nnum > 0;
+        rc |= json_num(o, "min", st->min, num);
+        rc |= json_num(o, "max", st->max, num);
+    }
+    if (strcmp(t, "bool") == 0 && st->nbool > 0) {
+        double p = (double)st->ntrue / (double)st->nbool;
+        rc |= json_num(o, "mean", p, 1);
+        rc |= json_num(o, "std", sqrt(p * (1 - p)), 1);
+    } else {
+        int num = (strcmp(t, "int64") == 0 || strcmp(t, "float64") == 0) && st->nnum > 0;
+        rc |= json_num(o, "mean", st->mean, num);
+        rc |= json_num(o, "std", tp_colstat_std(st), num);
+    }
+    if (strcmp(t, "object") == 0 && c->distinct && c->distinct[j] >= 0)
+        rc |= tp_out_printf(o, ", \"distinct\": %lld}", c->distinct[j]);
+    else
+        rc |= tp_out_printf(o, ", \"distinct\": null}");
+    return rc;
+}
+
+static int
+write_json(const tp_context *c, const char *outdir)
+{
+    size_t n = strlen(outdir) + 32;
+    char *path = tp_xmalloc(n);
+    snprintf(path, n, "%s/metadata/metadata.json", outdir);
+    tp_out *o = tp_out_open(path, 0);
+    free(path);
+    if (!o)
+        return -1;
+    long long rows = 0;
+    for (size_t s = 0; s < c->nshards; s++)
+        rows += c->shards[s].rows;
+    int rc = tp_out_printf(o, "{\n  \"rows_read\": %lld,\n  \"rows_written\": %lld,\n", rows, c->n);
+    rc |=
+        tp_out_printf(o, "  \"statistics_over\": \"all rows read in pass 1\",\n  \"columns\": [\n");
+    for (size_t j = 0; j < c->nout; j++) {
+        rc |= json_column(o, c, j);
+        rc |= tp_out_printf(o, "%s\n", j + 1 < c->nout ? "," : "");
+    }
+    rc |= tp_out_printf(o, "  ]\n}\n");
+    if (rc) {
+        tp_out_abort(o);
+        return -1;
+    }
+    return tp_out_commit(o, NULL);
+}
+
 int
-tp_context_write_outputs(const tp_context *c, const char *outdir)
+tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
 {
     tp_out *o;
     if (write_small(outdir, "signature", &o) < 0)
@@ -1163,7 +1335,9 @@ tp_context_write_outputs(const tp_context *c, const char *outdir)
         tp_out_abort(o);
         return -1;
     }
-    return tp_out_commit(o, NULL);
+    if (tp_out_commit(o, NULL) < 0)
+        return -1;
+    return json ? write_json(c, outdir) : 0;
 }
 
 void

@@ -38,13 +38,14 @@ typedef struct tp_shardinfo {
 } tp_shardinfo;
 
 typedef struct tp_context {
-    int header;        /* shards have a header line (0: headerless, columns = signature) */
-    size_t nin;        /* input columns */
-    char **in;         /* input column names as in the data */
-    size_t nout;       /* output columns: the nin renamed inputs, then the concat columns */
-    char **out;        /* output names ("__DOT__" -> ".") */
-    const char **type; /* output types: "int64" "float64" "bool" "object" (static strings) */
-    tp_colstat *stats; /* per input column, over all rows read */
+    int header;          /* shards have a header line (0: headerless, columns = signature) */
+    size_t nin;          /* input columns */
+    char **in;           /* input column names as in the data */
+    size_t nout;         /* output columns: the nin renamed inputs, then the concat columns */
+    char **out;          /* output names ("__DOT__" -> ".") */
+    const char **type;   /* output types: "int64" "float64" "bool" "object" (static strings) */
+    tp_colstat *stats;   /* per input column, over all rows read */
+    long long *distinct; /* per input column: distinct non-missing values, -1 unknown */
     size_t nconcat;
     tp_concat *concat;
     long label, dedup, temporal; /* input column index, or -1 */
@@ -114,9 +115,12 @@ long tp_context_shard(const tp_context *c, long shard);
 
 /*
  * Write OUTDIR/signature/signature and OUTDIR/metadata/metadata (SPEC section 8),
- * each atomically. 0 or -1 with an error recorded.
+ * each atomically; with json, also OUTDIR/metadata/metadata.json: per output column
+ * the type and the exact statistics of pass 1 (count, missing, min, max, mean,
+ * population std, distinct values of object columns when scanned with --distinct).
+ * 0 or -1 with an error recorded.
  */
-int tp_context_write_outputs(const tp_context *c, const char *outdir);
+int tp_context_write_outputs(const tp_context *c, const char *outdir, int json);
 
 /* Path of the keep list of shard in dir: "DIR/keep/part-NNNNN" (malloc'd). */
 char *tp_keep_path(const char *dir, long shard);

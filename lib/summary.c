@@ -51,6 +51,9 @@ tp_summary_free(tp_summary *s)
     free(s->splitcol);
     tp_map_free(s->labels);
     tp_map_free(s->classes);
+    for (size_t i = 0; s->distinct && i < s->ncols; i++)
+        tp_map_free(s->distinct[i]);
+    free(s->distinct);
     tp_map_free(s->times);
     tp_map_free(s->keys);
     free(s);
@@ -156,6 +159,17 @@ tp_summary_write(const tp_summary *s, const char *path)
         rc |= tp_out_byte(o, '\n');
     }
     free(ix);
+    for (size_t c = 0; s->distinct && c < s->ncols && rc == 0; c++) {
+        ix = tp_map_sorted(s->distinct[c]);
+        for (size_t i = 0; i < tp_map_size(s->distinct[c]) && rc == 0; i++) {
+            size_t n;
+            const char *k = tp_map_key(s->distinct[c], ix[i], &n);
+            rc |= tp_out_printf(o, "d\t%zu\t", c);
+            rc |= tp_out_esc(o, k, n);
+            rc |= tp_out_byte(o, '\n');
+        }
+        free(ix);
+    }
     ix = tp_map_sorted(s->classes);
     for (size_t i = 0; i < tp_map_size(s->classes) && rc == 0; i++) {
         size_t n;
@@ -276,6 +290,21 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->split = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "splitcol") == 0 && n == 2) {
             s->splitcol = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "d") == 0 && n == 3) {
+            if (field_ll(l, f[1], &v[0]) < 0 || v[0] < 0 || (size_t)v[0] >= s->ncols) {
+                tp_err(path, tp_lines_line(l), "malformed summary: bad column in 'd'");
+                goto fail;
+            }
+            if (sink && sink->distinct) {
+                if (sink->distinct(sink->arg, (long)v[0], f[2]) < 0)
+                    goto fail;
+            } else {
+                if (!s->distinct)
+                    s->distinct = tp_xcalloc(s->ncols, sizeof *s->distinct);
+                if (!s->distinct[v[0]])
+                    s->distinct[v[0]] = tp_map_new(0);
+                tp_map_put(s->distinct[v[0]], f[2], strlen(f[2]), NULL);
+            }
         } else if (strcmp(tag, "sc") == 0 && n == 3) {
             if (field_ll(l, f[1], &v[0]) < 0)
                 goto fail;

@@ -41,6 +41,7 @@ typedef struct tp_summary {
     char *splitcol;                 /* column of group:COL and hash:COL, else NULL */
     tp_map *labels;                 /* set of distinct non-missing label values */
     tp_map *classes;                /* label value -> long long surviving rows, without dedup */
+    tp_map **distinct;              /* with tp-scan --distinct: per column the set of its values */
     tp_map *times; /* int64 time (8 bytes) -> long long count, rows kept without dedup */
     tp_map *keys;  /* dedup key -> tp_keyrec */
 } tp_summary;
@@ -65,6 +66,7 @@ typedef struct tp_summary_sink {
     int (*key)(void *arg, const tp_summary *s, const char *key, int64_t t, long long row,
                const char *label);
     int (*time)(void *arg, int64_t t, long long count);
+    int (*distinct)(void *arg, long col, const char *value);
     void *arg;
 } tp_summary_sink;
 

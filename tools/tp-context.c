@@ -12,11 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char usage_text[] =
     "usage: tp-context [-hq] -c DIR [-d OUTDIR] [-m SIZE] [--concat NAME=COL,COL,...]...\n"
-    "                  [--job-type TYPE] [--seed N] [--test-val-ratio Q] [--train-ratio R]\n"
-    "                  SUMMARY...\n";
+    "                  [--job-type TYPE] [--metadata-format FORMAT] [--seed N]\n"
+    "                  [--test-val-ratio Q] [--train-ratio R] SUMMARY...\n";
 
 static void
 usage(int status)
@@ -60,13 +61,14 @@ report(const tp_context *c)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_CONCAT = 256, OPT_JOB, OPT_SEED, OPT_Q, OPT_R };
+    enum { OPT_CONCAT = 256, OPT_JOB, OPT_META, OPT_SEED, OPT_Q, OPT_R };
     static const struct option longopts[] = {
         {"concat", required_argument, NULL, OPT_CONCAT},
         {"context", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {"job-type", required_argument, NULL, OPT_JOB},
         {"memory", required_argument, NULL, 'm'},
+        {"metadata-format", required_argument, NULL, OPT_META},
         {"output-dir", required_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -82,7 +84,7 @@ main(int argc, char **argv)
     tp_parse_ratio("", "0.5", &o.q);
     o.concat = tp_xmalloc((size_t)argc * sizeof *o.concat);
     const char *dir = NULL, *outdir = NULL;
-    int quiet = 0, c;
+    int quiet = 0, json = 0, c;
     while ((c = getopt_long(argc, argv, "c:d:hm:q", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
@@ -126,6 +128,16 @@ main(int argc, char **argv)
                 usage(TP_EXIT_USAGE);
             }
             break;
+        case OPT_META:
+            if (strcasecmp(optarg, "json") == 0) {
+                json = 1;
+            } else if (strcasecmp(optarg, "csv") == 0) {
+                json = 0;
+            } else {
+                tp_warnx("--metadata-format: expected csv or json: '%s'", optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            break;
         case OPT_SEED:
             if (tp_opt_ll("--seed", optarg, 0, INT64_MAX, &o.seed) < 0)
                 bad();
@@ -159,7 +171,7 @@ main(int argc, char **argv)
     tp_context *ctx = tp_merge_finish(m);
     if (!ctx)
         tp_die(TP_EXIT_DATA);
-    if (outdir && tp_context_write_outputs(ctx, outdir) < 0)
+    if (outdir && tp_context_write_outputs(ctx, outdir, json) < 0)
         tp_die(TP_EXIT_DATA);
     if (!quiet)
         report(ctx);

@@ -15,7 +15,7 @@
 
 static const char usage_text[] =
     "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
-    "               [--split MODE] [--tsv] [FILE]\n";
+    "               [--distinct] [--split MODE] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -29,6 +29,7 @@ struct scan {
     const char *mode;      /* split mode given, or NULL for the default */
     const char *group_col; /* column of group:COL / hash:COL */
     int no_dedup;
+    int distinct;    /* --distinct: collect the distinct values of every column */
     long li, di, ti; /* column indexes, -1 when unused */
     const char *file;
 };
@@ -55,6 +56,11 @@ on_header(void *arg, tp_reader *r)
     for (size_t i = 0; i < s->ncols; i++) {
         s->cols[i] = tp_xstrdup(tp_reader_col(r, i));
         tp_colstat_init(&s->stats[i]);
+    }
+    if (sc->distinct) {
+        s->distinct = tp_xcalloc(s->ncols, sizeof *s->distinct);
+        for (size_t i = 0; i < s->ncols; i++)
+            s->distinct[i] = tp_map_new(0);
     }
     if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0)
         return -1;
@@ -95,6 +101,9 @@ on_row(void *arg, const tp_row *row)
     s->rows++;
     for (size_t i = 0; i < row->n; i++)
         tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
+    for (size_t i = 0; s->distinct && i < row->n; i++)
+        if (!tp_is_missing(row->f[i], row->len[i]))
+            tp_map_put(s->distinct[i], row->f[i], row->len[i], NULL);
     int64_t t = 0;
     int has_t = 0;
     long label = -1;
@@ -148,9 +157,10 @@ on_row(void *arg, const tp_row *row)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_DEDUP = 256, OPT_NO_DEDUP, OPT_SPLIT, OPT_TSV };
+    enum { OPT_DEDUP = 256, OPT_DISTINCT, OPT_NO_DEDUP, OPT_SPLIT, OPT_TSV };
     static const struct option longopts[] = {
         {"dedup", required_argument, NULL, OPT_DEDUP},
+        {"distinct", no_argument, NULL, OPT_DISTINCT},
         {"help", no_argument, NULL, 'h'},
         {"label", required_argument, NULL, 'l'},
         {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
@@ -192,6 +202,9 @@ main(int argc, char **argv)
             break;
         case OPT_DEDUP:
             sc.dedup = optarg;
+            break;
+        case OPT_DISTINCT:
+            sc.distinct = 1;
             break;
         case OPT_NO_DEDUP:
             sc.no_dedup = 1;
