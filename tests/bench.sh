@@ -8,7 +8,8 @@
 # produce the same output tree do not.
 #
 # Environment: BENCH_SHARDS (default 8), BENCH_ROWS (rows per shard, default 100000),
-# BENCH_REPEAT (default 3), TMPDIR (where the workspace goes, default /tmp).
+# BENCH_REPEAT (default 3), BENCH_KEYS (distinct keys of the large-key case, default
+# 5000000), TMPDIR (where the workspace goes, default /tmp).
 set -euo pipefail
 export LC_ALL=C
 
@@ -191,4 +192,66 @@ echo "tp-run's tp processes are the ones measured in 2-4; its largest process of
 echo "(GNU parallel's perl included) peaked at $(mib "$(max_rss "$m"/run*.*)") MiB"
 echo "determinism: identical"
 printf 'max tp process RSS: %s MiB (target 64 MiB)\n' "$(mib "$rss_max")"
+
+# 6. Split modes (issue 3): tp-run -j $(nproc) end to end, once per mode (best of the
+# repeats), with the peak RSS of the whole process tree (GNU parallel's perl included),
+# and tp-split alone over the transformed shards (serial) for its own rate and RSS.
+echo
+row "6 split mode (tp-run -j $jobs)" "time s" "MB/s" "vs base" "tree MiB"
+modes=(temporal:orderDate random stratified group:customerId hash:customerId)
+for mode in "${modes[@]}"; do
+	name=${mode%%:*}
+	for r in $(seq "$repeat"); do
+		: >"$m/mode-$name.$r"
+		timed "$m/mode-$name.$r" "$bin/tp-run" -q --force -j "$jobs" --label isFraud \
+			--split "$mode" "$tmp/in" "$tmp/mode-$name" >/dev/null
+	done
+	t=$(best_sum "mode-$name")
+	mb=$(mbps "$t")
+	row "    $mode" "$t" "$mb" "$(ratio "$mb" "$mb_base")" "$(mib "$(max_rss "$m"/mode-"$name".*)")"
+done
+row "6 tp-split alone, serial" "time s" "MB/s" "vs base" "RSS MiB"
+for mode in "${modes[@]}"; do
+	name=${mode%%:*}
+	ctx=$tmp/mode-$name/_tp/context
+	: >"$m/split-$name"
+	for f in "${files[@]}"; do
+		n=$(shard_no "$f")
+		"$bin/tp-transform" -c "$ctx" -n "$n" "$f" >"$tmp/x.csv"
+		timed "$m/split-$name" "$bin/tp-split" -c "$ctx" -n "$n" "$tmp/x.csv" >/dev/null
+	done
+	t=$(sum_time "$m/split-$name")
+	mb=$(mbps "$t")
+	row "    $mode" "$t" "$mb" "$(ratio "$mb" "$mb_base")" "$(mib "$(max_rss "$m/split-$name")")"
+done
+rm -f "$tmp/x.csv"
+
+# 7. tp-context on the large-key case: BENCH_KEYS distinct dedup keys (default
+# 5,000,000) in 10 shards, sorted by GNU sort under -m 64M. RSS is tp-context's process
+# tree (sort included).
+keys=${BENCH_KEYS:-5000000}
+per=$((keys / 10))
+mkdir -p "$tmp/keys" "$tmp/ksum"
+for ((s = 0; s < 10; s++)); do
+	awk -v s="$s" -v n="$per" -v k="$keys" 'BEGIN {
+		print "customerId,orderDate,isFraud"
+		for (i = 0; i < n; i++)
+			printf "K%09d,2025-%02d-%02d %02d:%02d:00,%d\n", (i * 7919 + s * n) % k,
+				1 + (i * 13) % 12, 1 + (i * 7) % 28, (i * 5) % 24, (i * 11) % 60, (i % 10 == 0)
+	}' >"$tmp/keys/part-$(printf %05d "$s").csv"
+done
+: >"$m/kscan"
+for f in "$tmp"/keys/part-*; do
+	timed "$m/kscan" "$bin/tp-scan" -l isFraud -o "$tmp/ksum/${f##*/}.sum" "$f"
+done
+sumbytes=$(cat "$tmp"/ksum/*.sum | wc -c)
+: >"$m/kctx"
+timed "$m/kctx" "$bin/tp-context" -q -m 64M -c "$tmp/kctx" "$tmp"/ksum/*.sum
+t=$(sum_time "$m/kctx")
+echo
+printf '7 tp-context, %d distinct keys (-m 64M): %s s, %s MB/s of summaries, %s keys/s, %s MiB RSS (sort included)\n' \
+	"$keys" "$t" "$(awk -v b="$sumbytes" -v t="$t" 'BEGIN { printf "%.1f", b / t / 1e6 }')" \
+	"$(awk -v k="$keys" -v t="$t" 'BEGIN { printf "%.0f", k / t }')" "$(mib "$(max_rss "$m/kctx")")"
+printf '  tp-scan of its shards: %s s, %s MiB max RSS\n' "$(sum_time "$m/kscan")" "$(mib "$(max_rss "$m/kscan")")"
+rm -rf "$tmp/keys" "$tmp/ksum" "$tmp/kctx"
 printf 'bench time: %.0f s\n' "$(awk -v s="$bench_start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"
