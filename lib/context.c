@@ -60,8 +60,12 @@ tp_merge_new(const tp_merge_opts *o, const char *dir)
     m->dir = dir;
     m->tmp = join(dir, "tmp");
     m->labels = tp_map_new(0);
-    if (tp_mkdirs(m->tmp, 0777) < 0)
-        m->failed = 1;
+    if (tp_mkdirs(m->tmp, 0777) < 0) {
+        tp_map_free(m->labels);
+        free(m->tmp);
+        free(m);
+        return NULL;
+    }
     return m;
 }
 

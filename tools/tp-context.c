@@ -163,6 +163,8 @@ main(int argc, char **argv)
         usage(TP_EXIT_USAGE);
     }
     tp_merge *m = tp_merge_new(&o, dir);
+    if (!m)
+        tp_die(TP_EXIT_DATA);
     for (int i = optind; i < argc; i++) {
         tp_summary *s = tp_summary_read(argv[i], tp_merge_sink(m));
         if (!s || tp_merge_add(m, s, argv[i]) < 0)
