@@ -734,11 +734,11 @@ strata_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
             break;
         }
         for (size_t i = 0; i < k; i++) {
-            rc |= tp_out_printf(o, "%lld\t", offset[i]);
-            rc |= tp_out_esc(o, c->classes[i].value, strlen(c->classes[i].value));
-            rc |= tp_out_byte(o, '\n');
             const char *raw = tp_map_key(all, ix[i], NULL);
             long long *v = tp_map_get(sh[s].classes, raw, strlen(raw));
+            rc |= tp_out_printf(o, "%lld\t%lld\t", offset[i], v ? *v : 0);
+            rc |= tp_out_esc(o, c->classes[i].value, strlen(c->classes[i].value));
+            rc |= tp_out_byte(o, '\n');
             if (v)
                 offset[i] += *v;
         }

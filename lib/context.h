@@ -128,7 +128,8 @@ char *tp_keep_path(const char *dir, long shard);
 
 /*
  * Path of the strata file of shard in dir: "DIR/strata/part-NNNNN" (malloc'd): lines
- * "OFFSET<TAB>CLASS", the number of rows of each class in the shards before this one.
+ * "OFFSET<TAB>COUNT<TAB>CLASS": the rows of each class in the shards before this one,
+ * and in this one.
  */
 char *tp_strata_path(const char *dir, long shard);
 

@@ -178,15 +178,17 @@ load helper
 	done
 }
 
-@test "errors: tp-run -j x, --format parquet, --split random, --job-type, --seed" {
+@test "errors: tp-run -j x, --format parquet, --split bogus/group:/stratified, --job-type, --seed" {
 	mkdir in
 	printf 'id,orderDate\n1,2024-01-01\n' >in/part-00000.csv
 	expect_usage_err "^tp-run: -j: .*'x'" tp-run -j x in out
 	expect_usage_err "^tp-run: -j: .*'-1'" tp-run -j -1 in out
 	expect_usage_err "^tp-run: --format: .*'parquet'" tp-run --format parquet in out
 	OUTPUT_FORMAT=parquet expect_usage_err "'parquet'" tp-run in out
-	expect_usage_err "^tp-run: --split: .*'random'" tp-run --split random in out
 	expect_usage_err "^tp-run: --split: .*'bogus'" tp-run --split bogus in out
+	expect_usage_err "^tp-run: --split: .*'group:'" tp-run --split group: in out
+	expect_usage_err "^tp-run: --split: .*'hash:'" tp-run --split hash: in out
+	expect_usage_err "^tp-run: --split stratified needs a label" tp-run --split stratified in out
 	expect_usage_err "^tp-run: --job-type: .*'foo'" tp-run --job-type foo in out
 	expect_usage_err "^tp-run: --seed: .*'x'" tp-run --seed x in out
 	expect_usage_err "^tp-run: --dedup and --no-dedup" tp-run --dedup id --no-dedup in out
@@ -195,11 +197,14 @@ load helper
 	expect_no_file out
 }
 
-@test "errors: tp-scan --split random/stratified/group/hash, -n x, --dedup with --no-dedup" {
+@test "errors: tp-scan --split bogus modes, stratified without -l, unknown split column, -n x, --dedup with --no-dedup" {
 	printf 'id,orderDate\n1,2024-01-01\n' >d.csv
-	for m in random stratified group:id hash:id temporal: bogus; do
-		expect_usage_err "^tp-scan: --split: unsupported mode '$m'" tp-scan --split "$m" d.csv
+	for m in temporal: group: hash: bogus random: RANDOM; do
+		expect_usage_err "^tp-scan: --split: unknown mode '$m'" tp-scan --split "$m" d.csv
 	done
+	expect_usage_err "^tp-scan: --split stratified needs a label" tp-scan --split stratified d.csv
+	expect_err 1 "tp-scan: d.csv:1: group column 'nope' not found" tp-scan --split group:nope d.csv
+	expect_err 1 "tp-scan: d.csv:1: hash column 'nope' not found" tp-scan --split hash:nope d.csv
 	expect_usage_err "^tp-scan: --shard: .*'x'" tp-scan -n x d.csv
 	expect_usage_err "^tp-scan: --shard: .*'-1'" tp-scan -n -1 d.csv
 	expect_usage_err "^tp-scan: --dedup and --no-dedup exclude each other" tp-scan --dedup id --no-dedup d.csv

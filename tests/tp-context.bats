@@ -64,7 +64,7 @@ out	customerId	object
 out	orderDate	object
 out	isFraud	int64
 out	v	object
-roles	2	0	1	1
+roles	2	0	1	1	-1
 vocab	false
 vocab	true
 job	training	temporal	0.7	0.5	42
@@ -174,7 +174,7 @@ EOF
 	printf 'orderDate,y\n2024-01-07,a\n' >part-00002.csv
 	for i in 0 1 2; do tp-scan -l y -o s$i.sum part-0000$i.csv; done
 	tp-context -q -c ctx s2.sum s0.sum s1.sum
-	expect_eq "$(ctx_rec ctx roles)" "roles	1	-1	0	1"
+	expect_eq "$(ctx_rec ctx roles)" "roles	1	-1	0	1	-1"
 	expect_eq "$(ctx_rec ctx vocab | cut -f2 | tr '\n' ' ')" "B a b "
 	expect_eq "$(ctx_rec ctx shard | cut -f4 | tr '\n' ' ')" "0 1 0 " "missing label counts"
 }
@@ -183,7 +183,7 @@ EOF
 	printf 'orderDate,y\n2024-01-01,5\n2024-01-02,-1\n2024-01-03,0\n' >part-00000.csv
 	tp-scan -l y -o i.sum part-00000.csv
 	tp-context -q -c ci i.sum
-	expect_eq "$(ctx_rec ci roles)" "roles	1	-1	0	0"
+	expect_eq "$(ctx_rec ci roles)" "roles	1	-1	0	0	-1"
 	expect_eq "$(ctx_rec ci vocab)" ""
 	printf 'orderDate,y\n2024-01-04,1.0\n' >part-00001.csv
 	tp-scan -l y -o f.sum part-00001.csv
@@ -236,20 +236,42 @@ EOF
 
 @test "tp-context: job types validation, testing, calibration need no split" {
 	printf 'id,y\n1,a\n2,\n3,b\n' >part-00000.csv
+	# without a temporal column the scan's default mode is random; --split none is
+	# accepted too, since these jobs do not split
 	tp-scan -l y -o s.sum part-00000.csv
+	tp-scan --split none -l y -o n.sum part-00000.csv
 	for j in validation testing calibration; do
 		tp-context -q -c $j --job-type $j s.sum
-		expect_eq "$(ctx_rec $j job | cut -f1-3)" "job	$j	none"
+		expect_eq "$(ctx_rec $j job | cut -f1-3)" "job	$j	random"
 		expect_eq "$(ctx_rec $j rows | cut -f2)" 2
+		tp-context -q -c $j-none --job-type $j n.sum
+		expect_eq "$(ctx_rec $j-none job | cut -f1-3)" "job	$j	none"
+		expect_eq "$(ctx_rec $j-none rows | cut -f2)" 2
 	done
 }
 
-@test "tp-context: a training job without a temporal column fails" {
+@test "tp-context: a training job scanned with --split none fails" {
 	printf 'id,y\n1,a\n' >part-00000.csv
-	tp-scan -l y -o s.sum part-00000.csv
-	expect_err 1 "tp-context: a training job needs a split: no temporal column (orderDate or transactionDate) was found; scan with --split temporal:COL" \
+	tp-scan --split none -l y -o s.sum part-00000.csv
+	expect_err 1 "tp-context: a training job needs a split mode; the shards were scanned with --split none" \
 		tp-context -q -c ctx s.sum
 	expect_no_file ctx/context
+	# the same through tp-run: exit 1, the message, no data folder
+	mkdir in
+	cp part-00000.csv in/
+	run --separate-stderr tp-run -q --split none -l y in out
+	expect_status 1
+	[[ $stderr == *"a training job needs a split mode"* ]] || flunk "stderr: $stderr"
+	expect_no_file out/train out/val out/test out/signature
+}
+
+@test "tp-context: without a temporal column a training job defaults to random" {
+	printf 'id,y\n1,a\n2,b\n3,a\n' >part-00000.csv
+	tp-scan -l y -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	# n=3: train floor(2.1)=2, test ceil(1*0.5)=1, val 0
+	expect_eq "$(ctx_rec ctx job)" "job	training	random	0.7	0.5	42"
+	expect_eq "$(ctx_rec ctx rows)" "rows	3	2	0	1"
 }
 
 @test "tp-context: --concat errors: unknown column (exit 1), existing name (exit 1)" {

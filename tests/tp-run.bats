@@ -67,7 +67,20 @@ size() { stat -c %s "$@" | awk '{ s += $1 } END { print s + 0 }'; }
 	head -n 10 out/_tp/report.txt | expect_file want
 	[[ ${lines[10]} =~ ^time\ +[0-9]+\.[0-9][0-9]\ s$ ]] || flunk "time line: ${lines[10]}"
 	[[ ${lines[11]} =~ ^throughput\ +[0-9.]+\ MB/s,\ [0-9]+\ rows/s$ ]] || flunk "throughput line: ${lines[11]}"
-	expect_eq "${#lines[@]}" 12 "report lines"
+	# the audit: kept A 01-01 1, D 01-02 1, C 01-03 0, B 01-04 1 (train), F 01-07 1 (val),
+	# E 01-09 0 (test); no customerId in two splits
+	tail -n +13 out/_tp/report.txt >audit
+	expect_file audit <<'EOF'
+audit
+train                   4 rows, 2024-01-01 00:00:00 .. 2024-01-04 00:00:00
+             labels 0: 1, 1: 3
+val                     1 rows, 2024-01-07 00:00:00 .. 2024-01-07 00:00:00
+             labels 1: 1
+test                    1 rows, 2024-01-09 00:00:00 .. 2024-01-09 00:00:00
+             labels 0: 1
+in >1 split       customerId: 0 values
+EOF
+	expect_eq "${#lines[@]}" 20 "report lines"
 }
 
 @test "tp-run: -q prints nothing" {
@@ -118,8 +131,8 @@ size() { stat -c %s "$@" | awk '{ s += $1 } END { print s + 0 }'; }
 			q=out-$e.gz/${p#out-$e/}.gz
 			gzip -dc "$q" | cmp - "$p"
 		done
-		expect_eq "$(cd out-$e && ls */*.$e | wc -l)" 4
-		expect_eq "$(cd out-$e.gz && ls */*.$e.gz | wc -l)" 4
+		expect_eq "$(cd out-$e && ls {train,val,test}/*.$e | wc -l)" 4
+		expect_eq "$(cd out-$e.gz && ls {train,val,test}/*.$e.gz | wc -l)" 4
 	done
 	tr '\t' , <out-tsv/train/part-00000.tsv | cmp - out-csv/train/part-00000.csv
 }

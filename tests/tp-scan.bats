@@ -21,14 +21,14 @@ EOF
 	# amount: 12.5 7 3 4 5 -> mean 6.3, m2 = 6.2^2+0.7^2+3.3^2+2.3^2+1.3^2 = 56.8
 	# c1: row 2 (2024-02-29) is earlier than row 0; c3 no time, '' no key, c4 no label
 	printf '%s\n' 'tp-summary	1' 'shard	7' 'header	1' 'source	part-00007.csv' \
-		'rows	6	1	1	1' 'label	isFraud' 'dedup	customerId' 'temporal	orderDate' \
+		'rows	6	1	1	1' 'label	isFraud' 'dedup	customerId' 'temporal	orderDate' 'split	temporal' \
 		'col	customerId' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
 		'col	orderDate' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
 		'col	amount' 'stat	5	1	4	5	0	0	3	7	3	12.5	6.2999999999999998	56.799999999999997' \
 		'col	isFraud' 'stat	5	1	0	0	5	2	0	0	0	0	0	0' \
 		'col	note' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
 		'lv	false' 'lv	true' \
-		'k	1709164800000000	2	c1' 'k	1709287200000000	1	c2' 'end' | expect_file got
+		'k	1709164800000000	2	false	c1' 'k	1709287200000000	1	true	c2' 'end' | expect_file got
 }
 
 @test "tp-scan: -o FILE writes the same bytes as stdout, and no temporary file stays" {
@@ -137,7 +137,7 @@ EOF
 	expect_eq "${lines[4]}" "rows	3	0	0	0"
 	expect_eq "$(printf '%s\n' "${lines[@]}" | grep -c '^col	')" 3
 	expect_eq "$(printf '%s\n' "${lines[@]}" | grep '^k	' | tr '\n' ' ')" \
-		"k	1703980800000000	2	a k	1704153600000000	1	b "
+		"k	1703980800000000	2		a k	1704153600000000	1		b "
 }
 
 @test "tp-scan: TSV by extension (.tsv, .tsv.gz) or --tsv" {
@@ -168,16 +168,18 @@ EOF
 	run tp-scan s.csv
 	grep -qx 'dedup	customerId' <<<"$output"
 	grep -qx 'temporal	orderDate' <<<"$output"
-	grep -qx 'k	1704067200000000	1	A' <<<"$output"
+	grep -qx 'split	temporal' <<<"$output"
+	grep -qx 'k	1704067200000000	1		A' <<<"$output"
 	run tp-scan --dedup k --split temporal:when s.csv
 	grep -qx 'dedup	k' <<<"$output"
 	grep -qx 'temporal	when' <<<"$output"
-	grep -qx 'k	1577836800000000	0	x' <<<"$output"
+	grep -qx 'k	1577836800000000	0		x' <<<"$output"
 	run tp-scan --no-dedup s.csv
 	[[ $output != *dedup* ]] || flunk "$output"
 	grep -qx 't	1704067200000000	1' <<<"$output"
 	run tp-scan --no-dedup --split none s.csv
 	[[ $output != *temporal* && $output != *$'\nt\t'* ]] || flunk "$output"
+	grep -qx 'split	none' <<<"$output"
 }
 
 @test "tp-scan: time ties within a shard keep the first row of a key" {
@@ -185,6 +187,24 @@ EOF
 	run tp-scan -l isFraud s.csv
 	expect_status 0
 	# row 0 has no label: the earliest labelled row, first of the tie, is row 1
-	grep -qx 'k	1704153600000000	1	A' <<<"$output" || flunk "$output"
+	grep -qx 'k	1704153600000000	1	true	A' <<<"$output" || flunk "$output"
 	grep -qx 'rows	4	1	0	0' <<<"$output" || flunk "$output"
+}
+
+@test "tp-scan: split records: default random without a temporal column, group/hash column, rows per class" {
+	printf 'id,g,y\n1,a,b\n2,a,\n3,b,a\n4,c,b\n5,c,b\n' >s.csv
+	run tp-scan -l y s.csv
+	expect_status 0
+	grep -qx 'split	random' <<<"$output" || flunk "$output"
+	[[ $output != *splitcol* && $output != *$'\nt\t'* ]] || flunk "$output"
+	# stratified, no dedup: rows per label value (the missing label is dropped)
+	tp-scan -l y --split stratified s.csv >st
+	expect_eq "$(grep -E '^(split|sc)	' st | tr '\n' ' ')" "split	stratified sc	1	a sc	3	b "
+	for m in group hash; do
+		tp-scan --split $m:g s.csv >$m
+		expect_eq "$(grep -E '^(split|splitcol)	' $m | tr '\n' ' ')" "split	$m splitcol	g "
+	done
+	# a temporal column present: temporal is the default, the first in header order
+	printf 'transactionDate,orderDate\n2024-01-02,2024-01-01\n' >t.csv
+	expect_eq "$(tp-scan t.csv | grep -E '^(split|temporal)	' | tr '\n' ' ')" "temporal	transactionDate split	temporal "
 }

@@ -28,6 +28,7 @@ usage(int status)
 struct stratum {
     const tp_class *cl;
     long long offset; /* rows of the class in earlier shards */
+    long long count;  /* rows of the class pass 1 kept in this shard */
     long long seen;   /* rows of the class so far in this shard */
     uint64_t seed;    /* the permutation's key for this class */
 };
@@ -39,6 +40,7 @@ struct sp {
     enum { BY_JOB, BY_TIME, BY_RANK, BY_CLASS, BY_HASH } how;
     long col;                     /* column of the stream the split reads, -1 for none */
     long long offset;             /* random: surviving rows in earlier shards */
+    long long kept;               /* random: rows pass 1 kept in this shard */
     long long seen;               /* random: rows so far in this shard */
     tp_map *strata;               /* stratified: class value -> struct stratum */
     unsigned __int128 cut1, cut2; /* hash/group: thresholds on the 64-bit hash */
@@ -204,11 +206,11 @@ on_row(void *arg, const tp_row *row)
         break;
     }
     case BY_RANK: {
-        long long rank = s->offset + s->seen++;
-        if (rank >= c->n) {
-            tp_err(s->file, row->line, "more rows than pass 1 kept (%lld)", c->n);
+        if (s->seen >= s->kept) {
+            tp_err(s->file, row->line, "more rows than pass 1 kept for the shard (%lld)", s->kept);
             return -1;
         }
+        long long rank = s->offset + s->seen++;
         split = by_position(tp_permute((uint64_t)c->seed, (uint64_t)c->n, (uint64_t)rank),
                             c->n_train, c->n_val);
         break;
@@ -220,12 +222,12 @@ on_row(void *arg, const tp_row *row)
                    c->out[c->label], v);
             return -1;
         }
-        long long rank = st->offset + st->seen++;
-        if (rank >= st->cl->n) {
-            tp_err(s->file, row->line, "more rows of class '%s' than pass 1 kept (%lld)", v,
-                   st->cl->n);
+        if (st->seen >= st->count) {
+            tp_err(s->file, row->line,
+                   "more rows of class '%s' than pass 1 kept for the shard (%lld)", v, st->count);
             return -1;
         }
+        long long rank = st->offset + st->seen++;
         split = by_position(tp_permute(st->seed, (uint64_t)st->cl->n, (uint64_t)rank),
                             st->cl->n_train, st->cl->n_val);
         break;
@@ -266,22 +268,24 @@ load_strata(struct sp *s, const char *dir, long shard)
     size_t n;
     int rc;
     while ((rc = tp_lines_next(l, &f, &n)) == 1) {
-        int64_t off;
+        int64_t off, cnt;
         const tp_class *cl = NULL;
-        for (size_t i = 0; n == 2 && i < c->nclass && !cl; i++)
-            if (strcmp(c->classes[i].value, f[1]) == 0)
+        for (size_t i = 0; n == 3 && i < c->nclass && !cl; i++)
+            if (strcmp(c->classes[i].value, f[2]) == 0)
                 cl = &c->classes[i];
-        if (!cl || tp_parse_int64(f[0], strlen(f[0]), &off) < 0) {
+        if (!cl || tp_parse_int64(f[0], strlen(f[0]), &off) < 0 ||
+            tp_parse_int64(f[1], strlen(f[1]), &cnt) < 0) {
             tp_err(tp_lines_name(l), tp_lines_line(l), "malformed strata record");
             rc = -1;
             break;
         }
-        struct stratum *st = tp_map_put(s->strata, f[1], strlen(f[1]), NULL);
+        struct stratum *st = tp_map_put(s->strata, f[2], strlen(f[2]), NULL);
         st->cl = cl;
         st->offset = off;
+        st->count = cnt;
         st->seen = 0;
         /* one permutation per class: the seed mixed with the class value */
-        st->seed = tp_hash_value((uint64_t)c->seed, f[1], strlen(f[1]));
+        st->seed = tp_hash_value((uint64_t)c->seed, f[2], strlen(f[2]));
     }
     tp_lines_close(l);
     return rc;
@@ -379,6 +383,7 @@ main(int argc, char **argv)
         }
         for (long i = 0; i < si; i++)
             s.offset += ctx->shards[i].kept;
+        s.kept = ctx->shards[si].kept;
         if (s.how == BY_CLASS && load_strata(&s, dir, (long)shard) < 0)
             tp_die(TP_EXIT_DATA);
     }

@@ -216,10 +216,15 @@ main(int argc, char **argv)
     }
     if (expect >= 0 && w.rows != expect) {
         abort_all(&w);
-        tp_err(w.file, 0,
-               "%lld rows, but %lld expected for shard %ld: incomplete input "
-               "(did an earlier stage fail?)",
-               w.rows, expect, w.shard);
+        if (w.rows < expect)
+            tp_err(w.file, 0,
+                   "%lld rows, but %lld expected for shard %ld: incomplete input "
+                   "(did an earlier stage fail?)",
+                   w.rows, expect, w.shard);
+        else
+            tp_err(w.file, 0,
+                   "%lld rows, but %lld expected for shard %ld: more rows than pass 1 kept", w.rows,
+                   expect, w.shard);
         tp_die(TP_EXIT_DATA);
     }
     tp_out *rep = report ? tp_out_open(report, 0) : NULL;
