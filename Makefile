@@ -29,7 +29,7 @@ lib/libtp.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-bin/tp-%: tools/tp-%.c lib/libtp.a | bin
+bin/tp-%: tools/tp-%.c $(wildcard lib/*.h) lib/libtp.a | bin
 	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/libtp.a $(LDLIBS)
 
 bin/tp-run: tools/tp-run | bin
@@ -42,7 +42,7 @@ bin/tp-gen-orders: examples/tp-gen-orders.c | bin
 bin:
 	mkdir -p bin
 
-tests/unit/run: $(UNIT_SRC) lib/libtp.a
+tests/unit/run: $(UNIT_SRC) tests/unit/unit.h $(wildcard lib/*.h) lib/libtp.a
 	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRC) lib/libtp.a $(LDLIBS)
 
 deps:

@@ -44,7 +44,7 @@ test_map(void)
     free(ix);
     tp_map_free(s);
 
-    tp_keyrec a = {5, 9, 1}, b = {5, 2, 2}, c = {4, 100, 9};
+    tp_keyrec a = {5, 9, 1, -1}, b = {5, 2, 2, -1}, c = {4, 100, 9, -1};
     CHECK(tp_keyrec_before(&a, &b));  /* same time: lower shard first */
     CHECK(tp_keyrec_before(&c, &a));  /* earlier time first */
     CHECK(!tp_keyrec_before(&a, &a)); /* strict */
