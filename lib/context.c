@@ -56,7 +56,7 @@ tp_merge_new(const tp_merge_opts *o, const char *dir)
     tp_merge *m = tp_xcalloc(1, sizeof *m);
     m->o = *o;
     if (!m->o.memory)
-        m->o.memory = "256M";
+        m->o.memory = "40M";
     m->dir = dir;
     m->tmp = join(dir, "tmp");
     m->labels = tp_map_new(0);

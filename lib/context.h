@@ -73,7 +73,7 @@ typedef struct tp_merge_opts {
     long long seed;
     size_t nconcat;
     char **concat;      /* "NAME=COL,COL,..." */
-    const char *memory; /* sort(1) -S size for the external sorts; NULL = "256M" */
+    const char *memory; /* sort(1) -S size for the external sorts; NULL = "40M" */
 } tp_merge_opts;
 
 typedef struct tp_merge tp_merge;
