@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "value.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -37,7 +38,50 @@ struct tp_reader {
     tp_row_fn on_row;
     void *arg;
     int rc; /* nonzero: stop; value to return */
+
+    int policy;
+    tp_bad_fn on_bad;
+    long long bad;
+    char why[160];       /* fault found in a field of the current record, "" if none */
+    const char *why_col; /* its column, or NULL */
+    long why_line;
+    int skip_line; /* after a malformed quote: drop input up to the end of the line */
 };
+
+int
+tp_parse_policy(const char *s)
+{
+    static const char *const names[] = {"fail", "skip", "quarantine"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void
+tp_reader_policy(tp_reader *r, int policy, tp_bad_fn fn)
+{
+    r->policy = policy;
+    r->on_bad = fn;
+}
+
+long long
+tp_reader_bad(const tp_reader *r)
+{
+    return r->bad;
+}
+
+static int no_space(unsigned char c);
+
+static int
+start_parser(tp_reader *r)
+{
+    if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        tp_fatal(TP_EXIT_DATA, "out of memory");
+    csv_set_delim(&r->p, (unsigned char)r->delim);
+    csv_set_space_func(&r->p, no_space);
+    return 0;
+}
 
 static int
 no_space(unsigned char c)
@@ -56,10 +100,7 @@ tp_reader_open(const char *path, char delim, char *const *signature, size_t nsig
     r->in = in;
     r->delim = delim;
     r->name = tp_xstrdup(path);
-    if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        tp_fatal(TP_EXIT_DATA, "out of memory");
-    csv_set_delim(&r->p, (unsigned char)delim);
-    csv_set_space_func(&r->p, no_space);
+    start_parser(r);
     r->bcap = 4096;
     r->buf = tp_xmalloc(r->bcap);
     r->fcap = 64;
@@ -97,12 +138,19 @@ on_field(void *s, size_t len, void *data)
             nl++;
         r->rec_line = r->line - nl;
     }
-    if (len && memchr(s, '\0', len)) {
-        if (r->have_header && r->nf < r->ncols)
-            fail(r, r->line, "column '%s': NUL byte in value", r->cols[r->nf]);
-        else
-            fail(r, r->line, "%sNUL byte in a field", r->have_header ? "" : "header: ");
-        return;
+    if (!r->why[0] && len) {
+        const char *what = memchr(s, '\0', len)     ? "NUL byte in value"
+                           : !tp_utf8_valid(s, len) ? "invalid UTF-8 in value"
+                                                    : NULL;
+        if (what) {
+            if (!r->have_header) {
+                fail(r, r->line, "header: %s", what);
+                return;
+            }
+            r->why_col = r->nf < r->ncols ? r->cols[r->nf] : NULL;
+            r->why_line = r->line;
+            snprintf(r->why, sizeof r->why, "%s", what);
+        }
     }
     if (r->nf == r->fcap) {
         r->fcap *= 2;
@@ -137,6 +185,37 @@ set_header(tp_reader *r)
     return r->on_header ? r->on_header(r->arg, r) : 0;
 }
 
+/* A bad record: an error under fail, else counted, reported and skipped. */
+static void
+bad_record(tp_reader *r, const tp_row *row, long line, const char *col, const char *why)
+{
+    if (r->policy == TP_BAD_FAIL) {
+        if (col)
+            tp_err(r->name, line, "column '%s': %s", col, why);
+        else
+            tp_err(r->name, line, "%s", why);
+        r->rc = -1;
+        return;
+    }
+    r->rows++;
+    r->bad++;
+    tp_bad b = {line, row->index, col, why, row->n, row->f, row->len};
+    if (r->on_bad)
+        r->rc = r->on_bad(r->arg, &b);
+}
+
+int
+tp_reader_reject(tp_reader *r, const tp_row *row, const char *column, const char *reason)
+{
+    if (r->policy == TP_BAD_FAIL) {
+        tp_err(r->name, row->line, "column '%s': %s", column, reason);
+        return -1;
+    }
+    r->bad++;
+    tp_bad b = {row->line, row->index, column, reason, row->n, row->f, row->len};
+    return r->on_bad ? r->on_bad(r->arg, &b) : 0;
+}
+
 static void
 on_record(int c, void *data)
 {
@@ -156,18 +235,45 @@ on_record(int c, void *data)
         r->rc = set_header(r);
         return;
     }
-    if (nf != r->ncols) {
-        char m[96];
-        snprintf(m, sizeof m, "expected %zu fields, found %zu", r->ncols, nf);
-        fail(r, r->rec_line, "%s", m);
-        return;
-    }
     for (size_t i = 0; i < nf; i++)
         r->fp[i] = r->buf + r->off[i];
     tp_row row = {nf, r->fp, r->flen, r->rec_line, r->rows};
+    if (r->why[0]) {
+        bad_record(r, &row, r->why_line, r->why_col, r->why);
+        r->why[0] = '\0';
+        return;
+    }
+    if (nf != r->ncols) {
+        char m[96];
+        snprintf(m, sizeof m, "expected %zu fields, found %zu", r->ncols, nf);
+        bad_record(r, &row, r->rec_line, NULL, m);
+        return;
+    }
     r->rows++;
     if (r->on_row)
         r->rc = r->on_row(r->arg, &row);
+}
+
+static const char bad_quote[] = "malformed quoted field (a '\"' inside an unquoted field, "
+                                "or text after a closing quote)";
+
+/* The record being read is bad: report what was read of it, start afresh. */
+static void
+abandon_record(tp_reader *r, long line, const char *why)
+{
+    for (size_t i = 0; i < r->nf; i++)
+        r->fp[i] = r->buf + r->off[i];
+    tp_row row = {r->nf, r->fp, r->flen, line, r->rows};
+    if (!r->have_header) {
+        fail(r, line, "header: %s", why);
+        return;
+    }
+    bad_record(r, &row, line, NULL, why);
+    r->nf = 0;
+    r->blen = 0;
+    r->why[0] = '\0';
+    csv_free(&r->p);
+    start_parser(r);
 }
 
 static int
@@ -175,12 +281,12 @@ feed(tp_reader *r, const char *s, size_t n)
 {
     if (csv_parse(&r->p, s, n, on_field, on_record, r) != n && !r->rc) {
         int e = csv_error(&r->p);
-        if (e == CSV_EPARSE)
-            fail(r, r->line, "%s",
-                 "malformed quoted field (a '\"' inside an unquoted field, "
-                 "or text after a closing quote)");
-        else
+        if (e == CSV_EPARSE) {
+            abandon_record(r, r->line, bad_quote);
+            r->skip_line = 1; /* the rest of the line cannot be trusted */
+        } else {
             fail(r, r->line, "%s", csv_strerror(e));
+        }
     }
     return r->rc;
 }
@@ -213,8 +319,11 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
         while (s < end) {
             const char *nl = memchr(s, '\n', (size_t)(end - s));
             const char *stop = nl ? nl + 1 : end;
-            if (feed(r, s, (size_t)(stop - s)) != 0)
+            if (r->skip_line) {
+                r->skip_line = nl == NULL;
+            } else if (feed(r, s, (size_t)(stop - s)) != 0) {
                 break;
+            }
             if (nl)
                 r->line++;
             s = stop;
@@ -223,10 +332,8 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
             break;
     }
     free(chunk);
-    if (r->rc == 0 && csv_fini(&r->p, on_field, on_record, r) != 0 && r->rc == 0) {
-        tp_err(r->name, r->rec_line, "unterminated quoted field at end of file");
-        r->rc = -1;
-    }
+    if (r->rc == 0 && csv_fini(&r->p, on_field, on_record, r) != 0 && r->rc == 0)
+        abandon_record(r, r->rec_line, "unterminated quoted field at end of file");
     if (r->rc == 0 && !r->have_header)
         r->rc = set_header(r); /* 0-byte input: no columns, no rows */
     return r->rc;

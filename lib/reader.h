@@ -33,6 +33,48 @@ typedef struct tp_reader tp_reader;
  */
 tp_reader *tp_reader_open(const char *path, char delim, char *const *signature, size_t nsig);
 
+/* What to do with a bad row (SPEC section 9, --on-bad-row). */
+enum { TP_BAD_FAIL, TP_BAD_SKIP, TP_BAD_QUARANTINE };
+
+/* "fail", "skip" or "quarantine" to TP_BAD_*, or -1. */
+int tp_parse_policy(const char *s);
+
+/*
+ * A bad row: a record with the wrong number of fields, a NUL byte or invalid UTF-8 in a
+ * field, a malformed or unterminated quoted field, or a value a tool rejects (a bad
+ * date). It still takes a row index, so that every pass numbers rows the same way.
+ */
+typedef struct tp_bad {
+    long line;          /* physical line where the record starts */
+    long long index;    /* its row index */
+    const char *column; /* the column at fault, or NULL */
+    const char *reason; /* e.g. "expected 5 fields, found 4" */
+    size_t n;           /* the fields read, for a quarantine file */
+    const char *const *f;
+    const size_t *len;
+} tp_bad;
+
+/* Called for each bad row under skip and quarantine; nonzero stops reading. */
+typedef int (*tp_bad_fn)(void *arg, const tp_bad *b);
+
+/*
+ * Set the bad-row policy (default TP_BAD_FAIL: the first bad row is an error naming
+ * file, line, column and value). Under the other policies bad rows are counted, passed
+ * to fn (may be NULL) and skipped. A header with a fault is always an error.
+ */
+void tp_reader_policy(tp_reader *r, int policy, tp_bad_fn fn);
+
+/*
+ * A tool's own verdict on a row it was given: "column 'COL': REASON". Under
+ * TP_BAD_FAIL records the error "FILE:LINE: column 'COL': REASON" and returns -1;
+ * otherwise counts the row as bad, calls the bad-row callback and returns 0 (the tool
+ * then skips the row), or the callback's nonzero value.
+ */
+int tp_reader_reject(tp_reader *r, const tp_row *row, const char *column, const char *reason);
+
+/* Bad rows seen so far. */
+long long tp_reader_bad(const tp_reader *r);
+
 /*
  * Called once before the first data row (or at end of input when there is none) with
  * the header known: tp_reader_ncols / tp_reader_col. A 0-byte input without signature

@@ -20,6 +20,10 @@
  */
 int tp_is_missing(const char *s, size_t n);
 
+/* 1 when the n bytes at s are well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), else 0. */
+int tp_utf8_valid(const char *s, size_t n);
+
 /* Decimal integer: optional sign then 1 or more digits, nothing else, within int64. */
 int tp_parse_int64(const char *s, size_t n, int64_t *out);
 
