@@ -254,6 +254,7 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     a->info.drop_label = s->drop_label;
     a->info.drop_time = s->drop_time;
     a->info.drop_key = s->drop_key;
+    a->info.bad = s->bad;
     a->stats = s->stats;
     s->stats = NULL;
     a->classes = s->classes;
@@ -833,18 +834,32 @@ tp_merge_finish(tp_merge *m)
                "--split none");
         rc = -1;
     }
+    if (rc == 0 && m->o.max_bad >= 0) {
+        long long bad = 0, rows = 0;
+        for (size_t i = 0; i < c->nshards; i++) {
+            bad += c->shards[i].bad;
+            rows += c->shards[i].rows;
+        }
+        long double limit = m->o.max_bad_fraction ? m->o.max_bad * (long double)rows : m->o.max_bad;
+        if ((long double)bad > limit) {
+            tp_err(NULL, 0, "%lld bad rows of %lld, more than --max-bad-rows allows (%s)", bad, rows,
+                   m->o.max_bad_text);
+            rc = -1;
+        }
+    }
     if (rc == 0 && c->dedup >= 0) {
         rc = dedup_finish(c, m, m->sh);
     } else if (rc == 0) {
         for (size_t s = 0; s < c->nshards; s++) {
             tp_shardinfo *si = &c->shards[s];
-            si->kept = si->rows - si->drop_label - si->drop_time - si->drop_key;
+            si->kept = si->rows - si->bad - si->drop_label - si->drop_time - si->drop_key;
         }
     }
     if (rc == 0) {
         for (size_t s = 0; s < c->nshards; s++) {
             tp_shardinfo *si = &c->shards[s];
-            si->drop_dup = si->rows - si->drop_label - si->drop_time - si->drop_key - si->kept;
+            si->drop_dup =
+                si->rows - si->bad - si->drop_label - si->drop_time - si->drop_key - si->kept;
             c->n += si->kept;
         }
         if (c->temporal >= 0) {
@@ -957,9 +972,9 @@ write_context(const tp_context *c, const char *dir)
     }
     for (size_t s = 0; s < c->nshards; s++) {
         const tp_shardinfo *si = &c->shards[s];
-        rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t", si->shard,
-                            si->rows, si->drop_label, si->drop_time, si->drop_key, si->drop_dup,
-                            si->kept);
+        rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t",
+                            si->shard, si->rows, si->drop_label, si->drop_time, si->drop_key,
+                            si->drop_dup, si->kept, si->bad);
         rc |= put_str(o, si->source);
         rc |= tp_out_byte(o, '\n');
     }
@@ -1112,16 +1127,17 @@ tp_context_read(const char *dir)
             ok = ll_fields(f + 1, 4, v) == 0;
             c->has_train_cut = (int)v[0], c->train_cut = v[1];
             c->has_test_cut = (int)v[2], c->test_cut = v[3];
-        } else if (strcmp(tag, "shard") == 0 && n == 9) {
+        } else if (strcmp(tag, "shard") == 0 && n == 10) {
             if (c->nshards == scap) {
                 scap = scap ? 2 * scap : 16;
                 c->shards = tp_xrealloc(c->shards, scap * sizeof *c->shards);
             }
             tp_shardinfo *si = &c->shards[c->nshards++];
-            ok = ll_fields(f + 1, 7, v) == 0;
+            ok = ll_fields(f + 1, 8, v) == 0;
             si->shard = (long)v[0], si->rows = v[1], si->drop_label = v[2];
             si->drop_time = v[3], si->drop_key = v[4], si->drop_dup = v[5], si->kept = v[6];
-            si->source = tp_xstrdup(f[8]);
+            si->bad = v[7];
+            si->source = tp_xstrdup(f[9]);
         } else {
             ok = 0;
         }

@@ -35,6 +35,7 @@ typedef struct tp_shardinfo {
     long shard;
     char *source;
     long long rows, drop_label, drop_time, drop_key, drop_dup, kept;
+    long long bad; /* bad rows skipped or quarantined (within rows) */
 } tp_shardinfo;
 
 typedef struct tp_context {
@@ -74,6 +75,9 @@ typedef struct tp_merge_opts {
     size_t nconcat;
     char **concat;      /* "NAME=COL,COL,..." */
     const char *memory; /* sort(1) -S size for the external sorts; NULL = "40M" */
+    long double max_bad;     /* --max-bad-rows: a count, or a fraction of rows read; -1 = any */
+    int max_bad_fraction;    /* max_bad is a fraction */
+    const char *max_bad_text; /* as given, for the message */
 } tp_merge_opts;
 
 typedef struct tp_merge tp_merge;

@@ -283,7 +283,9 @@ feed(tp_reader *r, const char *s, size_t n)
         int e = csv_error(&r->p);
         if (e == CSV_EPARSE) {
             abandon_record(r, r->line, bad_quote);
-            r->skip_line = 1; /* the rest of the line cannot be trusted */
+            /* the rest of the line cannot be trusted: when it was not all fed here (it
+             * goes on in the next chunk), drop that part too */
+            r->skip_line = n == 0 || s[n - 1] != '\n';
         } else {
             fail(r, r->line, "%s", csv_strerror(e));
         }

@@ -110,8 +110,8 @@ tp_summary_write(const tp_summary *s, const char *path)
         return -1;
     int rc = tp_out_printf(o, "tp-summary\t1\nshard\t%ld\nheader\t%d\n", s->shard, s->header);
     rc |= write_name(o, "source", s->source);
-    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", s->rows, s->drop_label, s->drop_time,
-                        s->drop_key);
+    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\t%lld\n", s->rows, s->drop_label,
+                        s->drop_time, s->drop_key, s->bad);
     rc |= write_name(o, "label", s->label);
     rc |= write_name(o, "dedup", s->dedup);
     rc |= write_name(o, "temporal", s->temporal);
@@ -244,11 +244,12 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->header = strcmp(f[1], "0") != 0;
         } else if (strcmp(tag, "source") == 0 && n == 2) {
             s->source = tp_xstrdup(f[1]);
-        } else if (strcmp(tag, "rows") == 0 && n == 5) {
-            for (int i = 0; i < 4; i++)
+        } else if (strcmp(tag, "rows") == 0 && n == 6) {
+            for (int i = 0; i < 5; i++)
                 if (field_ll(l, f[i + 1], &v[i]) < 0)
                     goto fail;
             s->rows = v[0], s->drop_label = v[1], s->drop_time = v[2], s->drop_key = v[3];
+            s->bad = v[4];
         } else if (strcmp(tag, "label") == 0 && n == 2) {
             s->label = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "dedup") == 0 && n == 2) {

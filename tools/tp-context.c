@@ -16,8 +16,8 @@
 
 static const char usage_text[] =
     "usage: tp-context [-hq] -c DIR [-d OUTDIR] [-m SIZE] [--concat NAME=COL,COL,...]...\n"
-    "                  [--job-type TYPE] [--metadata-format FORMAT] [--seed N]\n"
-    "                  [--test-val-ratio Q] [--train-ratio R] SUMMARY...\n";
+    "                  [--job-type TYPE] [--max-bad-rows N] [--metadata-format FORMAT]\n"
+    "                  [--seed N] [--test-val-ratio Q] [--train-ratio R] SUMMARY...\n";
 
 static void
 usage(int status)
@@ -35,18 +35,19 @@ bad(void)
 static void
 report(const tp_context *c)
 {
-    long long rows = 0, dl = 0, dt = 0, dk = 0, dd = 0;
+    long long rows = 0, dl = 0, dt = 0, dk = 0, dd = 0, bad = 0;
     for (size_t i = 0; i < c->nshards; i++) {
         rows += c->shards[i].rows;
         dl += c->shards[i].drop_label;
         dt += c->shards[i].drop_time;
         dk += c->shards[i].drop_key;
         dd += c->shards[i].drop_dup;
+        bad += c->shards[i].bad;
     }
     fprintf(stderr,
             "%s: %zu shards, %lld rows; dropped: %lld missing label, %lld missing time, "
-            "%lld missing key, %lld duplicate; %lld rows kept\n",
-            tp_progname(), c->nshards, rows, dl, dt, dk, dd, c->n);
+            "%lld missing key, %lld duplicate, %lld bad; %lld rows kept\n",
+            tp_progname(), c->nshards, rows, dl, dt, dk, dd, bad, c->n);
     if (strcmp(c->job, "training") == 0) {
         char a[40] = "-", b[40] = "-";
         if (c->has_train_cut)
@@ -61,12 +62,13 @@ report(const tp_context *c)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_CONCAT = 256, OPT_JOB, OPT_META, OPT_SEED, OPT_Q, OPT_R };
+    enum { OPT_CONCAT = 256, OPT_JOB, OPT_MAXBAD, OPT_META, OPT_SEED, OPT_Q, OPT_R };
     static const struct option longopts[] = {
         {"concat", required_argument, NULL, OPT_CONCAT},
         {"context", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {"job-type", required_argument, NULL, OPT_JOB},
+        {"max-bad-rows", required_argument, NULL, OPT_MAXBAD},
         {"memory", required_argument, NULL, 'm'},
         {"metadata-format", required_argument, NULL, OPT_META},
         {"output-dir", required_argument, NULL, 'd'},
@@ -80,6 +82,7 @@ main(int argc, char **argv)
     tp_setprogname(argv);
     tp_merge_opts o = {0};
     o.seed = 42;
+    o.max_bad = -1;
     tp_parse_ratio("", "0.7", &o.r);
     tp_parse_ratio("", "0.5", &o.q);
     o.concat = tp_xmalloc((size_t)argc * sizeof *o.concat);
@@ -128,6 +131,24 @@ main(int argc, char **argv)
                 usage(TP_EXIT_USAGE);
             }
             break;
+        case OPT_MAXBAD: {
+            double f;
+            long long n;
+            if (strchr(optarg, '.')) {
+                if (tp_parse_double(optarg, strlen(optarg), &f) < 0 || !(f >= 0 && f <= 1)) {
+                    tp_warnx("--max-bad-rows: not a count or a fraction in [0, 1]: '%s'", optarg);
+                    usage(TP_EXIT_USAGE);
+                }
+                o.max_bad = f;
+                o.max_bad_fraction = 1;
+            } else {
+                if (tp_opt_ll("--max-bad-rows", optarg, 0, INT64_MAX, &n) < 0)
+                    bad();
+                o.max_bad = n;
+            }
+            o.max_bad_text = optarg;
+            break;
+        }
         case OPT_META:
             if (strcasecmp(optarg, "json") == 0) {
                 json = 1;

@@ -5,6 +5,7 @@
  */
 #include "reader.h"
 #include "err.h"
+#include "rejects.h"
 #include "summary.h"
 #include "value.h"
 
@@ -15,7 +16,8 @@
 
 static const char usage_text[] =
     "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
-    "               [--distinct] [--split MODE] [--tsv] [FILE]\n";
+    "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--split MODE] [--tsv]\n"
+    "               [FILE]\n";
 
 static void
 usage(int status)
@@ -32,7 +34,16 @@ struct scan {
     int distinct;    /* --distinct: collect the distinct values of every column */
     long li, di, ti; /* column indexes, -1 when unused */
     const char *file;
+    tp_reader *r;
+    tp_rejects *rejects;
 };
+
+static int
+on_bad(void *arg, const tp_bad *b)
+{
+    struct scan *sc = arg;
+    return sc->rejects ? tp_rejects_add(sc->rejects, b) : 0;
+}
 
 static long
 need_col(tp_reader *r, const char *name, const char *what)
@@ -98,27 +109,28 @@ on_row(void *arg, const tp_row *row)
 {
     struct scan *sc = arg;
     tp_summary *s = sc->s;
-    s->rows++;
-    for (size_t i = 0; i < row->n; i++)
-        tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
-    for (size_t i = 0; s->distinct && i < row->n; i++)
-        if (!tp_is_missing(row->f[i], row->len[i]))
-            tp_map_put(s->distinct[i], row->f[i], row->len[i], NULL);
     int64_t t = 0;
     int has_t = 0;
     long label = -1;
+    /* A bad value makes a bad row before anything is counted, as in tp-transform, so
+     * that the statistics and the written data describe the same rows. */
     if (sc->ti >= 0) {
         const char *v = row->f[sc->ti];
         size_t n = row->len[sc->ti];
         if (!tp_is_missing(v, n)) {
             if (tp_parse_time(v, n, &t) < 0) {
-                tp_err(sc->file, row->line, "column '%s': not a date or time: '%s'",
-                       s->cols[sc->ti], v);
-                return -1;
+                char why[1024];
+                snprintf(why, sizeof why, "not a date or time: '%.900s'", v);
+                return tp_reader_reject(sc->r, row, s->cols[sc->ti], why);
             }
             has_t = 1;
         }
     }
+    for (size_t i = 0; i < row->n; i++)
+        tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
+    for (size_t i = 0; s->distinct && i < row->n; i++)
+        if (!tp_is_missing(row->f[i], row->len[i]))
+            tp_map_put(s->distinct[i], row->f[i], row->len[i], NULL);
     if (sc->li >= 0) {
         const char *v = row->f[sc->li];
         size_t n = row->len[sc->li];
@@ -157,15 +169,17 @@ on_row(void *arg, const tp_row *row)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_DEDUP = 256, OPT_DISTINCT, OPT_NO_DEDUP, OPT_SPLIT, OPT_TSV };
+    enum { OPT_DEDUP = 256, OPT_DISTINCT, OPT_NO_DEDUP, OPT_BAD, OPT_REJECTS, OPT_SPLIT, OPT_TSV };
     static const struct option longopts[] = {
         {"dedup", required_argument, NULL, OPT_DEDUP},
         {"distinct", no_argument, NULL, OPT_DISTINCT},
         {"help", no_argument, NULL, 'h'},
         {"label", required_argument, NULL, 'l'},
         {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
+        {"on-bad-row", required_argument, NULL, OPT_BAD},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"rejects", required_argument, NULL, OPT_REJECTS},
         {"shard", required_argument, NULL, 'n'},
         {"signature", required_argument, NULL, 's'},
         {"split", required_argument, NULL, OPT_SPLIT},
@@ -175,7 +189,8 @@ main(int argc, char **argv)
     tp_setprogname(argv);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
-    const char *out = "-", *sigfile = NULL;
+    const char *out = "-", *sigfile = NULL, *policy_name = NULL, *rejects = NULL;
+    int policy;
     long long shard = -1;
     int tsv = 0, c;
     while ((c = getopt_long(argc, argv, "hl:n:o:qs:", longopts, NULL)) != -1) {
@@ -205,6 +220,12 @@ main(int argc, char **argv)
             break;
         case OPT_DISTINCT:
             sc.distinct = 1;
+            break;
+        case OPT_BAD:
+            policy_name = optarg;
+            break;
+        case OPT_REJECTS:
+            rejects = optarg;
             break;
         case OPT_NO_DEDUP:
             sc.no_dedup = 1;
@@ -238,6 +259,10 @@ main(int argc, char **argv)
     }
     if (argc - optind > 1)
         usage(TP_EXIT_USAGE);
+    if (tp_bad_options(policy_name, rejects, &policy) < 0) {
+        tp_warnx("%s", tp_errmsg());
+        usage(TP_EXIT_USAGE);
+    }
     if (sc.dedup && sc.no_dedup) {
         tp_warnx("--dedup and --no-dedup exclude each other");
         usage(TP_EXIT_USAGE);
@@ -261,7 +286,16 @@ main(int argc, char **argv)
     tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
     if (!r)
         tp_die(TP_EXIT_DATA);
-    if (tp_reader_run(r, on_header, on_row, &sc) != 0)
+    sc.r = r;
+    sc.rejects = rejects ? tp_rejects_new(rejects, in) : NULL;
+    tp_reader_policy(r, policy, on_bad);
+    if (tp_reader_run(r, on_header, on_row, &sc) != 0) {
+        tp_rejects_abort(sc.rejects);
+        tp_die(TP_EXIT_DATA);
+    }
+    sc.s->rows = tp_reader_rows(r);
+    sc.s->bad = tp_reader_bad(r);
+    if (sc.rejects && tp_rejects_close(sc.rejects) < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
     if (tp_summary_write(sc.s, out) < 0)

@@ -4,6 +4,7 @@
  */
 #include "context.h"
 #include "err.h"
+#include "rejects.h"
 #include "hash.h"
 #include "io.h"
 #include "map.h"
@@ -16,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] = "usage: tp-split [-h] [-a FILE] -c DIR [-n N] [FILE]\n";
+static const char usage_text[] =
+    "usage: tp-split [-h] [-a FILE] -c DIR [-n N] [--on-bad-row POLICY] [--rejects FILE] [FILE]\n";
 
 static void
 usage(int status)
@@ -34,6 +36,8 @@ struct stratum {
 };
 
 struct sp {
+    tp_reader *r;
+    tp_rejects *rejects;
     const tp_context *c;
     tp_out *out;
     const char *file;
@@ -172,6 +176,13 @@ audit_finish(struct sp *s)
     return tp_out_commit(s->audit, NULL);
 }
 
+static int
+on_bad(void *arg, const tp_bad *b)
+{
+    struct sp *s = arg;
+    return s->rejects ? tp_rejects_add(s->rejects, b) : 0;
+}
+
 /* Split of a row by its position p in the seeded permutation of n rows. */
 static const char *
 by_position(uint64_t p, long long n_train, long long n_val)
@@ -195,9 +206,9 @@ on_row(void *arg, const tp_row *row)
     case BY_TIME: {
         int64_t t;
         if (tp_parse_time(v, vn, &t) < 0) {
-            tp_err(s->file, row->line, "column '%s': not a date or time: '%s'", c->out[c->temporal],
-                   v);
-            return -1;
+            char why[1024];
+            snprintf(why, sizeof why, "not a date or time: '%.900s'", v);
+            return tp_reader_reject(s->r, row, c->out[c->temporal], why);
         }
         if (c->has_train_cut && t >= c->train_cut)
             split = c->has_test_cut && t >= c->test_cut ? "test" : "val";
@@ -305,17 +316,20 @@ hash_cuts(struct sp *s)
 int
 main(int argc, char **argv)
 {
+    enum { OPT_BAD = 256, OPT_REJECTS };
     static const struct option longopts[] = {
         {"audit", required_argument, NULL, 'a'},
         {"context", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
+        {"on-bad-row", required_argument, NULL, OPT_BAD},
+        {"rejects", required_argument, NULL, OPT_REJECTS},
         {"shard", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
-    const char *dir = NULL, *audit = NULL;
+    const char *dir = NULL, *audit = NULL, *policy_name = NULL, *rejects = NULL;
     long long shard = -1;
-    int c;
+    int policy, c;
     while ((c = getopt_long(argc, argv, "a:c:hn:", longopts, NULL)) != -1) {
         switch (c) {
         case 'a':
@@ -333,12 +347,22 @@ main(int argc, char **argv)
                 usage(TP_EXIT_USAGE);
             }
             break;
+        case OPT_BAD:
+            policy_name = optarg;
+            break;
+        case OPT_REJECTS:
+            rejects = optarg;
+            break;
         default:
             usage(TP_EXIT_USAGE);
         }
     }
     if (!dir) {
         tp_warnx("missing -c DIR");
+        usage(TP_EXIT_USAGE);
+    }
+    if (tp_bad_options(policy_name, rejects, &policy) < 0) {
+        tp_warnx("%s", tp_errmsg());
         usage(TP_EXIT_USAGE);
     }
     if (argc - optind > 1)
@@ -400,10 +424,16 @@ main(int argc, char **argv)
     tp_reader *r = tp_reader_open(in, ',', NULL, 0);
     if (!r)
         tp_die(TP_EXIT_DATA);
+    s.r = r;
+    s.rejects = rejects ? tp_rejects_new(rejects, in) : NULL;
+    tp_reader_policy(r, policy, on_bad);
     if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0) {
         tp_out_abort(s.audit);
+        tp_rejects_abort(s.rejects);
         tp_die(TP_EXIT_DATA);
     }
+    if (s.rejects && tp_rejects_close(s.rejects) < 0)
+        tp_die(TP_EXIT_DATA);
     if (s.audit && audit_finish(&s) < 0)
         tp_die(TP_EXIT_DATA);
     tp_map_free(s.acc);

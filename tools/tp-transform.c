@@ -6,6 +6,7 @@
  */
 #include "context.h"
 #include "err.h"
+#include "rejects.h"
 #include "io.h"
 #include "reader.h"
 #include "text.h"
@@ -17,7 +18,8 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--tsv] [FILE]\n";
+    "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--on-bad-row POLICY] [--rejects FILE]\n"
+    "                    [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -32,8 +34,16 @@ struct xf {
     tp_lines *keep; /* keep list of this shard, or NULL */
     long long next_keep;
     int keep_done;
-    long long rows;
+    tp_reader *r;
+    tp_rejects *rejects;
 };
+
+static int
+on_bad(void *arg, const tp_bad *b)
+{
+    struct xf *x = arg;
+    return x->rejects ? tp_rejects_add(x->rejects, b) : 0;
+}
 
 static int
 next_keep(struct xf *x)
@@ -100,7 +110,15 @@ on_row(void *arg, const tp_row *row)
 {
     struct xf *x = arg;
     const tp_context *c = x->c;
-    x->rows++;
+    /* the same verdict on a temporal value as tp-scan's, before any other */
+    if (c->temporal >= 0 && !tp_is_missing(row->f[c->temporal], row->len[c->temporal])) {
+        int64_t t;
+        if (tp_parse_time(row->f[c->temporal], row->len[c->temporal], &t) < 0) {
+            char why[1024];
+            snprintf(why, sizeof why, "not a date or time: '%.900s'", row->f[c->temporal]);
+            return tp_reader_reject(x->r, row, c->in[c->temporal], why);
+        }
+    }
     if (c->label >= 0 && tp_is_missing(row->f[c->label], row->len[c->label]))
         return 0;
     if (c->temporal >= 0 && tp_is_missing(row->f[c->temporal], row->len[c->temporal]))
@@ -164,16 +182,21 @@ on_row(void *arg, const tp_row *row)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_TSV = 256 };
+    enum { OPT_BAD = 256, OPT_REJECTS, OPT_TSV };
     static const struct option longopts[] = {
-        {"context", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
-        {"shard", required_argument, NULL, 'n'},   {"signature", required_argument, NULL, 's'},
-        {"tsv", no_argument, NULL, OPT_TSV},       {NULL, 0, NULL, 0},
+        {"context", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {"on-bad-row", required_argument, NULL, OPT_BAD},
+        {"rejects", required_argument, NULL, OPT_REJECTS},
+        {"shard", required_argument, NULL, 'n'},
+        {"signature", required_argument, NULL, 's'},
+        {"tsv", no_argument, NULL, OPT_TSV},
+        {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
-    const char *dir = NULL, *sigfile = NULL;
+    const char *dir = NULL, *sigfile = NULL, *policy_name = NULL, *rejects = NULL;
     long long shard = -1;
-    int tsv = 0, c;
+    int tsv = 0, policy, c;
     while ((c = getopt_long(argc, argv, "c:hn:s:", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
@@ -191,6 +214,12 @@ main(int argc, char **argv)
         case 's':
             sigfile = optarg;
             break;
+        case OPT_BAD:
+            policy_name = optarg;
+            break;
+        case OPT_REJECTS:
+            rejects = optarg;
+            break;
         case OPT_TSV:
             tsv = 1;
             break;
@@ -200,6 +229,10 @@ main(int argc, char **argv)
     }
     if (!dir) {
         tp_warnx("missing -c DIR");
+        usage(TP_EXIT_USAGE);
+    }
+    if (tp_bad_options(policy_name, rejects, &policy) < 0) {
+        tp_warnx("%s", tp_errmsg());
         usage(TP_EXIT_USAGE);
     }
     if (argc - optind > 1)
@@ -220,7 +253,7 @@ main(int argc, char **argv)
         shard = tp_shard_number(in);
     if (shard < 0)
         shard = 0;
-    struct xf x = {ctx, NULL, in, NULL, -1, 0, 0};
+    struct xf x = {ctx, NULL, in, NULL, -1, 0, NULL, NULL};
     long si = tp_context_shard(ctx, (long)shard);
     if (ctx->dedup >= 0) {
         char *kp = tp_keep_path(dir, (long)shard);
@@ -232,14 +265,31 @@ main(int argc, char **argv)
     tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
     if (!r)
         tp_die(TP_EXIT_DATA);
+    x.r = r;
+    x.rejects = rejects ? tp_rejects_new(rejects, in) : NULL;
+    tp_reader_policy(r, policy, on_bad);
     x.out = tp_out_open("-", 0);
-    if (tp_reader_run(r, on_header, on_row, &x) != 0)
+    if (tp_reader_run(r, on_header, on_row, &x) != 0) {
+        tp_rejects_abort(x.rejects);
         tp_die(TP_EXIT_DATA);
-    if (si >= 0 && x.rows != ctx->shards[si].rows) {
-        tp_err(in, 0, "%lld rows, but %lld in pass 1: the shard changed between the passes", x.rows,
+    }
+    long long rows = tp_reader_rows(r), bad = tp_reader_bad(r);
+    if (si >= 0 && rows != ctx->shards[si].rows) {
+        tp_rejects_abort(x.rejects);
+        tp_err(in, 0, "%lld rows, but %lld in pass 1: the shard changed between the passes", rows,
                ctx->shards[si].rows);
         tp_die(TP_EXIT_DATA);
     }
+    if (si >= 0 && bad != ctx->shards[si].bad) {
+        tp_rejects_abort(x.rejects);
+        tp_err(in, 0,
+               "%lld bad rows, but %lld in pass 1 (scan and transform with the same "
+               "--on-bad-row policy)",
+               bad, ctx->shards[si].bad);
+        tp_die(TP_EXIT_DATA);
+    }
+    if (x.rejects && tp_rejects_close(x.rejects) < 0)
+        tp_die(TP_EXIT_DATA);
     if (x.keep && !x.keep_done) {
         tp_err(in, 0, "row %lld of the keep list is beyond the end of the shard", x.next_keep);
         tp_die(TP_EXIT_DATA);

@@ -5,6 +5,7 @@
  */
 #include "context.h"
 #include "err.h"
+#include "rejects.h"
 #include "io.h"
 #include "reader.h"
 #include "text.h"
@@ -16,7 +17,8 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: tp-write [-hq] [-c DIR] [-f FORMAT] [-n N] [-r FILE] OUTDIR [FILE]\n";
+    "usage: tp-write [-hq] [-c DIR] [-f FORMAT] [-n N] [-r FILE] [--on-bad-row POLICY]\n"
+    "                [--rejects FILE] OUTDIR [FILE]\n";
 
 static void
 usage(int status)
@@ -33,6 +35,7 @@ struct dest {
 };
 
 struct wr {
+    tp_rejects *rejects;
     const char *outdir, *ext, *file;
     char delim;
     int gzip;
@@ -126,6 +129,13 @@ on_row(void *arg, const tp_row *row)
     return rc ? -1 : 0;
 }
 
+static int
+on_bad(void *arg, const tp_bad *b)
+{
+    struct wr *w = arg;
+    return w->rejects ? tp_rejects_add(w->rejects, b) : 0;
+}
+
 static void
 abort_all(struct wr *w)
 {
@@ -138,11 +148,14 @@ abort_all(struct wr *w)
 int
 main(int argc, char **argv)
 {
+    enum { OPT_BAD = 256, OPT_REJECTS };
     static const struct option longopts[] = {
         {"context", required_argument, NULL, 'c'},
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
+        {"on-bad-row", required_argument, NULL, OPT_BAD},
         {"quiet", no_argument, NULL, 'q'},
+        {"rejects", required_argument, NULL, OPT_REJECTS},
         {"report", required_argument, NULL, 'r'},
         {"shard", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
@@ -151,9 +164,9 @@ main(int argc, char **argv)
     tp_setprogname(argv);
     struct wr w = {0};
     w.ext = "csv";
-    const char *dir = NULL, *report = NULL;
+    const char *dir = NULL, *report = NULL, *policy_name = NULL, *rejects = NULL;
     long long shard = 0;
-    int c;
+    int policy, c;
     while ((c = getopt_long(argc, argv, "c:f:hn:qr:", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
@@ -183,12 +196,22 @@ main(int argc, char **argv)
         case 'r':
             report = optarg;
             break;
+        case OPT_BAD:
+            policy_name = optarg;
+            break;
+        case OPT_REJECTS:
+            rejects = optarg;
+            break;
         default:
             usage(TP_EXIT_USAGE);
         }
     }
     if (argc - optind < 1 || argc - optind > 2)
         usage(TP_EXIT_USAGE);
+    if (tp_bad_options(policy_name, rejects, &policy) < 0) {
+        tp_warnx("%s", tp_errmsg());
+        usage(TP_EXIT_USAGE);
+    }
     w.outdir = argv[optind];
     w.file = optind + 1 < argc ? argv[optind + 1] : "-";
     w.shard = (long)shard;
@@ -210,7 +233,14 @@ main(int argc, char **argv)
     w.r = tp_reader_open(w.file, ',', NULL, 0);
     if (!w.r)
         tp_die(TP_EXIT_DATA);
+    w.rejects = rejects ? tp_rejects_new(rejects, w.file) : NULL;
+    tp_reader_policy(w.r, policy, on_bad);
     if (tp_reader_run(w.r, on_header, on_row, &w) != 0) {
+        abort_all(&w);
+        tp_rejects_abort(w.rejects);
+        tp_die(TP_EXIT_DATA);
+    }
+    if (w.rejects && tp_rejects_close(w.rejects) < 0) {
         abort_all(&w);
         tp_die(TP_EXIT_DATA);
     }
