@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "reader.h"
 #include "sort.h"
 #include "text.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 struct shardacc {
@@ -753,6 +755,58 @@ strata_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 
 static int write_context(const tp_context *c, const char *dir);
 
+/* Remove DIR/tmp and everything in it: record files, sorted files, temporary names. */
+static void
+remove_tmp(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char *p = join(tmp, e->d_name);
+            unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(tmp);
+}
+
+static void
+merge_free(tp_merge *m)
+{
+    tp_out_abort(m->keys);
+    tp_out_abort(m->times);
+    tp_out_abort(m->distinct);
+    remove_tmp(m->tmp);
+    for (size_t s = 0; s < m->nsh; s++) {
+        tp_map_free(m->sh[s].classes);
+        free(m->sh[s].stats);
+        free(m->sh[s].info.source);
+    }
+    free(m->sh);
+    tp_map_free(m->labels);
+    if (m->cols)
+        tp_strv_free(m->cols, m->ncols);
+    free(m->label);
+    free(m->dedup);
+    free(m->temporal);
+    free(m->split);
+    free(m->splitcol);
+    free(m->first);
+    free(m->tmp);
+    free(m);
+}
+
+void
+tp_merge_abort(tp_merge *m)
+{
+    if (m)
+        merge_free(m);
+}
+
 static const char *
 static_mode(const char *mode)
 {
@@ -803,6 +857,7 @@ tp_merge_finish(tp_merge *m)
             for (size_t i = 0; i < c->nin; i++)
                 tp_colstat_merge(&c->stats[i], &m->sh[s].stats[i]);
         free(m->sh[s].stats);
+        m->sh[s].stats = NULL;
         if (!m->sh[s].classes)
             m->sh[s].classes = tp_map_new(sizeof(long long));
     }
@@ -842,8 +897,8 @@ tp_merge_finish(tp_merge *m)
         }
         long double limit = m->o.max_bad_fraction ? m->o.max_bad * (long double)rows : m->o.max_bad;
         if ((long double)bad > limit) {
-            tp_err(NULL, 0, "%lld bad rows of %lld, more than --max-bad-rows allows (%s)", bad, rows,
-                   m->o.max_bad_text);
+            tp_err(NULL, 0, "%lld bad rows of %lld, more than --max-bad-rows allows (%s)", bad,
+                   rows, m->o.max_bad_text);
             rc = -1;
         }
     }
@@ -874,33 +929,9 @@ tp_merge_finish(tp_merge *m)
     }
     if (rc == 0 && m->distinct)
         rc = distinct_finish(c, m);
-    close_records(&m->keys);
-    close_records(&m->times);
-    close_records(&m->distinct);
     if (rc == 0)
         rc = write_context(c, dir);
-    /* the record files are gone after sorting; remove the directory and leftovers */
-    static const char *const leftovers[] = {"keys",        "times",        "winners",
-                                            "keys.sorted", "times.sorted", "winners.sorted"};
-    for (size_t i = 0; i < sizeof leftovers / sizeof leftovers[0]; i++) {
-        char *p = join(m->tmp, leftovers[i]);
-        unlink(p);
-        free(p);
-    }
-    rmdir(m->tmp);
-
-    for (size_t s = 0; s < m->nsh; s++)
-        tp_map_free(m->sh[s].classes);
-    free(m->sh);
-    tp_map_free(m->labels);
-    free(m->label);
-    free(m->dedup);
-    free(m->temporal);
-    free(m->split);
-    free(m->splitcol);
-    free(m->first);
-    free(m->tmp);
-    free(m);
+    merge_free(m);
     if (rc) {
         tp_context_free(c);
         return NULL;
@@ -972,9 +1003,9 @@ write_context(const tp_context *c, const char *dir)
     }
     for (size_t s = 0; s < c->nshards; s++) {
         const tp_shardinfo *si = &c->shards[s];
-        rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t",
-                            si->shard, si->rows, si->drop_label, si->drop_time, si->drop_key,
-                            si->drop_dup, si->kept, si->bad);
+        rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t", si->shard,
+                            si->rows, si->drop_label, si->drop_time, si->drop_key, si->drop_dup,
+                            si->kept, si->bad);
         rc |= put_str(o, si->source);
         rc |= tp_out_byte(o, '\n');
     }

@@ -111,6 +111,9 @@ int tp_merge_add(tp_merge *m, tp_summary *s, const char *path);
  */
 tp_context *tp_merge_finish(tp_merge *m);
 
+/* Give up a merge: remove its record files and DIR/tmp, free m. NULL is ignored. */
+void tp_merge_abort(tp_merge *m);
+
 /* Read DIR/context; NULL with an error recorded. */
 tp_context *tp_context_read(const char *dir);
 void tp_context_free(tp_context *c);

@@ -6,6 +6,7 @@
 #include "err.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,9 @@ static char msg[1024];
 void
 tp_setprogname(char **argv)
 {
+    /* A file-size limit (ulimit -f) must be a write error naming the file (EFBIG), not
+     * a silent kill by SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
     char *s = strrchr(argv[0], '/');
     progname = s ? s + 1 : argv[0];
     argv[0] = (char *)progname;

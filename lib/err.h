@@ -17,6 +17,7 @@ enum { TP_EXIT_OK = 0, TP_EXIT_DATA = 1, TP_EXIT_USAGE = 2 };
 /*
  * Program name used as message prefix; set once by main from argv[0] (basename kept).
  * argv[0] itself is pointed at the basename so that getopt's messages use it too.
+ * SIGXFSZ is ignored, so that exceeding a file-size limit is a write error (EFBIG).
  */
 void tp_setprogname(char **argv);
 const char *tp_progname(void);

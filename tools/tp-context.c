@@ -188,8 +188,10 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_DATA);
     for (int i = optind; i < argc; i++) {
         tp_summary *s = tp_summary_read(argv[i], tp_merge_sink(m));
-        if (!s || tp_merge_add(m, s, argv[i]) < 0)
+        if (!s || tp_merge_add(m, s, argv[i]) < 0) {
+            tp_merge_abort(m);
             tp_die(TP_EXIT_DATA);
+        }
     }
     tp_context *ctx = tp_merge_finish(m);
     if (!ctx)
