@@ -245,6 +245,22 @@ tp_out_field(tp_out *o, const char *s, size_t n, char delim)
     return tp_out_byte(o, '"');
 }
 
+/* Make a rename durable: fsync the directory that holds path (best effort: some file
+ * systems refuse to fsync a directory, which is not an error of the data). */
+static void
+sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir =
+        slash ? tp_xmemdup(path, slash == path ? 1 : (size_t)(slash - path)) : tp_xstrdup(".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
 static void
 out_free(tp_out *o)
 {
@@ -291,6 +307,8 @@ tp_out_commit(tp_out *o, long long *bytes)
             tp_err(name, 0, "rename:");
             rc = -1;
         }
+        if (rc == 0)
+            sync_dir(o->path);
         if (rc < 0)
             unlink(o->tmp);
     }
