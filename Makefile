@@ -14,6 +14,10 @@ CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# Objects depend on the flags they were built with: switching SANITIZE=1 on or off
+# rebuilds everything instead of mixing instrumented and plain objects.
+FLAGS_STAMP := .flags-$(shell printf '%s' '$(CC) $(CFLAGS) $(LDFLAGS)' | cksum | cut -d' ' -f1)
+
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TOOLS = tp-scan tp-context tp-transform tp-split tp-write
@@ -22,27 +26,31 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 
 all: $(BINS)
 
-lib/%.o: lib/%.c $(wildcard lib/*.h)
+$(FLAGS_STAMP):
+	rm -f .flags-*
+	touch $@
+
+lib/%.o: lib/%.c $(wildcard lib/*.h) $(FLAGS_STAMP)
 	$(CC) $(TP_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 lib/libtp.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-bin/tp-%: tools/tp-%.c $(wildcard lib/*.h) lib/libtp.a | bin
+bin/tp-%: tools/tp-%.c $(wildcard lib/*.h) lib/libtp.a $(FLAGS_STAMP) | bin
 	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< lib/libtp.a $(LDLIBS)
 
 bin/tp-run: tools/tp-run | bin
 	cp tools/tp-run $@
 	chmod +x $@
 
-bin/tp-gen-orders: examples/tp-gen-orders.c | bin
+bin/tp-gen-orders: examples/tp-gen-orders.c $(FLAGS_STAMP) | bin
 	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz -lm
 
 bin:
 	mkdir -p bin
 
-tests/unit/run: $(UNIT_SRC) tests/unit/unit.h $(wildcard lib/*.h) lib/libtp.a
+tests/unit/run: $(UNIT_SRC) tests/unit/unit.h $(wildcard lib/*.h) lib/libtp.a $(FLAGS_STAMP)
 	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRC) lib/libtp.a $(LDLIBS)
 
 deps:
@@ -65,6 +73,6 @@ install: all
 	cp man/tp.7 $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -rf bin lib/*.o lib/libtp.a tests/unit/run
+	rm -rf bin lib/*.o lib/libtp.a tests/unit/run .flags-*
 
 .PHONY: all check demo bench install clean deps
