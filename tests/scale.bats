@@ -30,6 +30,7 @@ scan_all() { # IN SUMS
 }
 
 @test "scale: 5,000,000 distinct dedup keys under a 120 MB address-space cap" {
+	[ "${TP_SANITIZE:-}" != 1 ] || skip "SKIP: ulimit -v cannot apply under AddressSanitizer (make check SANITIZE=1)"
 	gen_keys in 11 500000 # 5.5 M rows, 5 M distinct keys, 500 k duplicates
 	scan_all in sums
 	# Held in memory, 5 M keys need at least 5 M x (8-byte key + 8-byte time + 16 bytes of
