@@ -13,6 +13,14 @@
 #include <string.h>
 
 static const char *progname = "tp";
+
+#ifdef TP_FUZZ
+/* Fuzzing builds run a tool's main many times in one process: leaving goes back to the
+ * fuzz driver instead of ending the process (tests/fuzz/driver.c). */
+#include <setjmp.h>
+jmp_buf *tp_fuzz_exit;
+#define exit(status) (tp_fuzz_exit ? longjmp(*tp_fuzz_exit, (status) + 1) : exit(status))
+#endif
 static char msg[1024];
 
 void

@@ -51,7 +51,7 @@ dates_shard() { # FILE DATE...
 	# kept: A s0r1, C s0r2, E s0r6 | B s1r1, D s1r2, F s1r4; sorted times
 	# A 01-01, D 01-02, C 01-03, B 01-04, F 01-07, E 01-09: n=6, train=floor(4.2)=4,
 	# test=ceil(2*0.5)=1, val=1; train_cutoff=t[4]=01-07, test_cutoff=t[5]=01-09
-	expect_eq "$stderr" "tp-context: 2 shards, 12 rows; dropped: 1 missing label, 1 missing time, 1 missing key, 3 duplicate; 6 rows kept
+	expect_eq "$stderr" "tp-context: 2 shards, 12 rows; dropped: 1 missing label, 1 missing time, 1 missing key, 3 duplicate, 0 bad; 6 rows kept
 tp-context: train 4, val 1, test 1; train_cutoff 2024-01-07 00:00:00, test_cutoff 2024-01-09 00:00:00" "stderr"
 	expect_file ctx/context <<'EOF'
 tp-context	1
@@ -70,8 +70,8 @@ vocab	true
 job	training	temporal	0.7	0.5	42
 rows	6	4	1	1
 cutoff	1	1704585600000000	1	1704758400000000
-shard	0	7	1	0	1	2	3	part-00000.csv
-shard	1	5	0	1	0	1	3	part-00001.csv
+shard	0	7	1	0	1	2	3	0	part-00000.csv
+shard	1	5	0	1	0	1	3	0	part-00001.csv
 end
 EOF
 	printf '1\n2\n6\n' | expect_file ctx/keep/part-00000

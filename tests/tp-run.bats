@@ -200,7 +200,7 @@ EOF
 	printf 'id,orderDate\nbad\n' >in/_SUCCESS
 	printf 'id,orderDate\nbad\n' >in/sub/part-00000.csv
 	tp-run -q in out
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f2,9 | tr '\t\n' ': ')" "0:in/a.csv 1:in/x.csv "
+	expect_eq "$(ctx_rec out/_tp/context shard | cut -f2,10 | tr '\t\n' ': ')" "0:in/a.csv 1:in/x.csv "
 	[ -f out/train/part-00001.csv ]
 	[ -f out/test/part-00000.csv ]
 	mkdir in2

@@ -21,7 +21,7 @@ EOF
 	# amount: 12.5 7 3 4 5 -> mean 6.3, m2 = 6.2^2+0.7^2+3.3^2+2.3^2+1.3^2 = 56.8
 	# c1: row 2 (2024-02-29) is earlier than row 0; c3 no time, '' no key, c4 no label
 	printf '%s\n' 'tp-summary	1' 'shard	7' 'header	1' 'source	part-00007.csv' \
-		'rows	6	1	1	1' 'label	isFraud' 'dedup	customerId' 'temporal	orderDate' 'split	temporal' \
+		'rows	6	1	1	1	0' 'label	isFraud' 'dedup	customerId' 'temporal	orderDate' 'split	temporal' \
 		'col	customerId' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
 		'col	orderDate' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
 		'col	amount' 'stat	5	1	4	5	0	0	3	7	3	12.5	6.2999999999999998	56.799999999999997' \
@@ -109,7 +109,7 @@ EOF
 	cmp plain nogz
 	cmp plain gz
 	cmp plain stdin
-	grep -q '^rows	6	1	1	1$' plain
+	grep -q '^rows	6	1	1	1	0$' plain
 }
 
 @test "tp-scan: CRLF line ends and a UTF-8 BOM read like LF input" {
@@ -125,7 +125,7 @@ EOF
 	printf 'a,b\n1,"x\ny"\n2,"say ""hi"", ok"\n3,"\r\n"\n' >q.csv
 	run tp-scan q.csv
 	expect_status 0
-	expect_eq "${lines[4]}" "rows	3	0	0	0"
+	expect_eq "${lines[4]}" "rows	3	0	0	0	0"
 }
 
 @test "tp-scan: headerless shard with -s signature" {
@@ -134,7 +134,7 @@ EOF
 	run tp-scan -s sig part-00001.csv
 	expect_status 0
 	expect_eq "${lines[2]}" "header	0"
-	expect_eq "${lines[4]}" "rows	3	0	0	0"
+	expect_eq "${lines[4]}" "rows	3	0	0	0	0"
 	expect_eq "$(printf '%s\n' "${lines[@]}" | grep -c '^col	')" 3
 	expect_eq "$(printf '%s\n' "${lines[@]}" | grep '^k	' | tr '\n' ' ')" \
 		"k	1703980800000000	2		a k	1704153600000000	1		b "
@@ -156,10 +156,10 @@ EOF
 	printf 'customerId,orderDate\n' >part-00001.csv
 	run tp-scan part-00000.csv
 	expect_status 0
-	expect_eq "${lines[4]}" "rows	0	0	0	0"
+	expect_eq "${lines[4]}" "rows	0	0	0	0	0"
 	run tp-scan part-00001.csv
 	expect_status 0
-	expect_eq "${lines[4]}" "rows	0	0	0	0"
+	expect_eq "${lines[4]}" "rows	0	0	0	0	0"
 	expect_eq "${lines[-1]}" "end"
 }
 
@@ -188,7 +188,7 @@ EOF
 	expect_status 0
 	# row 0 has no label: the earliest labelled row, first of the tie, is row 1
 	grep -qx 'k	1704153600000000	1	true	A' <<<"$output" || flunk "$output"
-	grep -qx 'rows	4	1	0	0' <<<"$output" || flunk "$output"
+	grep -qx 'rows	4	1	0	0	0' <<<"$output" || flunk "$output"
 }
 
 @test "tp-scan: split records: default random without a temporal column, group/hash column, rows per class" {

@@ -118,5 +118,5 @@ EOF
 		done
 	done
 	for s in train val test; do cmp scan.$s.csv scan.$s.tsv; done
-	grep -qx 'rows	2	0	0	0' scan.train.csv
+	grep -qx 'rows	2	0	0	0	0' scan.train.csv
 }
