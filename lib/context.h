@@ -73,10 +73,10 @@ typedef struct tp_merge_opts {
     tp_ratio r, q;
     long long seed;
     size_t nconcat;
-    char **concat;      /* "NAME=COL,COL,..." */
-    const char *memory; /* sort(1) -S size for the external sorts; NULL = "40M" */
-    long double max_bad;     /* --max-bad-rows: a count, or a fraction of rows read; -1 = any */
-    int max_bad_fraction;    /* max_bad is a fraction */
+    char **concat;            /* "NAME=COL,COL,..." */
+    const char *memory;       /* sort(1) -S size for the external sorts; NULL = "40M" */
+    long double max_bad;      /* --max-bad-rows: a count, or a fraction of rows read; -1 = any */
+    int max_bad_fraction;     /* max_bad is a fraction */
     const char *max_bad_text; /* as given, for the message */
 } tp_merge_opts;
 

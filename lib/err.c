@@ -162,3 +162,37 @@ tp_xmemdup(const char *s, size_t n)
     p[n] = '\0';
     return p;
 }
+
+#ifdef TP_FUZZ
+static struct tracked {
+    void *obj;
+    void (*release)(void *);
+} tracked[64];
+static size_t ntracked;
+
+void
+tp_fuzz_track(void *obj, void (*release)(void *))
+{
+    if (ntracked < sizeof tracked / sizeof tracked[0])
+        tracked[ntracked++] = (struct tracked){obj, release};
+}
+
+void
+tp_fuzz_untrack(void *obj)
+{
+    for (size_t i = ntracked; i-- > 0;)
+        if (tracked[i].obj == obj) {
+            tracked[i] = tracked[--ntracked];
+            return;
+        }
+}
+
+void
+tp_fuzz_release_all(void)
+{
+    while (ntracked > 0) {
+        struct tracked t = tracked[--ntracked];
+        t.release(t.obj); /* releases untrack themselves: ntracked may drop further */
+    }
+}
+#endif

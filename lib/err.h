@@ -58,4 +58,20 @@ void *tp_xrealloc(void *p, size_t n);
 char *tp_xstrdup(const char *s);
 char *tp_xmemdup(const char *s, size_t n); /* copy of n bytes plus a NUL */
 
+#ifdef TP_FUZZ
+/*
+ * Fuzzing builds only: objects that hold buffers or descriptors (inputs, outputs,
+ * readers) register here while open, so that the fuzz driver can release what a run
+ * that stopped on an error left behind (tests/fuzz/driver.c).
+ */
+void tp_fuzz_track(void *obj, void (*release)(void *));
+void tp_fuzz_untrack(void *obj);
+void tp_fuzz_release_all(void);
+#define TP_TRACK(obj, fn) tp_fuzz_track((obj), (void (*)(void *))(fn))
+#define TP_UNTRACK(obj) tp_fuzz_untrack(obj)
+#else
+#define TP_TRACK(obj, fn) ((void)0)
+#define TP_UNTRACK(obj) ((void)0)
+#endif
+
 #endif

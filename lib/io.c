@@ -57,6 +57,7 @@ tp_in_open(const char *path)
     tp_in *in = tp_xmalloc(sizeof *in);
     in->gz = gz;
     in->name = tp_xstrdup(path);
+    TP_TRACK(in, tp_in_close);
     return in;
 }
 
@@ -98,6 +99,7 @@ tp_in_close(tp_in *in)
 {
     if (!in)
         return;
+    TP_UNTRACK(in);
     gzclose(in->gz);
     free(in->name);
     free(in);
@@ -153,6 +155,7 @@ tp_out_open(const char *path, int gzip)
     }
     o->cap = OUTBUF;
     o->buf = tp_xmalloc(o->cap);
+    TP_TRACK(o, tp_out_abort);
     return o;
 }
 
@@ -264,6 +267,7 @@ sync_dir(const char *path)
 static void
 out_free(tp_out *o)
 {
+    TP_UNTRACK(o);
     free(o->buf);
     free(o->path);
     free(o->tmp);

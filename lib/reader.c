@@ -109,6 +109,7 @@ tp_reader_open(const char *path, char delim, char *const *signature, size_t nsig
     r->fp = tp_xmalloc(r->fcap * sizeof *r->fp);
     r->line = 1;
     r->rec_line = 1;
+    TP_TRACK(r, tp_reader_close);
     if (signature) {
         r->cols = (char **)signature;
         r->ncols = nsig;
@@ -379,6 +380,7 @@ tp_reader_close(tp_reader *r)
 {
     if (!r)
         return;
+    TP_UNTRACK(r);
     tp_in_close(r->in);
     csv_free(&r->p);
     if (r->own_cols)

@@ -34,7 +34,7 @@ typedef struct tp_summary {
     int header;   /* 1: the shard had a header line; 0: a signature was given */
     long long rows, drop_label, drop_time, drop_key;
     long long bad; /* bad rows skipped (--on-bad-row skip or quarantine), within rows */
-    size_t ncols; /* 0 for a 0-byte shard without signature */
+    size_t ncols;  /* 0 for a 0-byte shard without signature */
     char **cols;
     tp_colstat *stats;
     char *label, *dedup, *temporal; /* column names, NULL when not used */

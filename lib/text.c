@@ -79,6 +79,7 @@ tp_lines_open(const char *path)
     l->line = tp_xmalloc(l->lcap);
     l->fcap = 16;
     l->f = tp_xmalloc(l->fcap * sizeof *l->f);
+    TP_TRACK(l, tp_lines_close);
     return l;
 }
 
@@ -177,6 +178,7 @@ tp_lines_close(tp_lines *l)
 {
     if (!l)
         return;
+    TP_UNTRACK(l);
     tp_in_close(l->in);
     free(l->buf);
     free(l->line);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 extern jmp_buf *tp_fuzz_exit;
+void tp_fuzz_release_all(void);
 int tp_tool_main(int argc, char **argv);
 
 /* Close every descriptor a failed run left open, but the standard ones and keep. */
@@ -83,6 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tp_tool_main(argc, argv);
     }
     tp_fuzz_exit = NULL;
+    tp_fuzz_release_all(); /* what a run stopped by an error left open */
     close_leaks(-1);
     return 0;
 }
