@@ -182,7 +182,9 @@ tp_fuzz_untrack(void *obj)
 {
     for (size_t i = ntracked; i-- > 0;)
         if (tracked[i].obj == obj) {
-            tracked[i] = tracked[--ntracked];
+            /* keep the order: an object is released before what it holds */
+            memmove(&tracked[i], &tracked[i + 1], (ntracked - i - 1) * sizeof tracked[0]);
+            ntracked--;
             return;
         }
 }

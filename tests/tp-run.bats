@@ -97,7 +97,7 @@ EOF
 	run --separate-stderr tp-run -q -l isFraud in out
 	expect_status 1
 	expect_eq "$output" ""
-	[[ $stderr =~ ^tp-run:\ out:\ holds\ the\ output\ of\ an\ earlier\ run\ \(out/[a-z_]+\)\;\ use\ --force\ to\ replace\ it$ ]] ||
+	[[ $stderr =~ ^tp-run:\ out:\ holds\ the\ output\ of\ an\ earlier\ run\ \(out/[a-z_]+\)\;\ use\ --force\ to\ replace\ it\ or\ --resume\ to\ finish\ it$ ]] ||
 		flunk "$stderr"
 	echo stale >out/val/part-00009.csv
 	echo mine >out/keep.txt
