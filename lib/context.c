@@ -19,6 +19,7 @@
 
 struct shardacc {
     tp_shardinfo info;
+    tp_summary *head; /* the summary without its maps: columns and roles */
     tp_colstat *stats;
     tp_map *classes; /* raw label value -> long long surviving rows */
 };
@@ -189,52 +190,11 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
 {
     int rc = m->failed ? -1 : 0;
     const char *src = s->source ? s->source : path; /* name the shard, not the summary */
-    if (rc == 0 && s->ncols > 0) {
-        if (!m->have_cols) {
-            m->have_cols = 1;
-            m->first = tp_xstrdup(src);
-            m->header = s->header;
-            m->ncols = s->ncols;
-            m->cols = s->cols;
-            s->cols = NULL;
-            s->ncols = 0;
-            m->label = s->label ? tp_xstrdup(s->label) : NULL;
-            m->dedup = s->dedup ? tp_xstrdup(s->dedup) : NULL;
-            m->temporal = s->temporal ? tp_xstrdup(s->temporal) : NULL;
-            m->split = s->split ? tp_xstrdup(s->split) : NULL;
-            m->splitcol = s->splitcol ? tp_xstrdup(s->splitcol) : NULL;
-        } else {
-            size_t k = s->ncols < m->ncols ? s->ncols : m->ncols;
-            for (size_t i = 0; i < k && rc == 0; i++)
-                if (strcmp(s->cols[i], m->cols[i]) != 0) {
-                    tp_err(src, 0, "column %zu is '%s', but '%s' in %s", i + 1, s->cols[i],
-                           m->cols[i], m->first);
-                    rc = -1;
-                }
-            if (rc == 0 && s->ncols != m->ncols) {
-                tp_err(src, 0, "%zu columns, but %zu in %s", s->ncols, m->ncols, m->first);
-                rc = -1;
-            }
-            if (rc == 0 && s->header != m->header) {
-                tp_err(src, 0, "scanned %s a signature, unlike %s", s->header ? "without" : "with",
-                       m->first);
-                rc = -1;
-            }
-            if (rc == 0)
-                rc = check_role(src, "the label column", s->label, m->label, m->first);
-            if (rc == 0)
-                rc = check_role(src, "the dedup column", s->dedup, m->dedup, m->first);
-            if (rc == 0)
-                rc = check_role(src, "the temporal column", s->temporal, m->temporal, m->first);
-            if (rc == 0)
-                rc = check_role(src, "the split mode", s->split, m->split, m->first);
-            if (rc == 0)
-                rc = check_role(src, "the split column", s->splitcol, m->splitcol, m->first);
-        }
-    }
     for (size_t i = 0; i < m->nsh && rc == 0; i++)
         if (m->sh[i].info.shard == s->shard) {
-            tp_err(src, 0, "shard %ld appears twice (also in %s)", s->shard, m->sh[i].info.source);
+            long lo = strcmp(src, m->sh[i].info.source) > 0;
+            tp_err(lo ? m->sh[i].info.source : src, 0, "shard %ld appears twice (also in %s)",
+                   s->shard, lo ? src : m->sh[i].info.source);
             rc = -1;
         }
     if (rc == 0)
@@ -266,7 +226,75 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
         const char *k = tp_map_key(s->labels, i, &n);
         tp_map_put(m->labels, k, n, NULL);
     }
-    tp_summary_free(s);
+    /* keep the header part (columns, roles) to check at the end, against the shard with
+     * the lowest number: then the message does not depend on the order of the inputs */
+    tp_map_free(s->labels);
+    tp_map_free(s->times);
+    tp_map_free(s->keys);
+    s->labels = s->times = s->keys = NULL;
+    a->head = s;
+    return 0;
+}
+
+/* Every shard with columns must agree with the one with the lowest number. */
+static int
+check_shards(tp_merge *m)
+{
+    tp_summary *ref = NULL;
+    const char *rsrc = NULL;
+    for (size_t i = 0; i < m->nsh; i++) {
+        tp_summary *s = m->sh[i].head;
+        const char *src = m->sh[i].info.source;
+        if (s->ncols == 0)
+            continue;
+        if (!ref) {
+            ref = s;
+            rsrc = src;
+            continue;
+        }
+        size_t k = s->ncols < ref->ncols ? s->ncols : ref->ncols;
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(s->cols[j], ref->cols[j]) != 0) {
+                tp_err(src, 0, "column %zu is '%s', but '%s' in %s", j + 1, s->cols[j],
+                       ref->cols[j], rsrc);
+                return -1;
+            }
+        if (s->ncols < ref->ncols) {
+            tp_err(src, 0, "%zu columns, but %zu in %s: no column %zu '%s'", s->ncols, ref->ncols,
+                   rsrc, k + 1, ref->cols[k]);
+            return -1;
+        }
+        if (s->ncols > ref->ncols) {
+            tp_err(src, 0, "%zu columns, but %zu in %s: extra column %zu '%s'", s->ncols,
+                   ref->ncols, rsrc, k + 1, s->cols[k]);
+            return -1;
+        }
+        if (s->header != ref->header) {
+            tp_err(src, 0, "scanned %s a signature, unlike %s", s->header ? "without" : "with",
+                   rsrc);
+            return -1;
+        }
+        if (check_role(src, "the label column", s->label, ref->label, rsrc) < 0 ||
+            check_role(src, "the dedup column", s->dedup, ref->dedup, rsrc) < 0 ||
+            check_role(src, "the temporal column", s->temporal, ref->temporal, rsrc) < 0 ||
+            check_role(src, "the split mode", s->split, ref->split, rsrc) < 0 ||
+            check_role(src, "the split column", s->splitcol, ref->splitcol, rsrc) < 0)
+            return -1;
+    }
+    if (ref) {
+        m->have_cols = 1;
+        m->first = tp_xstrdup(rsrc);
+        m->header = ref->header;
+        m->ncols = ref->ncols;
+        m->cols = ref->cols;
+        ref->cols = NULL;
+        ref->ncols = 0;
+        m->label = ref->label ? tp_xstrdup(ref->label) : NULL;
+        m->dedup = ref->dedup ? tp_xstrdup(ref->dedup) : NULL;
+        m->temporal = ref->temporal ? tp_xstrdup(ref->temporal) : NULL;
+        m->split = ref->split ? tp_xstrdup(ref->split) : NULL;
+        m->splitcol = ref->splitcol ? tp_xstrdup(ref->splitcol) : NULL;
+    }
     return 0;
 }
 
@@ -785,6 +813,7 @@ merge_free(tp_merge *m)
         tp_map_free(m->sh[s].classes);
         free(m->sh[s].stats);
         free(m->sh[s].info.source);
+        tp_summary_free(m->sh[s].head);
     }
     free(m->sh);
     tp_map_free(m->labels);
@@ -824,6 +853,9 @@ tp_merge_finish(tp_merge *m)
     const char *dir = m->dir;
     tp_context *c = tp_xcalloc(1, sizeof *c);
     int rc = m->failed ? -1 : 0;
+    qsort(m->sh, m->nsh, sizeof *m->sh, cmp_shardacc);
+    if (rc == 0)
+        rc = check_shards(m);
     c->job = tp_xstrdup(m->o.job ? m->o.job : "training");
     c->r = m->o.r;
     c->q = m->o.q;
@@ -843,7 +875,6 @@ tp_merge_finish(tp_merge *m)
         rc = -1;
     }
 
-    qsort(m->sh, m->nsh, sizeof *m->sh, cmp_shardacc);
     c->nshards = m->nsh;
     c->shards = tp_xcalloc(m->nsh ? m->nsh : 1, sizeof *c->shards);
     c->stats = tp_xcalloc(c->nin ? c->nin : 1, sizeof *c->stats);
@@ -889,14 +920,17 @@ tp_merge_finish(tp_merge *m)
                "--split none");
         rc = -1;
     }
-    if (rc == 0 && m->o.max_bad >= 0) {
+    if (rc == 0 && (m->o.max_bad >= 0 || m->o.max_bad_fraction)) {
         long long bad = 0, rows = 0;
         for (size_t i = 0; i < c->nshards; i++) {
             bad += c->shards[i].bad;
             rows += c->shards[i].rows;
         }
-        long double limit = m->o.max_bad_fraction ? m->o.max_bad * (long double)rows : m->o.max_bad;
-        if ((long double)bad > limit) {
+        /* bad > rows * num / den, in integers: a fraction "0.3" is exactly 3/10 */
+        int over = m->o.max_bad_fraction ? (unsigned __int128)bad * m->o.max_bad_ratio.den >
+                                               (unsigned __int128)rows * m->o.max_bad_ratio.num
+                                         : bad > m->o.max_bad;
+        if (over) {
             tp_err(NULL, 0, "%lld bad rows of %lld, more than --max-bad-rows allows (%s)", bad,
                    rows, m->o.max_bad_text);
             rc = -1;

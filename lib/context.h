@@ -75,8 +75,9 @@ typedef struct tp_merge_opts {
     size_t nconcat;
     char **concat;            /* "NAME=COL,COL,..." */
     const char *memory;       /* sort(1) -S size for the external sorts; NULL = "40M" */
-    long double max_bad;      /* --max-bad-rows: a count, or a fraction of rows read; -1 = any */
-    int max_bad_fraction;     /* max_bad is a fraction */
+    long long max_bad;        /* --max-bad-rows as a count; -1 = any (unless a fraction) */
+    int max_bad_fraction;     /* the limit is max_bad_ratio of the rows read */
+    tp_ratio max_bad_ratio;   /* exact decimal fraction */
     const char *max_bad_text; /* as given, for the message */
 } tp_merge_opts;
 

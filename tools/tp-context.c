@@ -132,14 +132,12 @@ main(int argc, char **argv)
             }
             break;
         case OPT_MAXBAD: {
-            double f;
             long long n;
             if (strchr(optarg, '.')) {
-                if (tp_parse_double(optarg, strlen(optarg), &f) < 0 || !(f >= 0 && f <= 1)) {
+                if (tp_parse_ratio("--max-bad-rows", optarg, &o.max_bad_ratio) < 0) {
                     tp_warnx("--max-bad-rows: not a count or a fraction in [0, 1]: '%s'", optarg);
                     usage(TP_EXIT_USAGE);
                 }
-                o.max_bad = f;
                 o.max_bad_fraction = 1;
             } else {
                 if (tp_opt_ll("--max-bad-rows", optarg, 0, INT64_MAX, &n) < 0)

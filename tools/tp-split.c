@@ -375,7 +375,7 @@ main(int argc, char **argv)
     s.c = ctx;
     s.file = in;
     s.how = BY_JOB;
-    if (strcmp(ctx->job, "training") == 0) {
+    if (strcmp(ctx->job, "training") == 0 && ctx->nin > 0) { /* nin 0: only 0-byte shards */
         const char *m = ctx->split;
         if (strcmp(m, "temporal") == 0 && ctx->temporal >= 0)
             s.how = BY_TIME;
