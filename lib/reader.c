@@ -280,6 +280,12 @@ abandon_record(tp_reader *r, long line, const char *why)
 static int
 feed(tp_reader *r, const char *s, size_t n)
 {
+    /* libcsv grows its field buffer by a fixed block: a field of several megabytes would
+     * cost one realloc per block, each a copy where realloc cannot grow in place. A block
+     * as large as the buffer and this chunk makes the growth geometric and at most one
+     * realloc per call. */
+    size_t blk = csv_get_buffer_size(&r->p);
+    csv_set_blk_size(&r->p, blk > n ? blk : n > 128 ? n : 128);
     if (csv_parse(&r->p, s, n, on_field, on_record, r) != n && !r->rc) {
         int e = csv_error(&r->p);
         if (e == CSV_EPARSE) {
