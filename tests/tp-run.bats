@@ -240,6 +240,9 @@ EOF
 	expect_status 1
 	[[ $stderr == *"tp-scan: in/part-00002.csv:2: expected 4 fields, found 3"* ]] || flunk "$stderr"
 	[[ ${stderr_lines[-1]} == "tp-run: pass 1 failed" ]] || flunk "$stderr"
+	# GNU parallel names the failed job in one line: the job function, shard number, file
+	printf '%s\n' "${stderr_lines[@]}" | grep -q '^tp_pass1 00002 in/part-00002.csv ' || flunk "$stderr"
+	[[ $stderr != *pipefail* ]] || flunk "the job's script is printed: $stderr"
 	expect_eq "$(find out -path out/_tp -prune -o -type f -print | wc -l)" 0 "files written"
 }
 
