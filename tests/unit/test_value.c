@@ -4,6 +4,8 @@
 #include "unit.h"
 #include "value.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define S(x) x, strlen(x)
@@ -57,11 +59,72 @@ numbers(void)
     CHECK(tp_parse_bool(S("1"), &b) < 0);
 }
 
+/* Decimals built to hit the fast path's edges (2^53, 22 fraction digits, signs, a lone
+ * point) must parse to the very double strtod gives, bit for bit. */
+static void
+doubles_as_strtod(void)
+{
+    static const char *const edge[] = {
+        "9007199254740991",
+        "9007199254740992",
+        "9007199254740993",
+        "900719925474099.3",
+        "0.1",
+        "0.3",
+        "-0.0",
+        "+0.0",
+        "0.0000000000000000000001",
+        "1.00000000000000000000001",
+        "5.",
+        ".",
+        "-.",
+        "+",
+        "1..2",
+        "-",
+        "123456789012345678901234567890",
+        "2.2250738585072014",
+    };
+    uint64_t x = 88172645463325252u; /* xorshift64 (Marsaglia 2003) */
+    char buf[48];
+    int mismatch = 0;
+    for (size_t k = 0; k < 200000 + sizeof edge / sizeof edge[0]; k++) {
+        const char *str = buf;
+        if (k < sizeof edge / sizeof edge[0]) {
+            str = edge[k];
+        } else {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t len = 0, nd = 1 + x % 24, point = (x >> 8) % (nd + 2);
+            if ((x >> 16) & 1)
+                buf[len++] = (x >> 17) & 1 ? '-' : '+';
+            uint64_t y = x;
+            for (size_t j = 0; j < nd; j++) {
+                if (j == point)
+                    buf[len++] = '.';
+                y = y * 6364136223846793005u + 1442695040888963407u;
+                buf[len++] = (char)('0' + (y >> 33) % 10);
+            }
+            buf[len] = '\0';
+        }
+        double got = 0, want;
+        char *end;
+        int rc = tp_parse_double(str, strlen(str), &got);
+        want = strtod(str, &end);
+        int ok_want = *str && *end == '\0' && end != str;
+        if ((rc == 0) != ok_want || (rc == 0 && memcmp(&got, &want, sizeof got) != 0)) {
+            if (mismatch++ < 5)
+                fprintf(stderr, "tp_parse_double(\"%s\"): rc %d, %.17g; strtod %.17g\n", str, rc,
+                        got, want);
+        }
+    }
+    CHECK(mismatch == 0);
+}
+
 static int64_t
 t(const char *s)
 {
     int64_t us = -1;
-    if (tp_parse_time(s, strlen(s), &us) < 0) return INT64_MIN;
+    if (tp_parse_time(s, strlen(s), &us) < 0)
+        return INT64_MIN;
     return us;
 }
 
@@ -161,6 +224,7 @@ test_value(void)
 {
     missing();
     numbers();
+    doubles_as_strtod();
     times();
     ratios();
     shards();
