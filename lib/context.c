@@ -192,7 +192,7 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     const char *src = s->source ? s->source : path; /* name the shard, not the summary */
     for (size_t i = 0; i < m->nsh && rc == 0; i++)
         if (m->sh[i].info.shard == s->shard) {
-            long lo = strcmp(src, m->sh[i].info.source) > 0;
+            int lo = strcmp(src, m->sh[i].info.source) > 0; /* name the smaller source first */
             tp_err(lo ? m->sh[i].info.source : src, 0, "shard %ld appears twice (also in %s)",
                    s->shard, lo ? src : m->sh[i].info.source);
             rc = -1;

@@ -112,7 +112,9 @@ enum { OUTBUF = 256 * 1024 };
  * Temporary files being written, so that SIGTERM, SIGINT or SIGHUP (GNU parallel stops
  * the other jobs of a failed run with SIGTERM) removes them before the process dies: no
  * file with a temporary name stays behind. SIGKILL cannot be caught; tp-run --resume
- * removes what it leaves.
+ * removes what it leaves. The table is fixed (a signal handler cannot follow a realloc);
+ * a tool holds at most a few outputs open (tp-write: one per split), far below MAXTMP. A
+ * name past MAXTMP is still written and renamed as usual, only not removed on a signal.
  */
 enum { MAXTMP = 64 };
 static char *volatile tmpnames[MAXTMP];
