@@ -48,12 +48,15 @@ size() { stat -c %s "$@" | awk '{ s += $1 } END { print s + 0 }'; }
 
 @test "tp-run: the report: shards, rows read, drops by cause, rows/files/bytes per split" {
 	two_shards
+	: >in/_SUCCESS
 	run --separate-stderr tp-run -j 1 -l isFraud in out
 	expect_status 0
 	expect_eq "$stderr" ""
 	expect_eq "$output" "$(cat out/_tp/report.txt)" "stdout vs report.txt"
 	{
 		printf 'shards            2\n'
+		printf 'skipped           1 (names starting with _ or .)\n'
+		printf 'jobs              1\n'
 		printf 'rows read         12\n'
 		printf 'dropped           1 missing label, 1 missing time, 1 missing key, 3 duplicate\n'
 		printf 'rows written      6\n'
@@ -64,12 +67,12 @@ size() { stat -c %s "$@" | awk '{ s += $1 } END { print s + 0 }'; }
 		printf 'output bytes      %d\n' "$(size out/{train,val,test}/*)"
 		printf 'input bytes       %d\n' "$(size in/*)"
 	} >want
-	head -n 10 out/_tp/report.txt | expect_file want
-	[[ ${lines[10]} =~ ^time\ +[0-9]+\.[0-9][0-9]\ s$ ]] || flunk "time line: ${lines[10]}"
-	[[ ${lines[11]} =~ ^throughput\ +[0-9.]+\ MB/s,\ [0-9]+\ rows/s$ ]] || flunk "throughput line: ${lines[11]}"
+	head -n 12 out/_tp/report.txt | expect_file want
+	[[ ${lines[12]} =~ ^time\ +[0-9]+\.[0-9][0-9]\ s$ ]] || flunk "time line: ${lines[12]}"
+	[[ ${lines[13]} =~ ^throughput\ +[0-9.]+\ MB/s,\ [0-9]+\ rows/s$ ]] || flunk "throughput line: ${lines[13]}"
 	# the audit: kept A 01-01 1, D 01-02 1, C 01-03 0, B 01-04 1 (train), F 01-07 1 (val),
 	# E 01-09 0 (test); no customerId in two splits
-	tail -n +13 out/_tp/report.txt >audit
+	tail -n +15 out/_tp/report.txt >audit
 	expect_file audit <<'EOF'
 audit
 train                   4 rows, 2024-01-01 00:00:00 .. 2024-01-04 00:00:00
@@ -80,7 +83,7 @@ test                    1 rows, 2024-01-09 00:00:00 .. 2024-01-09 00:00:00
              labels 0: 1
 in >1 split       customerId: 0 values
 EOF
-	expect_eq "${#lines[@]}" 20 "report lines"
+	expect_eq "${#lines[@]}" 22 "report lines"
 }
 
 @test "tp-run: -q prints nothing" {
@@ -192,13 +195,13 @@ EOF
 	expect_same_tree out out2 _tp
 }
 
-@test "tp-run: shard numbers from part-NNNNN names, else sorted order; hidden files ignored" {
-	mkdir -p in/sub
+@test "tp-run: shard numbers from part-NNNNN names, else sorted order; _* and .* skipped" {
+	mkdir -p in/_sub
 	printf 'id,orderDate\n1,2024-01-01\n' >in/x.csv
 	printf 'id,orderDate\n2,2024-01-02\n' >in/a.csv
 	printf 'id,orderDate\nbad\n' >in/.hidden.csv
 	printf 'id,orderDate\nbad\n' >in/_SUCCESS
-	printf 'id,orderDate\nbad\n' >in/sub/part-00000.csv
+	printf 'id,orderDate\nbad\n' >in/_sub/part-00000.csv
 	tp-run -q in out
 	expect_eq "$(ctx_rec out/_tp/context shard | cut -f2,10 | tr '\t\n' ': ')" "0:in/a.csv 1:in/x.csv "
 	[ -f out/train/part-00001.csv ]
@@ -241,7 +244,7 @@ EOF
 	[[ $stderr == *"tp-scan: in/part-00002.csv:2: expected 4 fields, found 3"* ]] || flunk "$stderr"
 	[[ ${stderr_lines[-1]} == "tp-run: pass 1 failed" ]] || flunk "$stderr"
 	# GNU parallel names the failed job in one line: the job function, shard number, file
-	printf '%s\n' "${stderr_lines[@]}" | grep -q '^tp_pass1 00002 in/part-00002.csv ' || flunk "$stderr"
+	printf '%s\n' "${stderr_lines[@]}" | grep -qx "tp_pass1 '00002:in/part-00002.csv'" || flunk "$stderr"
 	[[ $stderr != *pipefail* ]] || flunk "the job's script is printed: $stderr"
 	expect_eq "$(find out -path out/_tp -prune -o -type f -print | wc -l)" 0 "files written"
 }

@@ -8,6 +8,7 @@
 #include "summary.h"
 #include "value.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,8 @@
 static const char usage_text[] =
     "usage: tp-context [-hq] -c DIR [-d OUTDIR] [-m SIZE] [--concat NAME=COL,COL,...]...\n"
     "                  [--job-type TYPE] [--max-bad-rows N] [--metadata-format FORMAT]\n"
-    "                  [--seed N] [--test-val-ratio Q] [--train-ratio R] SUMMARY...\n";
+    "                  [--seed N] [--test-val-ratio Q] [--train-ratio R]\n"
+    "                  (SUMMARY... | --files0-from FILE)\n";
 
 static void
 usage(int status)
@@ -59,13 +61,62 @@ report(const tp_context *c)
     }
 }
 
+static int
+merge_one(tp_merge *m, const char *path)
+{
+    tp_summary *s = tp_summary_read(path, tp_merge_sink(m));
+    return !s || tp_merge_add(m, s, path) < 0 ? -1 : 0;
+}
+
+/*
+ * The summary names in FILE ("-": stdin), each ended by a NUL byte, as GNU du and wc
+ * read --files0-from: a list of any length, so that a run of 100,000 shards does not
+ * meet the kernel's limit on one argument list (ARG_MAX). An empty name is an error.
+ */
+static int
+merge_files0(tp_merge *m, const char *file)
+{
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+    if (!f) {
+        tp_err(file, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    char *name = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long n = 0;
+    int rc = 0;
+    while (rc == 0 && (len = getdelim(&name, &cap, '\0', f)) > 0) {
+        n++;
+        if (name[len - 1] != '\0' || len == 1) {
+            tp_err(file, 0, "name %ld: %s", n, len == 1 ? "empty" : "not ended by a NUL byte");
+            rc = -1;
+        } else {
+            rc = merge_one(m, name);
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        tp_err(file, 0, "read error: %s", strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && n == 0) {
+        tp_err(file, 0, "no summary files");
+        rc = -1;
+    }
+    free(name);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-    enum { OPT_CONCAT = 256, OPT_JOB, OPT_MAXBAD, OPT_META, OPT_SEED, OPT_Q, OPT_R };
+    enum { OPT_CONCAT = 256, OPT_FILES0, OPT_JOB, OPT_MAXBAD, OPT_META, OPT_SEED, OPT_Q, OPT_R };
     static const struct option longopts[] = {
         {"concat", required_argument, NULL, OPT_CONCAT},
         {"context", required_argument, NULL, 'c'},
+        {"files0-from", required_argument, NULL, OPT_FILES0},
         {"help", no_argument, NULL, 'h'},
         {"job-type", required_argument, NULL, OPT_JOB},
         {"max-bad-rows", required_argument, NULL, OPT_MAXBAD},
@@ -86,7 +137,7 @@ main(int argc, char **argv)
     tp_parse_ratio("", "0.7", &o.r);
     tp_parse_ratio("", "0.5", &o.q);
     o.concat = tp_xmalloc((size_t)argc * sizeof *o.concat);
-    const char *dir = NULL, *outdir = NULL;
+    const char *dir = NULL, *outdir = NULL, *files0 = NULL;
     int quiet = 0, json = 0, c;
     while ((c = getopt_long(argc, argv, "c:d:hm:q", longopts, NULL)) != -1) {
         switch (c) {
@@ -119,6 +170,9 @@ main(int argc, char **argv)
             o.concat[o.nconcat++] = optarg;
             break;
         }
+        case OPT_FILES0:
+            files0 = optarg;
+            break;
         case OPT_JOB:
             o.job = NULL;
             for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++)
@@ -177,19 +231,28 @@ main(int argc, char **argv)
         tp_warnx("missing -c DIR");
         usage(TP_EXIT_USAGE);
     }
-    if (optind == argc) {
+    if (files0 && optind < argc) {
+        tp_warnx("--files0-from: no SUMMARY operands with it: '%s'", argv[optind]);
+        usage(TP_EXIT_USAGE);
+    }
+    if (!files0 && optind == argc) {
         tp_warnx("no summary files");
         usage(TP_EXIT_USAGE);
     }
     tp_merge *m = tp_merge_new(&o, dir);
     if (!m)
         tp_die(TP_EXIT_DATA);
-    for (int i = optind; i < argc; i++) {
-        tp_summary *s = tp_summary_read(argv[i], tp_merge_sink(m));
-        if (!s || tp_merge_add(m, s, argv[i]) < 0) {
+    if (files0) {
+        if (merge_files0(m, files0) < 0) {
             tp_merge_abort(m);
             tp_die(TP_EXIT_DATA);
         }
+    } else {
+        for (int i = optind; i < argc; i++)
+            if (merge_one(m, argv[i]) < 0) {
+                tp_merge_abort(m);
+                tp_die(TP_EXIT_DATA);
+            }
     }
     tp_context *ctx = tp_merge_finish(m);
     if (!ctx)
