@@ -12,15 +12,35 @@ setup_file() {
 	tp-run -q -j 2 -l isFraud "$KT/in" "$KT/ref"
 }
 
-# kill_at SECONDS OUT: start tp-run in its own process group, SIGKILL the whole group
-# after SECONDS (or when it ends first).
-kill_at() {
-	setsid tp-run -q -j 2 -l isFraud "$KT/in" "$2" &
-	local pid=$!
-	sleep "$1"
-	kill -9 -- "-$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	sleep 0.2
+# workers OUT: the processes of a run into OUT (tp-run, its GNU parallel, the job shells
+# and the tools), by the input or output path on their command lines.
+workers() {
+	pgrep -f -- "$KT/in/|$1/_tp" || true
+}
+
+# kill_when OUT CONDITION: start tp-run into OUT in its own process group and SIGKILL
+# the whole group as soon as the shell test CONDITION holds (polled every 10 ms); fail if
+# the run ended before it did. GNU parallel's jobs have process groups of their own:
+# they must notice that tp-run is gone by themselves.
+kill_when() {
+	local out=$1 cond=$2 pid i
+	setsid tp-run -q -j 2 -l isFraud "$KT/in" "$out" &
+	pid=$!
+	for i in $(seq 3000); do
+		if eval "$cond"; then
+			kill -9 -- "-$pid"
+			wait "$pid" 2>/dev/null || true
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.01
+	done
+	wait "$pid" || true
+	flunk "the run ended before: $cond"
+}
+
+nrec() { # OUT PREFIX: the completion records of OUT named PREFIX-*
+	find "$1/_tp/done" -name "$2-*" 2>/dev/null | wc -l
 }
 
 resume_and_compare() {
@@ -29,14 +49,96 @@ resume_and_compare() {
 	[ -z "$(find "$1" -name '*.tmp.*')" ] || flunk "temporary files left: $(find "$1" -name '*.tmp.*')"
 }
 
-@test "resume: killed during pass 1, the context or pass 2, --resume gives the same tree" {
-	local n=0 d
-	for d in 0.15 0.4 0.7 1.0 1.3 1.6 2.0; do
-		rm -rf "o$n"
-		kill_at "$d" "o$n"
-		resume_and_compare "o$n"
-		n=$((n + 1))
+# gone_within_a_second OUT: no process of the killed run is alive one second later.
+gone_within_a_second() {
+	sleep 1
+	local w
+	w=$(workers "$1")
+	[ -z "$w" ] || flunk "alive a second after the kill: $(ps -o pid,pgid,args -p "$(echo $w | tr ' ' ,)")"
+}
+
+@test "resume: SIGKILL of tp-run's process group in pass 1, the context and pass 2; no worker outlives it; --resume gives the same tree" {
+	local o=$BATS_TEST_TMPDIR/o
+	# pass 1: some summaries done, not all
+	rm -rf "$o"
+	kill_when "$o" '[ "$(nrec "$o" scan)" -ge 2 ]'
+	[ "$(nrec "$o" scan)" -lt 12 ] || flunk "pass 1 was not interrupted"
+	gone_within_a_second "$o"
+	resume_and_compare "$o"
+	# the context: tp-context is running
+	rm -rf "$o"
+	kill_when "$o" 'pgrep -f -- "tp-context -c $o/_tp/context" >/dev/null'
+	[ ! -f "$o/_tp/done/context" ] || flunk "the context was not interrupted"
+	gone_within_a_second "$o"
+	resume_and_compare "$o"
+	# pass 2: some shards written, not all
+	rm -rf "$o"
+	kill_when "$o" '[ "$(nrec "$o" part)" -ge 2 ]'
+	[ "$(nrec "$o" part)" -lt 12 ] || flunk "pass 2 was not interrupted"
+	gone_within_a_second "$o"
+	resume_and_compare "$o"
+}
+
+@test "resume: --resume at once after a SIGKILL in pass 2 waits for the dying workers and finishes" {
+	local o=$BATS_TEST_TMPDIR/o
+	kill_when "$o" '[ "$(nrec "$o" part)" -ge 1 ]'
+	[ "$(nrec "$o" part)" -lt 12 ] || flunk "pass 2 was not interrupted"
+	resume_and_compare "$o"
+}
+
+@test "resume: SIGKILL of tp-run alone or of its group during a long shard: its workers stop within a second" {
+	# one shard of 400,000 rows: each pass over it takes seconds, more than the second
+	# the workers have to notice that tp-run is gone
+	tp-gen-orders -n 1 -r 400000 -o big >/dev/null
+	local o=$BATS_TEST_TMPDIR/bo pid i w phase
+	for phase in 'pgrep -f -- "tp-scan.*$o/_tp" >/dev/null' 'pgrep -f -- "tp-write.*$o" >/dev/null'; do
+		for how in alone group; do
+			rm -rf "$o"
+			setsid tp-run -q -l isFraud big "$o" &
+			pid=$!
+			for i in $(seq 3000); do
+				eval "$phase" && break
+				sleep 0.01
+			done
+			sleep 0.3
+			if [ "$how" = alone ]; then kill -9 "$pid"; else kill -9 -- "-$pid"; fi
+			wait "$pid" 2>/dev/null || true
+			sleep 1
+			w=$(pgrep -f -- "$BATS_TEST_TMPDIR/big|$o" || true)
+			[ -z "$w" ] || flunk "$how, $phase: alive a second after the kill: $(ps -o pid,args -p "$(echo $w | tr ' ' ,)")"
+			[ "$(nrec "$o" part)" -eq 0 ] || flunk "the shard was done before the kill"
+		done
 	done
+	tp-run -q --resume -l isFraud big "$o"
+	tp-run -q -l isFraud big ref
+	expect_same_tree ref "$o" report.txt
+}
+
+# signal_at SIGNAL STATUS: tp-run gets SIGNAL (alone, not its group) in pass 2; it
+# passes it on, waits for its workers, leaves no temporary file and exits with STATUS.
+signal_at() {
+	local o=$BATS_TEST_TMPDIR/o$1 pid st=0 i
+	# env --default-signal: a background job of a script starts with SIGINT ignored
+	setsid env --default-signal=INT tp-run -q -j 2 -l isFraud "$KT/in" "$o" 2>"$o.err" &
+	pid=$!
+	for i in $(seq 3000); do
+		[ "$(nrec "$o" part)" -lt 1 ] || break
+		sleep 0.01
+	done
+	kill "-$1" "$pid"
+	wait "$pid" || st=$?
+	expect_eq "$st" "$2" "exit status after SIG$1"
+	expect_eq "$(cat "$o.err")" "tp-run: interrupted by SIG$1" "message"
+	[ "$(nrec "$o" part)" -lt 12 ] || flunk "pass 2 was not interrupted"
+	expect_eq "$(workers "$o")" "" "processes alive after tp-run exited"
+	[ -z "$(find "$o" -name '*.tmp.*')" ] || flunk "temporary files left: $(find "$o" -name '*.tmp.*')"
+	resume_and_compare "$o"
+}
+
+@test "resume: SIGINT, SIGTERM and SIGHUP stop the workers; exit 130, 143, 129 with a message" {
+	signal_at INT 130
+	signal_at TERM 143
+	signal_at HUP 129
 }
 
 @test "resume: a killed worker fails the run; --resume finishes it" {
@@ -58,12 +160,16 @@ resume_and_compare() {
 @test "resume: only shards without a completion record are done again" {
 	rm -rf o
 	cp -r "$KT/ref" o
-	rm o/_tp/done/part-00003
-	touch -d '2000-01-01' o/train/part-00000.csv # an untouched shard keeps its file
+	# every output, summary and record dated 2000; a redone file gets a new date
+	find o -type f -exec touch -d 2000-01-01 {} +
+	rm o/_tp/done/part-00003 o/_tp/done/scan-00007
 	tp-run -q -j 2 --resume -l isFraud "$KT/in" o
-	[ "$(stat -c %Y o/train/part-00000.csv)" = "$(date -d 2000-01-01 +%s)" ] ||
-		flunk "shard 0 was rewritten"
-	[ "$(stat -c %Y o/train/part-00003.csv)" != "$(date -d 2000-01-01 +%s)" ]
+	local old new
+	old=$(date -d 2000-01-01 +%s)
+	new=$(find o/train o/val o/test o/_tp/summaries -type f -newermt 2000-01-02 | sort | tr '\n' ' ')
+	# shard 3 lost its pass-2 record: its three files; shard 7 its pass-1 record: its
+	# summary, and pass 2 (its record names pass 1's)
+	expect_eq "$new" "o/_tp/summaries/part-00007.sum o/test/part-00003.csv o/test/part-00007.csv o/train/part-00003.csv o/train/part-00007.csv o/val/part-00003.csv o/val/part-00007.csv " "files written again"
 	diff -r -x report.txt "$KT/ref" o
 }
 
@@ -85,7 +191,7 @@ resume_and_compare() {
 	diff -r -x report.txt fresh o
 }
 
-@test "resume: --force and --resume exclude each other; a second run in the same directory waits for none" {
+@test "resume: --force and --resume exclude each other; a second run in the same directory waits 3 s at most" {
 	expect_usage_err "^tp-run: --force and --resume exclude each other$" \
 		tp-run --force --resume -l isFraud "$KT/in" o
 	rm -rf o
