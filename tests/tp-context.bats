@@ -309,3 +309,24 @@ EOF
 	head -n 5 a.sum >cut.sum
 	expect_err 1 "tp-context: cut.sum: truncated summary (no 'end' record)" tp-context -q -c ctx cut.sum
 }
+
+@test "tp-context: --files0-from FILE or - reads NUL-ended summary names; bad lists are errors" {
+	two_shards
+	mkdir "a b"
+	cp s1.sum $'a b/s\n1.sum'
+	tp-context -q -c ref s0.sum s1.sum
+	printf 's0.sum\0a b/s\n1.sum\0' >list
+	tp-context -q -c c1 --files0-from list
+	printf 's0.sum\0a b/s\n1.sum\0' | tp-context -q -c c2 --files0-from -
+	expect_same_tree ref c1
+	expect_same_tree ref c2
+	printf 's0.sum\0s1.sum' >nonul
+	expect_err 1 "tp-context: nonul: name 2: not ended by a NUL byte" tp-context -q -c c3 --files0-from nonul
+	printf 's0.sum\0\0' >empty
+	expect_err 1 "tp-context: empty: name 2: empty" tp-context -q -c c3 --files0-from empty
+	: >none
+	expect_err 1 "tp-context: none: no summary files" tp-context -q -c c3 --files0-from none
+	expect_err 1 "tp-context: nope: cannot open: No such file or directory" tp-context -q -c c3 --files0-from nope
+	expect_usage_err "^tp-context: --files0-from: no SUMMARY operands with it: 's0.sum'$" \
+		tp-context -q -c c3 --files0-from list s0.sum
+}
