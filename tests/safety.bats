@@ -285,3 +285,13 @@ resume_equals_fresh() {
 	MAX_WORKERS=0 tp-run -l label in c >report
 	grep -qx "jobs              $(nproc)" report || flunk "$(cat report)"
 }
+
+@test "safety: tp-run's own failures are 'tp-run: PATH: message' lines" {
+	shards in
+	: >afile
+	expect_err 1 "tp-run: afile: cannot create directory: File exists" tp-run -q -l label in afile
+	mkdir -p out/_tp/lock
+	expect_err 1 "tp-run: out/_tp/lock: cannot open" tp-run -q -l label in out
+	expect_err 1 "tp-run: nosig: cannot read signature file" tp-run -q -s nosig in out2
+	expect_err 1 "tp-run: in/part-00000.csv: not a directory" tp-run -q in/part-00000.csv out3
+}
