@@ -480,3 +480,59 @@ EOF
 	tr -d ' \n' <out/metadata/metadata.json >got
 	cmp -s want got || flunk "tp-context(1) shows:" "$(cat block.2)" "the tool writes:" "$(cat out/metadata/metadata.json)"
 }
+
+# --- summaries made with different tp-scan options --------------------------------------
+
+@test "tp-context: summaries scanned with different options are refused, naming both shards" {
+	printf 'customerId,a,b,orderDate,k\n1,x,1,2024-01-01,p\n2,y,2,2024-01-02,q\n' >part-00000.csv
+	printf 'customerId,a,b,orderDate,k\n3,x,1,2024-01-03,p\n4,z,0,2024-01-04,r\n' >part-00001.csv
+	head -n 1 part-00000.csv >sig
+	local o0 o1 msg n=0
+	# options of shard 0 | options of shard 1 | message about shard 1
+	while IFS='|' read -r o0 o1 msg; do
+		# shellcheck disable=SC2086
+		tp-scan $o0 -o s0.sum part-00000.csv
+		# shellcheck disable=SC2086
+		tp-scan $o1 -o s1.sum part-00001.csv
+		rm -rf ctx
+		expect_err 1 "tp-context: part-00001.csv: $msg" tp-context -q -c ctx s0.sum s1.sum
+		expect_err 1 "tp-context: part-00001.csv: $msg" tp-context -q -c ctx s1.sum s0.sum
+		expect_no_file ctx/context ctx/keep
+		n=$((n + 1))
+	done <<'EOF'
+-l a|-l b|the label column is 'b' here but 'a' in part-00000.csv
+-l a||the label column is '(none)' here but 'a' in part-00000.csv
+|--no-dedup|the dedup column is '(none)' here but 'customerId' in part-00000.csv
+--dedup k||the dedup column is 'customerId' here but 'k' in part-00000.csv
+|--split random|the temporal column is '(none)' here but 'orderDate' in part-00000.csv
+--split none||the temporal column is 'orderDate' here but '(none)' in part-00000.csv
+--split hash:a|--split hash:k|the split column is 'k' here but 'a' in part-00000.csv
+--split group:a|--split hash:a|the split mode is 'hash' here but 'group' in part-00000.csv
+-l a --split stratified|-l a --split random|the split mode is 'random' here but 'stratified' in part-00000.csv
+--distinct||scanned without --distinct, unlike part-00000.csv
+|--distinct|scanned with --distinct, unlike part-00000.csv
+|--tsv|column 1 is 'customerId,a,b,orderDate,k', but 'customerId' in part-00000.csv
+--split random|--split random -s sig|scanned with a signature, unlike part-00000.csv
+EOF
+	expect_eq "$n" 13 "cases"
+	# options that give the same summary are the same options
+	while IFS='|' read -r o0 o1; do
+		# shellcheck disable=SC2086
+		tp-scan $o0 -o s0.sum part-00000.csv
+		# shellcheck disable=SC2086
+		tp-scan $o1 -o s1.sum part-00001.csv
+		rm -rf ctx
+		tp-context -q -c ctx s0.sum s1.sum
+	done <<'EOF'
+|--split temporal:orderDate
+|--dedup customerId
+--distinct -l a|-l a --distinct
+EOF
+	# a .tsv shard among .csv ones is read as TSV by its name: the same columns
+	tr , '\t' <part-00001.csv >part-00001.tsv
+	tp-scan -o s0.sum part-00000.csv
+	tp-scan -o s1.sum part-00001.tsv
+	rm -rf ctx
+	tp-context -q -c ctx s0.sum s1.sum
+	expect_eq "$(ctx_rec ctx rows | cut -f2)" 4 "rows kept"
+}
