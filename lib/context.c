@@ -274,6 +274,11 @@ check_shards(tp_merge *m)
                    rsrc);
             return -1;
         }
+        if (s->distinct_on != ref->distinct_on) {
+            tp_err(src, 0, "scanned %s --distinct, unlike %s", s->distinct_on ? "with" : "without",
+                   rsrc);
+            return -1;
+        }
         if (check_role(src, "the label column", s->label, ref->label, rsrc) < 0 ||
             check_role(src, "the dedup column", s->dedup, ref->dedup, rsrc) < 0 ||
             check_role(src, "the temporal column", s->temporal, ref->temporal, rsrc) < 0 ||

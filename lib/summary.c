@@ -117,6 +117,8 @@ tp_summary_write(const tp_summary *s, const char *path)
     rc |= write_name(o, "temporal", s->temporal);
     rc |= write_name(o, "split", s->split);
     rc |= write_name(o, "splitcol", s->splitcol);
+    if (s->distinct_on)
+        rc |= tp_out_printf(o, "distinct\t1\n");
     for (size_t i = 0; i < s->ncols && rc == 0; i++) {
         const tp_colstat *c = &s->stats[i];
         rc |= write_name(o, "col", s->cols[i]);
@@ -291,6 +293,8 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->split = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "splitcol") == 0 && n == 2) {
             s->splitcol = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "distinct") == 0 && n == 2 && strcmp(f[1], "1") == 0) {
+            s->distinct_on = 1;
         } else if (strcmp(tag, "d") == 0 && n == 3) {
             if (field_ll(l, f[1], &v[0]) < 0 || v[0] < 0 || (size_t)v[0] >= s->ncols) {
                 tp_err(path, tp_lines_line(l), "malformed summary: bad column in 'd'");

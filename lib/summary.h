@@ -43,6 +43,8 @@ typedef struct tp_summary {
     tp_map *labels;                 /* set of distinct non-missing label values */
     tp_map *classes;                /* label value -> long long surviving rows, without dedup */
     tp_map **distinct;              /* with tp-scan --distinct: per column the set of its values */
+    int distinct_on;                /* scanned with --distinct: a summary of an empty shard has
+                                       no value, yet must not pass for one made without it */
     tp_map *times; /* int64 time (8 bytes) -> long long count, rows kept without dedup */
     tp_map *keys;  /* dedup key -> tp_keyrec */
 } tp_summary;

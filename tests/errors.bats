@@ -164,18 +164,79 @@ load helper
 	expect_no_file ctx out
 }
 
-@test "errors: tp-context and tp-run accept and refuse the same ratios" {
+# The ratio grammar of tp-context(1) (--train-ratio): VALUE, the exit status, and for 0 the ratio as the
+# context records it ("-" for a refused value). "-" in the first column is the empty string.
+ratio_table() {
+	cat <<'EOF'
+0	0	0
+1	0	1
+0.7	0	0.7
+.5	0	0.5
+1.0	0	1
+0.70	0	0.7
+1.	0	1
+0.	0	0
+0.05	0	0.05
+0.123456789012345678	0	0.123456789012345678
+0.000000000000000001	0	0.000000000000000001
+1.000000000000000000	0	1
+00.5	2	-
+00	2	-
+-0.1	2	-
+1.5	2	-
+2	2	-
+1.000000000000000001	2	-
+1e-1	2	-
+0.5x	2	-
+0,5	2	-
+0x1	2	-
+inf	2	-
+nan	2	-
+.	2	-
+-	2	-
+ 0.5	2	-
+0.5 	2	-
++0.5	2	-
+0.1234567890123456789	2	-
+EOF
+}
+
+@test "errors: tp-context and tp-run accept and refuse each ratio as the table says" {
 	printf 'id,orderDate\n1,2024-01-01\n' >part-00000.csv
 	tp-scan -o s.sum part-00000.csv
 	mkdir in
 	cp part-00000.csv in/
-	for v in 0 1 0.7 .5 1.0 0.70 0.123456789012345678 00.5 -0.1 1.5 1e-1 0.5x "" " 0.5" +0.5 0.1234567890123456789; do
-		a=0 b=0
-		tp-context -q -c ctx --train-ratio "$v" s.sum >/dev/null 2>&1 || a=$?
-		tp-run -q --force --train-ratio "$v" in out >/dev/null 2>&1 || b=$?
-		[ "$a" = "$b" ] || flunk "ratio '$v': tp-context exits $a, tp-run $b"
-		[ "$a" = 0 ] || [ "$a" = 2 ] || flunk "ratio '$v': exit $a"
-	done
+	local v want rec opt st n=0 field
+	while IFS=$'\t' read -r v want rec; do
+		[ "$v" != - ] || v=
+		n=$((n + 1))
+		for opt in --train-ratio --test-val-ratio; do
+			field=4
+			[ "$opt" = --train-ratio ] || field=5
+			rm -rf ctx out
+			st=0
+			tp-context -q -c ctx "$opt" "$v" s.sum >o 2>e || st=$?
+			[ "$st" = "$want" ] || flunk "tp-context $opt '$v': exit $st, expected $want" "$(cat e)"
+			if [ "$want" = 0 ]; then
+				expect_eq "$(ctx_rec ctx job | cut -f$field)" "$rec" "tp-context $opt '$v' recorded"
+			else
+				expect_eq "$(head -n 1 e)" "tp-context: $opt: not a decimal number in [0, 1]: '$v'" \
+					"tp-context $opt '$v' message"
+				expect_eq "$(cat o)" "" "tp-context $opt '$v' stdout"
+				expect_no_file ctx
+			fi
+			st=0
+			tp-run -q "$opt" "$v" in out >o 2>e || st=$?
+			[ "$st" = "$want" ] || flunk "tp-run $opt '$v': exit $st, expected $want" "$(cat e)"
+			if [ "$want" = 0 ]; then
+				expect_eq "$(ctx_rec out/_tp/context job | cut -f$field)" "$rec" "tp-run $opt '$v' recorded"
+			else
+				[[ $(head -n 1 e) == "tp-run: "*"'$v'" ]] || flunk "tp-run $opt '$v': message $(cat e)"
+				expect_no_file out
+			fi
+		done
+	done < <(ratio_table)
+	expect_eq "$n" 30 "table rows"
 }
 
 @test "errors: tp-run -j x, --format parquet, --split bogus/group:/stratified, --job-type, --seed" {

@@ -469,3 +469,126 @@ kept_rows() {
 		[[ $stderr == *"more rows"* ]] || flunk "$m: stderr: $stderr"
 	done
 }
+
+# ref_shards: 340 rows in part-00000..3 (part-00002 header only) for split_ref.py: a
+# unique id, a group column g whose values need quoting, are missing tokens (hashed
+# as the empty string) or are long, a label of three strings with missing values.
+ref_shards() {
+	python3 - <<'EOF'
+import csv, random
+rnd = random.Random(5)
+g = ["a", "b", "x,y", 'say "hi"', "two\nlines", "\u00e9t\u00e9", "", "NA", "null", "#N/A", " sp"]
+g += ["k%d" % i for i in range(40)]
+g += ["w" * n for n in (6, 7, 8, 14, 15, 16, 254, 255, 256, 300)]  # SipHash word ends, long values
+i = 0
+for s, n in enumerate([130, 90, 0, 120]):
+    with open(f"part-{s:05d}.csv", "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "g", "lab", "v"])
+        for _ in range(n):
+            lab = rnd.choice(["cat", "cat", "cat", "dog", "emu", "", "NA"])
+            w.writerow(["r%d" % i, rnd.choice(g), lab, rnd.randint(0, 9)])
+            i += 1
+EOF
+}
+
+@test "splits: the split of every row is the one tp-split(1) defines (independent python3 reference)" {
+	ref_shards
+	local mode seed ratios r q s n=0
+	for mode in random stratified group:g hash:g hash:lab; do
+		for s in 0 1 2 3; do tp-scan -l lab --split $mode -o s$s.sum part-0000$s.csv; done
+		for seed in 42 123456789012345678; do
+			for ratios in "0.7 0.5" "0.55 0.3"; do
+				read -r r q <<<"$ratios"
+				rm -rf ctx
+				tp-context -q -c ctx --seed $seed --train-ratio $r --test-val-ratio $q s*.sum
+				for s in 0 1 2 3; do
+					tp-transform -c ctx -n $s part-0000$s.csv | tp-split -c ctx -n $s
+				done | python3 -c '
+import csv, sys
+for r in csv.reader(sys.stdin):
+    if r[0] != "tp:split":
+        print(r[1] + "\t" + r[0])' | sort >got
+				python3 "$BATS_TEST_DIRNAME/split_ref.py" $mode $seed $r $q lab part-0000{0,1,2,3}.csv |
+					sort >want
+				[ "$(wc -l <want)" -ge 240 ] || flunk "$mode: only $(wc -l <want) rows"
+				# (hash:lab has 3 values, which need not reach every split)
+				for sp in train val test; do
+					[ $mode = hash:lab ] || grep -q "	$sp\$" want ||
+						flunk "$mode seed $seed $r/$q: no $sp row in the reference"
+				done
+				diff want got >&2 ||
+					flunk "$mode, seed $seed, ratios $r $q: tp-split differs from tp-split(1) (diff above)"
+				n=$((n + 1))
+			done
+		done
+	done
+	expect_eq "$n" 20 "runs"
+}
+
+# recut DIR K DROP SHARD...: the rows of the shards, in order, cut into K consecutive
+# runs DIR/part-00000..K-1 of uneven sizes (the first may be empty), without the column
+# DROP ("none": keep every column).
+recut() {
+	python3 - "$@" <<'EOF'
+import csv, os, sys
+out, k, drop = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rows, header = [], None
+for p in sys.argv[4:]:
+    with open(p, newline="", encoding="utf-8") as f:
+        r = list(csv.reader(f))
+    header = r[0]
+    rows += r[1:]
+keep = [i for i, c in enumerate(header) if c != drop]
+os.makedirs(out)
+n = len(rows)
+bounds = [n * j * j // (k * k) for j in range(k)] + [n]
+for j in range(k):
+    with open(f"{out}/part-{j:05d}.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        for r in [header] + rows[bounds[j]:bounds[j + 1]]:
+            w.writerow([r[i] for i in keep])
+EOF
+}
+
+# per_split OUT: for each split, its records (python3 csv) sorted, one a line: the rows
+# of each split as a multiset, whatever the files they are in.
+per_split() {
+	python3 - "$1" <<'EOF'
+import csv, glob, sys
+for s in ("train", "val", "test"):
+    recs = []
+    for p in sorted(glob.glob(f"{sys.argv[1]}/{s}/part-*.csv")):
+        with open(p, newline="", encoding="utf-8") as f:
+            recs += list(csv.reader(f))[1:]
+    for r in sorted(recs):
+        print(s, repr(r))
+EOF
+}
+
+@test "splits: in the default mode (temporal on orderDate, else random) re-sharding keeps every split's rows" {
+	gen_orders g -n 4 -r 150 -c 250 -x 1
+	local drop k mode
+	# with orderDate: temporal; without it: random; customerId dedups in both
+	for drop in none orderDate; do
+		for k in 1 3 7; do
+			recut in-$drop-$k $k $drop g/part-*.csv
+			tp-run -q -l isFraud -j 2 in-$drop-$k out-$drop-$k
+			per_split out-$drop-$k >rows-$drop-$k
+		done
+		mode=temporal
+		[ $drop = none ] || mode=random
+		for k in 1 3 7; do
+			expect_eq "$(ctx_rec out-$drop-$k/_tp/context job | cut -f3)" $mode "mode without $drop, $k shards"
+			expect_eq "$(ctx_rec out-$drop-$k/_tp/context roles | cut -f3)" 0 "dedup column without $drop"
+		done
+		[ "$(ls in-$drop-7 | wc -l)" = 7 ] || flunk "expected 7 shards"
+		for s in train val test; do
+			grep -q "^$s " rows-$drop-1 || flunk "without $drop: no $s row"
+		done
+		n=$(wc -l <rows-$drop-1)
+		[ "$n" -gt 150 ] && [ "$n" -lt 600 ] || flunk "without $drop: $n rows kept of 600"
+		cmp rows-$drop-1 rows-$drop-3 || flunk "without $drop: 1 and 3 shards differ: $(diff rows-$drop-1 rows-$drop-3 | head)"
+		cmp rows-$drop-1 rows-$drop-7 || flunk "without $drop: 1 and 7 shards differ: $(diff rows-$drop-1 rows-$drop-7 | head)"
+	done
+}

@@ -329,4 +329,229 @@ EOF
 	expect_err 1 "tp-context: nope: cannot open: No such file or directory" tp-context -q -c c3 --files0-from nope
 	expect_usage_err "^tp-context: --files0-from: no SUMMARY operands with it: 's0.sum'$" \
 		tp-context -q -c c3 --files0-from list s0.sum
+# --- JSON metadata ---------------------------------------------------------------------
+
+# json_shards: three shards of a shop whose columns take every type and statistic of
+# the JSON metadata: repeated and missing keys, a missing time, a string label, floats
+# and integers (one shard all integers), int64 extremes, booleans in any case, text
+# with quotes and commas, a column with no value, every missing token, __DOT__.
+json_shards() {
+	python3 - <<'EOF'
+import csv, random
+rnd = random.Random(11)
+missing = ["", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None",
+           "<NA>", "#N/A", "#NA", "#N/A N/A", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"]
+def maybe(v, p=0.1):
+    return rnd.choice(missing) if rnd.random() < p else v
+for s, n in enumerate([60, 45, 70]):
+    with open(f"part-{s:05d}.csv", "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["customerId", "orderDate", "isFraud", "amount", "qty", "big", "flag",
+                    "city", "empty", "a__DOT__b"])
+        for i in range(n):
+            amount = str(rnd.randint(-500, 500)) if s == 0 else \
+                rnd.choice([repr(rnd.uniform(-1e4, 1e4)), "%.3e" % rnd.uniform(0, 1e6), "-0.5"])
+            w.writerow([
+                maybe(str(rnd.randint(1, 90)), 0.05),
+                maybe("2024-%02d-%02d %02d:%02d:00" % (rnd.randint(1, 12), rnd.randint(1, 28),
+                                                       rnd.randint(0, 23), rnd.randint(0, 59)), 0.03),
+                maybe(rnd.choice(["no", "no", "yes", "maybe"])),
+                maybe(amount),
+                maybe(str(rnd.randint(-3, 40)), 0.3),
+                rnd.choice(["9223372036854775807", "-9223372036854775808", "9007199254740993", "0"]),
+                maybe(rnd.choice(["true", "false", "True", "FALSE", "tRuE"])),
+                maybe(rnd.choice(["Paris", "Lyon", "Saint-Denis, 93", 'say "x"', "1", "ville\nneuve"])),
+                rnd.choice(missing),
+                str(rnd.randint(0, 3)),
+            ])
+EOF
+}
+
+# json_check METADATA.JSON DISTINCT(0|1) PART...: metadata.json against the values Python
+# computes from the shards, by the rules of tp(7) and tp-context(1): types over all rows,
+# count/missing/min/max/distinct exact, mean and std (statistics.fmean, pstdev) to a
+# relative 1e-12, the
+# label's vocabulary, the --concat column route=city,flag, the rows kept by the label,
+# time and dedup filters (earliest orderDate per customerId, ties by shard and row).
+json_check() {
+	python3 - "$@" <<'EOF'
+import csv, json, math, re, statistics, sys
+path, distinct, parts = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
+MISSING = {"", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None",
+           "<NA>", "#N/A", "#NA", "#N/A N/A", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"}
+def is_int(v):
+    return re.fullmatch(r"[+-]?[0-9]+", v) is not None and -2**63 <= int(v) < 2**63
+def is_num(v):
+    return re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", v) is not None
+def is_bool(v):
+    return v.lower() in ("true", "false")
+rows, header = [], None
+for s, p in enumerate(parts):
+    with open(p, newline="", encoding="utf-8") as f:
+        r = list(csv.reader(f))
+    header = r[0]
+    rows += [(s, i, dict(zip(header, v))) for i, v in enumerate(r[1:])]
+label, key, time = "isFraud", "customerId", "orderDate"
+ok = lambda v: v not in MISSING
+# rows written: label filter, then time, then key; earliest (time, shard, row) per key
+best = {}
+for s, i, r in rows:
+    if ok(r[label]) and ok(r[time]) and ok(r[key]):
+        k = (r[time], s, i)
+        best[r[key]] = min(best.get(r[key], k), k)
+vocab = sorted({r[label] for _, _, r in rows if ok(r[label])}, key=lambda v: v.encode())
+want_cols = []
+for c in header:
+    vals = [r[c] for _, _, r in rows if ok(r[c])]
+    t = ("int64" if all(map(is_int, vals)) else "float64" if all(map(is_num, vals)) else
+         "bool" if all(map(is_bool, vals)) else "object")
+    col = {"varname": c.replace("__DOT__", "."), "iscategory": t == "object", "datatype": t,
+           "count": len(vals), "missing": len(rows) - len(vals), "min": None, "max": None,
+           "mean": None, "std": None, "distinct": None}
+    if c == label and not all(map(is_int, vals)):
+        col.update(datatype="int64", iscategory=False, min=0, max=len(vocab) - 1,
+                   distinct=len(vocab))
+    elif t in ("int64", "float64") and vals:
+        x = [int(v) if t == "int64" else float(v) for v in vals]
+        col.update(min=min(x), max=max(x), mean=statistics.fmean(x), std=statistics.pstdev(x))
+    elif t == "bool" and vals:
+        x = [1.0 if v.lower() == "true" else 0.0 for v in vals]
+        col.update(mean=statistics.fmean(x), std=statistics.pstdev(x))
+    elif t == "object" and distinct:
+        col["distinct"] = len(set(vals))
+    want_cols.append(col)
+want_cols.append({"varname": "route", "iscategory": True, "datatype": "object",
+                  "count": len(rows), "missing": 0, "min": None, "max": None, "mean": None,
+                  "std": None, "distinct": None})
+want = {"rows_read": len(rows), "rows_written": len(best),
+        "statistics_over": "all rows read in pass 1", "columns": want_cols}
+
+def strict(pairs):
+    return {"__keys__": [k for k, _ in pairs], **dict(pairs)}
+def bad_constant(c):
+    raise ValueError(f"not JSON: {c}")
+with open(path, encoding="utf-8") as f:
+    got = json.load(f, object_pairs_hook=strict, parse_constant=bad_constant)
+errors = []
+def same(a, b, where):
+    if isinstance(b, dict):
+        if not isinstance(a, dict) or a.pop("__keys__") != list(b):
+            errors.append(f"{where}: members {a.get('__keys__', a) if isinstance(a, dict) else a!r}, expected {list(b)}")
+            return
+        for k in b:
+            same(a[k], b[k], f"{where}.{k}")
+    elif isinstance(b, list):
+        if not isinstance(a, list) or len(a) != len(b):
+            errors.append(f"{where}: {a!r}, expected {len(b)} items")
+            return
+        for j, (x, y) in enumerate(zip(a, b)):
+            same(x, y, f"{where}[{j}]")
+    elif where.endswith((".mean", ".std")) and b is not None and type(a) is float:
+        # tp's one-pass (Welford) moments may differ from the exact ones in the last bits
+        if not math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12):
+            errors.append(f"{where}: {a!r}, expected {b!r}")
+    elif isinstance(b, (int, float)) and not isinstance(b, bool) and type(a) in (int, float):
+        if a != b:  # JSON has one number type: 981000 is the float 981000.0
+            errors.append(f"{where}: {a!r}, expected {b!r}")
+    elif type(a) is not type(b) or a != b:
+        errors.append(f"{where}: {a!r}, expected {b!r}")
+same(got, want, "metadata")
+print("\n".join(errors))
+sys.exit(1 if errors else 0)
+EOF
+}
+
+@test "tp-context: JSON metadata equals the statistics Python computes from the shards" {
+	json_shards
+	for s in 0 1 2; do
+		tp-scan --distinct -l isFraud -o d$s.sum part-0000$s.csv
+		tp-scan -l isFraud -o p$s.sum part-0000$s.csv
+	done
+	tp-context -q --metadata-format json --concat route=city,flag -c ctx -d out d2.sum d0.sum d1.sum
+	json_check out/metadata/metadata.json 1 part-0000{0,1,2}.csv
+	# without --distinct every distinct is null; JSON in any case
+	tp-context -q --metadata-format JSON --concat route=city,flag -c ctx2 -d out2 p0.sum p1.sum p2.sum
+	json_check out2/metadata/metadata.json 0 part-0000{0,1,2}.csv
+	# the data does reach every kind of value
+	grep -q '"datatype": "bool"' out/metadata/metadata.json
+	grep -q '"varname": "amount", "iscategory": false, "datatype": "float64"' out/metadata/metadata.json
+	grep -q '"varname": "city", .*"distinct": 6}' out/metadata/metadata.json
+	# without --metadata-format json (or without -d), no metadata.json
+	tp-context -q -c ctx3 -d out3 p0.sum
+	expect_no_file out3/metadata/metadata.json
+}
+
+@test "tp-context: the JSON metadata example of tp-context(1) is what the tool writes" {
+	# the two literal blocks of the section JSON metadata: the shard, then its metadata.json
+	awk -v dir=. '
+		/^\.Ss JSON metadata/ { s = 1; next }
+		/^\.S[hs]/ { s = 0 }
+		s && /^\.Bd -literal/ { b = 1; n++; next }
+		s && /^\.Ed/ { b = 0; next }
+		s && b { print > (dir "/block." n) }
+	' "$TP_ROOT/man/tp-context.1"
+	[ -f block.2 ] && [ ! -f block.3 ] || flunk "expected 2 literal blocks in JSON metadata"
+	cp block.1 part-00000.csv
+	tp-scan --distinct --split temporal:date -o s.sum part-00000.csv
+	tp-context -q --metadata-format json -c ctx -d out s.sum
+	# the page folds the lines: compare without the blanks
+	tr -d ' \n' <block.2 >want
+	tr -d ' \n' <out/metadata/metadata.json >got
+	cmp -s want got || flunk "tp-context(1) shows:" "$(cat block.2)" "the tool writes:" "$(cat out/metadata/metadata.json)"
+}
+
+# --- summaries made with different tp-scan options --------------------------------------
+
+@test "tp-context: summaries scanned with different options are refused, naming both shards" {
+	printf 'customerId,a,b,orderDate,k\n1,x,1,2024-01-01,p\n2,y,2,2024-01-02,q\n' >part-00000.csv
+	printf 'customerId,a,b,orderDate,k\n3,x,1,2024-01-03,p\n4,z,0,2024-01-04,r\n' >part-00001.csv
+	head -n 1 part-00000.csv >sig
+	local o0 o1 msg n=0
+	# options of shard 0 | options of shard 1 | message about shard 1
+	while IFS='|' read -r o0 o1 msg; do
+		# shellcheck disable=SC2086
+		tp-scan $o0 -o s0.sum part-00000.csv
+		# shellcheck disable=SC2086
+		tp-scan $o1 -o s1.sum part-00001.csv
+		rm -rf ctx
+		expect_err 1 "tp-context: part-00001.csv: $msg" tp-context -q -c ctx s0.sum s1.sum
+		expect_err 1 "tp-context: part-00001.csv: $msg" tp-context -q -c ctx s1.sum s0.sum
+		expect_no_file ctx/context ctx/keep
+		n=$((n + 1))
+	done <<'EOF'
+-l a|-l b|the label column is 'b' here but 'a' in part-00000.csv
+-l a||the label column is '(none)' here but 'a' in part-00000.csv
+|--no-dedup|the dedup column is '(none)' here but 'customerId' in part-00000.csv
+--dedup k||the dedup column is 'customerId' here but 'k' in part-00000.csv
+|--split random|the temporal column is '(none)' here but 'orderDate' in part-00000.csv
+--split none||the temporal column is 'orderDate' here but '(none)' in part-00000.csv
+--split hash:a|--split hash:k|the split column is 'k' here but 'a' in part-00000.csv
+--split group:a|--split hash:a|the split mode is 'hash' here but 'group' in part-00000.csv
+-l a --split stratified|-l a --split random|the split mode is 'random' here but 'stratified' in part-00000.csv
+--distinct||scanned without --distinct, unlike part-00000.csv
+|--distinct|scanned with --distinct, unlike part-00000.csv
+|--tsv|column 1 is 'customerId,a,b,orderDate,k', but 'customerId' in part-00000.csv
+--split random|--split random -s sig|scanned with a signature, unlike part-00000.csv
+EOF
+	expect_eq "$n" 13 "cases"
+	# options that give the same summary are the same options
+	while IFS='|' read -r o0 o1; do
+		# shellcheck disable=SC2086
+		tp-scan $o0 -o s0.sum part-00000.csv
+		# shellcheck disable=SC2086
+		tp-scan $o1 -o s1.sum part-00001.csv
+		rm -rf ctx
+		tp-context -q -c ctx s0.sum s1.sum
+	done <<'EOF'
+|--split temporal:orderDate
+|--dedup customerId
+--distinct -l a|-l a --distinct
+EOF
+	# a .tsv shard among .csv ones is read as TSV by its name: the same columns
+	tr , '\t' <part-00001.csv >part-00001.tsv
+	tp-scan -o s0.sum part-00000.csv
+	tp-scan -o s1.sum part-00001.tsv
+	rm -rf ctx
+	tp-context -q -c ctx s0.sum s1.sum
+	expect_eq "$(ctx_rec ctx rows | cut -f2)" 4 "rows kept"
 }

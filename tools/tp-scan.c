@@ -279,6 +279,7 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_DATA);
     sc.s = tp_summary_new();
     sc.s->header = sig == NULL;
+    sc.s->distinct_on = sc.distinct;
     if (shard < 0)
         shard = tp_shard_number(in);
     sc.s->shard = shard < 0 ? 0 : (long)shard;
