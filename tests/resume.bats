@@ -142,11 +142,13 @@ signal_at() {
 }
 
 @test "resume: a killed worker fails the run; --resume finishes it" {
-	rm -rf o
-	tp-run -q -j 2 -l isFraud "$KT/in" o &
+	local o=$BATS_TEST_TMPDIR/o
+	rm -rf "$o"
+	tp-run -q -j 2 -l isFraud "$KT/in" "$o" &
 	local pid=$! w
+	# (the absolute path: no other run's worker matches)
 	for _ in $(seq 200); do
-		w=$(pgrep -f "tp-transform -c o/_tp/context" | head -1) && [ -n "$w" ] && break
+		w=$(pgrep -f -- "tp-transform -c $o/_tp/context" | head -1) && [ -n "$w" ] && break
 		sleep 0.02
 	done
 	[ -n "$w" ] || skip "pass 2 ended before a worker could be killed"
@@ -154,7 +156,7 @@ signal_at() {
 	local st=0
 	wait "$pid" || st=$?
 	expect_eq "$st" 1 "tp-run status after a worker was killed"
-	resume_and_compare o
+	resume_and_compare "$o"
 }
 
 @test "resume: only shards without a completion record are done again" {
