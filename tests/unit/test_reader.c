@@ -74,6 +74,9 @@ test_reader(void)
           strcmp(g.text, "@2:multi\nline|2;@4:3|4;") == 0);
     CHECK(RUN("a,b\n 1 , 2 \n", &g) == 0 && strcmp(g.text, "@2: 1 | 2 ;") == 0);
     CHECK(RUN("a,b\n1,2\n\n3,4\n", &g) == 0 && strcmp(g.text, "@2:1|2;@4:3|4;") == 0);
+    /* a lone empty field written as "" is a row, not a blank line */
+    CHECK(RUN("a\n1\n\"\"\n3\n", &g) == 0 && g.ncols == 1 && strcmp(g.text, "@2:1;@3:;@4:3;") == 0);
+    CHECK(RUN("\"\"\nx\n", &g) == 0 && g.ncols == 1 && strcmp(g.text, "@2:x;") == 0);
     CHECK(RUN("", &g) == 0 && g.ncols == 0 && g.len == 0);
     CHECK(RUN("a,b\n", &g) == 0 && g.ncols == 2 && g.len == 0);
 
