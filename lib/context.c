@@ -1398,12 +1398,9 @@ tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
     if (write_small(outdir, "signature", &o) < 0)
         return -1;
     int rc = 0;
-    for (size_t i = 0; i < c->nout; i++) {
-        if (i)
-            rc |= tp_out_byte(o, ',');
-        rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
-    }
-    rc |= tp_out_byte(o, '\n');
+    for (size_t i = 0; i < c->nout; i++)
+        rc |= tp_out_rec_field(o, c->out[i], strlen(c->out[i]), ',');
+    rc |= tp_out_rec_end(o);
     if (rc) {
         tp_out_abort(o);
         return -1;
@@ -1412,9 +1409,11 @@ tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
         return -1;
     rc = tp_out_printf(o, "varname,iscategory,datatype\n");
     for (size_t i = 0; i < c->nout; i++) {
-        rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
-        rc |= tp_out_printf(o, ",%s,%s\n", strcmp(c->type[i], "object") == 0 ? "true" : "false",
-                            c->type[i]);
+        const char *cat = strcmp(c->type[i], "object") == 0 ? "true" : "false";
+        rc |= tp_out_rec_field(o, c->out[i], strlen(c->out[i]), ',');
+        rc |= tp_out_rec_field(o, cat, strlen(cat), ',');
+        rc |= tp_out_rec_field(o, c->type[i], strlen(c->type[i]), ',');
+        rc |= tp_out_rec_end(o);
     }
     if (rc) {
         tp_out_abort(o);

@@ -215,6 +215,29 @@ tp_out_open(const char *path, int gzip)
     return o;
 }
 
+tp_out *
+tp_out_mem(void)
+{
+    tp_out *o = tp_xcalloc(1, sizeof *o);
+    o->fd = -1;
+    o->mem = 1;
+    o->cap = 256;
+    o->buf = tp_xmalloc(o->cap);
+    TP_TRACK(o, tp_out_abort);
+    return o;
+}
+
+/* Room for n more bytes in a memory output. */
+static void
+mem_grow(tp_out *o, size_t n)
+{
+    if (o->len + n <= o->cap)
+        return;
+    while (o->len + n > o->cap)
+        o->cap *= 2;
+    o->buf = tp_xrealloc(o->buf, o->cap);
+}
+
 static int
 write_all(tp_out *o, const char *p, size_t n)
 {
@@ -236,6 +259,10 @@ write_all(tp_out *o, const char *p, size_t n)
 int
 tp_out_flush(tp_out *o)
 {
+    if (o->mem) { /* called by tp_out_byte on a full buffer: make room */
+        mem_grow(o, 1);
+        return 0;
+    }
     if (o->len == 0)
         return 0;
     int rc = 0;
@@ -259,6 +286,8 @@ tp_out_flush(tp_out *o)
 int
 tp_out_write(tp_out *o, const void *p, size_t n)
 {
+    if (o->mem)
+        mem_grow(o, n);
     if (o->len + n > o->cap) {
         if (tp_out_flush(o) < 0)
             return -1;
@@ -277,8 +306,12 @@ tp_out_write(tp_out *o, const void *p, size_t n)
 }
 
 int
-tp_out_field(tp_out *o, const char *s, size_t n, char delim)
+tp_out_rec_field(tp_out *o, const char *s, size_t n, char delim)
 {
+    if (o->rec_n++ > 0 && tp_out_byte(o, delim) < 0)
+        return -1;
+    else if (o->rec_n == 1)
+        o->rec_empty = n == 0;
     int quote = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
@@ -302,6 +335,16 @@ tp_out_field(tp_out *o, const char *s, size_t n, char delim)
     if (tp_out_write(o, start, (size_t)(s + n - start)) < 0)
         return -1;
     return tp_out_byte(o, '"');
+}
+
+int
+tp_out_rec_end(tp_out *o)
+{
+    int lone_empty = o->rec_n == 1 && o->rec_empty;
+    o->rec_n = 0;
+    if (lone_empty && tp_out_write(o, "\"\"", 2) < 0)
+        return -1;
+    return tp_out_byte(o, '\n');
 }
 
 /* Make a rename durable: fsync the directory that holds path (best effort: some file

@@ -348,6 +348,15 @@ bad_kind() {
 	grep -qx 'bad rows          1 (quarantine)' outq/_tp/report.txt || flunk "$(cat outq/_tp/report.txt)"
 }
 
+@test "badinput: a rejected record of one empty field is kept as \"\" in the rejects file" {
+	printf 'a,b\n1,2\n""\n3,4\n' >e.csv
+	tp-scan --on-bad-row quarantine --rejects rej.csv e.csv >/dev/null
+	# record "" (one empty field), quoted as a field: """"""; an empty record would read
+	# as a row without fields
+	printf '%s\n' 'file,line,column,reason,record' 'e.csv,3,,"expected 2 fields, found 1",""""""' |
+		expect_file rej.csv
+}
+
 @test "badinput: CRLF line ends: LF out, CRLF inside quotes kept, line numbers right" {
 	mkdir in
 	printf 'id,orderDate,v\r\n1,2024-01-01,a\r\n2,2024-01-02,"b\r\nc"\r\n3,2024-01-03,d\r\n' >in/part-00000.csv

@@ -98,11 +98,9 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
             int rc = 0;
             for (size_t i = 1; i < tp_reader_ncols(w->r); i++) {
                 const char *col = tp_reader_col(w->r, i);
-                if (i > 1)
-                    rc |= tp_out_byte(o, w->delim);
-                rc |= tp_out_field(o, col, strlen(col), w->delim);
+                rc |= tp_out_rec_field(o, col, strlen(col), w->delim);
             }
-            if (rc || tp_out_byte(o, '\n') < 0)
+            if (rc || tp_out_rec_end(o) < 0)
                 d = NULL;
         }
     }
@@ -118,12 +116,9 @@ on_row(void *arg, const tp_row *row)
     if (!d)
         return -1;
     int rc = 0;
-    for (size_t i = 1; i < row->n; i++) {
-        if (i > 1)
-            rc |= tp_out_byte(d->out, w->delim);
-        rc |= tp_out_field(d->out, row->f[i], row->len[i], w->delim);
-    }
-    rc |= tp_out_byte(d->out, '\n');
+    for (size_t i = 1; i < row->n; i++)
+        rc |= tp_out_rec_field(d->out, row->f[i], row->len[i], w->delim);
+    rc |= tp_out_rec_end(d->out);
     d->rows++;
     w->rows++;
     return rc ? -1 : 0;
