@@ -379,15 +379,14 @@ setup_columns(tp_context *c, const tp_merge_opts *o)
     for (size_t i = 0; i < c->nin; i++) {
         c->out[i] = rename_dot(c->in[i]);
         c->type[i] = (long)i == c->label ? "int64" : tp_colstat_type(&c->stats[i]);
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(c->out[i], c->out[j]) == 0) {
-                tp_err(NULL, 0, "columns '%s' and '%s' both become '%s'", c->in[j], c->in[i],
-                       c->out[i]);
-                c->nout = i + 1;
-                return -1;
-            }
     }
     c->nout = c->nin;
+    size_t j;
+    long i = tp_first_duplicate((const char *const *)c->out, c->nin, &j);
+    if (i >= 0) {
+        tp_err(NULL, 0, "columns '%s' and '%s' both become '%s'", c->in[j], c->in[i], c->out[i]);
+        return -1;
+    }
     int all = 1;
     for (size_t i = 0; i < 4; i++)
         all &= col_index(c->in, c->nin, n3r[i]) >= 0;

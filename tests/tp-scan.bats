@@ -225,5 +225,5 @@ EOF
 	timeout 20 tp-transform -c ctx part-00000.csv >t.csv
 	timeout 20 tp-split -c ctx t.csv >sp.csv
 	timeout 20 tp-write -c ctx -n 0 out sp.csv
-	cmp part-00000.csv out/train/part-00000.csv
+	cmp part-00000.csv out/test/part-00000.csv # 1 row: n_train = floor(0.7) = 0, the row is test
 }

@@ -92,6 +92,12 @@ test_reader(void)
     CHECK(RUN("a,a\n1,2\n", &g) == -1);
     CHECK(strstr(tp_errmsg(), "in.csv:1: duplicate column name 'a'") != NULL);
 
+    const char *names[] = {"a", "b", "c", "b", "a"};
+    size_t first = 99;
+    CHECK(tp_first_duplicate(names, 5, &first) == 3 && first == 1);
+    CHECK(tp_first_duplicate(names, 3, &first) == -1);
+    CHECK(tp_first_duplicate(names, 0, NULL) == -1);
+
     /* gzip is recognised by its magic bytes, whatever the name */
     char path[64];
     snprintf(path, sizeof path, "%s/in.csv", dir);
