@@ -227,3 +227,18 @@ EOF
 	timeout 20 tp-write -c ctx -n 0 out sp.csv
 	cmp part-00000.csv out/test/part-00000.csv # 1 row: n_train = floor(0.7) = 0, the row is test
 }
+
+@test "tp-scan: the label cannot be the temporal column: given, a usage error; by default, not taken as time" {
+	printf 'id,orderDate,transactionDate,when\n1,2024-01-01,2024-02-01,2020-01-01\n' >s.csv
+	expect_usage_err "^tp-scan: --label 'when' is also the temporal split column \(--split temporal:when\): choose another split$" \
+		tp-scan -l when --split temporal:when s.csv
+	expect_usage_err "^tp-scan: --label 'when' is also the temporal split column" \
+		tp-scan --split temporal:when --label when s.csv
+	# the default temporal column is never the label: the next one in header order, else
+	# none (random)
+	expect_eq "$(tp-scan -l orderDate s.csv | grep -E '^(label|temporal|split)	' | tr '\n' ' ')" \
+		"label	orderDate temporal	transactionDate split	temporal " "label orderDate"
+	printf 'id,orderDate\n1,2024-01-01\n' >o.csv
+	expect_eq "$(tp-scan -l orderDate o.csv | grep -E '^(label|temporal|split)	' | tr '\n' ' ')" \
+		"label	orderDate split	random " "label orderDate, no other temporal column"
+}
