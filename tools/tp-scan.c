@@ -85,8 +85,11 @@ on_header(void *arg, tp_reader *r)
         if ((sc->ti = need_col(r, sc->split_col, "temporal")) < 0)
             return -1;
     } else if (!sc->mode) {
+        /* The default time column is never the label: a column named orderDate given as
+         * the label is a label, and the time is looked for in the others. */
         for (size_t i = 0; i < s->ncols && sc->ti < 0; i++)
-            if (strcmp(s->cols[i], "orderDate") == 0 || strcmp(s->cols[i], "transactionDate") == 0)
+            if ((long)i != sc->li && (strcmp(s->cols[i], "orderDate") == 0 ||
+                                      strcmp(s->cols[i], "transactionDate") == 0))
                 sc->ti = (long)i;
     }
     if (sc->group_col && need_col(r, sc->group_col, sc->mode) < 0)
@@ -265,6 +268,14 @@ main(int argc, char **argv)
     }
     if (sc.dedup && sc.no_dedup) {
         tp_warnx("--dedup and --no-dedup exclude each other");
+        usage(TP_EXIT_USAGE);
+    }
+    if (sc.label && sc.split_col && strcmp(sc.label, sc.split_col) == 0) {
+        /* tp-transform writes a label as its class number, which tp-split would then read
+         * as the time (epoch seconds): every row would go to train */
+        tp_warnx("--label '%s' is also the temporal split column (--split temporal:%s): choose "
+                 "another split",
+                 sc.label, sc.split_col);
         usage(TP_EXIT_USAGE);
     }
     if (sc.mode && strcmp(sc.mode, "stratified") == 0 && !sc.label) {
