@@ -242,3 +242,15 @@ EOF
 	expect_eq "$(tp-scan -l orderDate o.csv | grep -E '^(label|temporal|split)	' | tr '\n' ' ')" \
 		"label	orderDate split	random " "label orderDate, no other temporal column"
 }
+
+@test "tp-scan: a column named tp:split (tp-split's routing column) is refused in pass 1" {
+	printf 'id,tp:split,orderDate\n1,x,2024-01-01\n' >part-00004.csv
+	expect_err 1 "tp-scan: part-00004.csv:1: column 'tp:split': the name is reserved (the split column of tp-split's output)" \
+		tp-scan -o s.sum part-00004.csv
+	expect_no_file s.sum
+	# a headerless shard: the signature names it
+	printf 'id,tp:split\n' >sig
+	printf '1,x\n' >h.csv
+	expect_err 1 "tp-scan: sig: column 'tp:split': the name is reserved (the split column of tp-split's output)" \
+		tp-scan -s sig h.csv
+}
