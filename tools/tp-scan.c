@@ -34,6 +34,7 @@ struct scan {
     int distinct;    /* --distinct: collect the distinct values of every column */
     long li, di, ti; /* column indexes, -1 when unused */
     const char *file;
+    const char *sigfile; /* -s FILE, where the column names come from, or NULL */
     tp_reader *r;
     tp_rejects *rejects;
 };
@@ -59,6 +60,12 @@ on_header(void *arg, tp_reader *r)
 {
     struct scan *sc = arg;
     tp_summary *s = sc->s;
+    /* refused here, in pass 1, rather than by tp-write at the end of pass 2 */
+    if (tp_reader_find(r, TP_SPLIT_COL) >= 0) {
+        tp_err(sc->sigfile ? sc->sigfile : sc->file, sc->sigfile ? 0 : 1,
+               "column '" TP_SPLIT_COL "': the name is reserved (" TP_SPLIT_COL_RESERVED ")");
+        return -1;
+    }
     s->ncols = tp_reader_ncols(r);
     if (s->ncols == 0)
         return 0; /* 0-byte shard: nothing to resolve */
@@ -284,6 +291,7 @@ main(int argc, char **argv)
     }
     const char *in = optind < argc ? argv[optind] : "-";
     sc.file = in;
+    sc.sigfile = sigfile;
     char **sig = NULL;
     long nsig = 0;
     if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)

@@ -1,6 +1,7 @@
 /*
  * tp-split: pass 2, second stage. Decides each row's split from the context and the row
- * alone, and prefixes the row with it in a first column "tp:split" for tp-write.
+ * alone, and prefixes the row with it in a first column "tp:split" (TP_SPLIT_COL) for
+ * tp-write.
  */
 #include "context.h"
 #include "err.h"
@@ -89,7 +90,7 @@ on_header(void *arg, tp_reader *r)
         s->group_col = c->splitcol >= 0 ? tp_reader_find(r, c->out[c->splitcol]) : -1;
         s->time_col = c->temporal >= 0 ? tp_reader_find(r, c->out[c->temporal]) : -1;
     }
-    int rc = tp_out_rec_field(s->out, "tp:split", 8, ',');
+    int rc = tp_out_rec_field(s->out, TP_SPLIT_COL, strlen(TP_SPLIT_COL), ',');
     for (size_t i = 0; i < tp_reader_ncols(r); i++) {
         const char *col = tp_reader_col(r, i);
         rc |= tp_out_rec_field(s->out, col, strlen(col), ',');

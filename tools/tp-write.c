@@ -62,8 +62,8 @@ static int
 on_header(void *arg, tp_reader *r)
 {
     struct wr *w = arg;
-    if (tp_reader_ncols(r) < 1 || strcmp(tp_reader_col(r, 0), "tp:split") != 0) {
-        tp_err(w->file, 1, "the first column must be 'tp:split' (the output of tp-split)");
+    if (tp_reader_ncols(r) < 1 || strcmp(tp_reader_col(r, 0), TP_SPLIT_COL) != 0) {
+        tp_err(w->file, 1, "the first column must be '" TP_SPLIT_COL "' (the output of tp-split)");
         return -1;
     }
     return 0;
@@ -76,7 +76,7 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
         if (strcmp(w->d[i].name, name) == 0)
             return &w->d[i];
     if (!valid_split(name, n)) {
-        tp_err(w->file, line, "column 'tp:split': not a split name: '%s'", name);
+        tp_err(w->file, line, "column '" TP_SPLIT_COL "': not a split name: '%s'", name);
         return NULL;
     }
     if (w->nd == MAXSPLITS) {
