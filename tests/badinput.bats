@@ -138,6 +138,36 @@ bad_kind() {
 	expect_no_data out
 }
 
+@test "badinput: gzip: text after the last member is an error; more members and NUL padding are read" {
+	printf 'id,orderDate\n1,2024-01-01\n2,2024-01-02\n' | gzip >good.csv.gz
+	size=$(stat -c %s good.csv.gz)
+	tp-scan good.csv.gz | grep -v '^source' >want
+	# junk after a complete member: named, with where it starts, not silently dropped
+	{ cat good.csv.gz; echo '3,2024-01-03'; } >junk.csv.gz
+	expect_err 1 "tp-scan: junk.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan junk.csv.gz
+	expect_err 1 "tp-scan: -: trailing garbage after gzip data (byte $size)" tp-scan -n 0 - <junk.csv.gz
+	expect_err 1 "tp-scan: junk.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan -o s.sum junk.csv.gz
+	expect_no_file s.sum
+	# one junk byte is junk too; so are NUL bytes followed by more
+	{ cat good.csv.gz; printf 'x'; } >x.csv.gz
+	expect_err 1 "tp-scan: x.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan x.csv.gz
+	{ cat good.csv.gz; printf '\0\0\0x'; } >zx.csv.gz
+	expect_err 1 "tp-scan: zx.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan zx.csv.gz
+	# pass 2 reads through the same code
+	tp-scan -o s.sum good.csv.gz
+	tp-context -q -c ctx s.sum
+	expect_err 1 "tp-transform: junk.csv.gz: trailing garbage after gzip data (byte $size)" \
+		tp-transform -c ctx -n 0 junk.csv.gz
+	# several members (as cat or pigz write them) and NUL padding (as tape blocks leave
+	# it) are read: the same summary
+	{ printf 'id,orderDate\n1,2024-01-01\n' | gzip; printf '2,2024-01-02\n' | gzip; } >two.csv.gz
+	tp-scan two.csv.gz | grep -v '^source' >got
+	cmp want got
+	{ cat good.csv.gz; head -c 1000 /dev/zero; } >pad.csv.gz
+	tp-scan pad.csv.gz | grep -v '^source' >got
+	cmp want got
+}
+
 @test "badinput: a 0-byte shard (plain or gzip) holds zero rows" {
 	: >part-00004.csv
 	tp-scan part-00004.csv >got
