@@ -1,6 +1,8 @@
 /*
- * Byte streams in and out. Input is read through zlib, which detects gzip by its magic
- * bytes and passes other bytes through, so every tool reads plain and gzip shards alike.
+ * Byte streams in and out. Input that starts with the gzip magic bytes is inflated, member
+ * after member, other input passes through, so every tool reads plain and gzip shards
+ * alike. After the last member only NUL bytes (padding) may follow: anything else is an
+ * error, where zlib's gz* reader would drop it silently.
  * Output goes through one buffer per stream; files are written under a temporary name
  * in the target directory and renamed only after a checked flush, fsync and close, so
  * a final name always holds a complete file (SPEC section 8).
@@ -21,7 +23,8 @@ tp_in *tp_in_open(const char *path);
 
 /*
  * Read up to n bytes (after gzip decoding). Returns the count, 0 at end of input, or -1
- * with an error recorded ("PATH: corrupt gzip data: ..." or an errno message).
+ * with an error recorded ("PATH: corrupt gzip data: ...", "PATH: trailing garbage after
+ * gzip data (byte N)" or an errno message).
  */
 ssize_t tp_in_read(tp_in *in, void *buf, size_t n);
 

@@ -109,8 +109,31 @@ test_reader(void)
     CHECK(tp_reader_run(r, hdr, row, &g) == 0 && strcmp(g.text, "@2:5|6;") == 0);
     tp_reader_close(r);
 
+    /* a second member is read; NUL padding after the last is too; other bytes are not */
+    gz = gzopen(path, "ab");
+    gzputs(gz, "7,8\n");
+    gzclose(gz);
+    memset(&g, 0, sizeof g);
+    r = tp_reader_open(path, ',', NULL, 0);
+    CHECK(tp_reader_run(r, hdr, row, &g) == 0 && strcmp(g.text, "@2:5|6;@3:7|8;") == 0);
+    tp_reader_close(r);
+    FILE *fp = fopen(path, "ab");
+    fwrite("\0\0\0\0", 1, 4, fp);
+    fclose(fp);
+    memset(&g, 0, sizeof g);
+    r = tp_reader_open(path, ',', NULL, 0);
+    CHECK(tp_reader_run(r, hdr, row, &g) == 0 && strcmp(g.text, "@2:5|6;@3:7|8;") == 0);
+    tp_reader_close(r);
+    fp = fopen(path, "ab");
+    fputs("9,10\n", fp);
+    fclose(fp);
+    r = tp_reader_open(path, ',', NULL, 0);
+    CHECK(tp_reader_run(r, hdr, row, &g) == -1);
+    CHECK(strstr(tp_errmsg(), "in.csv: trailing garbage after gzip data (byte ") != NULL);
+    tp_reader_close(r);
+
     /* corrupt gzip: a valid header, then garbage */
-    FILE *fp = fopen(path, "wb");
+    fp = fopen(path, "wb");
     fwrite("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbagegarbage", 1, 24, fp);
     fclose(fp);
     r = tp_reader_open(path, ',', NULL, 0);
