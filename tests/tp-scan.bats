@@ -254,3 +254,18 @@ EOF
 	expect_err 1 "tp-scan: sig: column 'tp:split': the name is reserved (the split column of tp-split's output)" \
 		tp-scan -s sig h.csv
 }
+
+@test "tp-scan: a leap second (23:59:60) is a time: the instant of the next second, in both passes" {
+	printf 'id,orderDate\n1,2016-12-31 23:59:59\n2,2016-12-31 23:59:60\n3,2017-01-01T00:00:00Z\n4,2016-12-31T23:59:60.5Z\n5,2016-12-31 23:59:61\n' >part-00000.csv
+	expect_err 1 "tp-scan: part-00000.csv:6: column 'orderDate': not a date or time: '2016-12-31 23:59:61'" \
+		tp-scan --no-dedup part-00000.csv
+	sed -i '$d' part-00000.csv
+	# 2017-01-01 00:00:00 UTC = 1483228800 s: rows 2 and 3 are one instant
+	expect_eq "$(tp-scan --no-dedup part-00000.csv | grep '^t	' | tr '\n' ' ')" \
+		"t	1483228799000000	1 t	1483228800000000	2 t	1483228800500000	1 " "t records"
+	tp-scan --no-dedup -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	tp-transform -c ctx part-00000.csv | tp-split -c ctx | cut -d, -f1,2 >sp
+	# equal times share a split: row 2 (23:59:60) goes where row 3 (00:00:00) goes
+	expect_eq "$(grep -E ',(2|3)$' sp | cut -d, -f1 | sort -u | wc -l)" 1 "splits of rows 2 and 3"
+}
