@@ -346,6 +346,36 @@ find_col(const tp_context *c, const char *name)
     return col_index(c->in, c->nin, name);
 }
 
+long
+tp_concat_parse(const char *spec, char **name, char ***cols)
+{
+    const char *eq = strchr(spec, '=');
+    size_t len = eq ? strlen(eq + 1) : 0;
+    if (!eq || eq == spec || len == 0 || eq[1] == ',' || eq[len] == ',' || strstr(eq, ",,")) {
+        tp_err(NULL, 0, "--concat: expected NAME=COL,COL,...: '%s'", spec);
+        return -1;
+    }
+    if ((size_t)(eq - spec) == strlen(TP_SPLIT_COL) &&
+        strncmp(spec, TP_SPLIT_COL, strlen(TP_SPLIT_COL)) == 0) {
+        tp_err(NULL, 0, "--concat: '" TP_SPLIT_COL "' is reserved (" TP_SPLIT_COL_RESERVED ")");
+        return -1;
+    }
+    size_t n = 1;
+    for (const char *p = eq + 1; *p; p++)
+        n += *p == ',';
+    char **v = tp_xmalloc(n * sizeof *v);
+    const char *tok = eq + 1;
+    for (size_t k = 0; k < n; k++) {
+        const char *comma = strchr(tok, ',');
+        size_t tl = comma ? (size_t)(comma - tok) : strlen(tok);
+        v[k] = tp_xmemdup(tok, tl);
+        tok += tl + 1;
+    }
+    *name = tp_xmemdup(spec, (size_t)(eq - spec));
+    *cols = v;
+    return (long)n;
+}
+
 static int
 add_concat(tp_context *c, const char *name, char **cols, size_t ncols, const char *what)
 {
@@ -384,45 +414,26 @@ setup_columns(tp_context *c, const tp_merge_opts *o)
     for (size_t i = 0; i < c->nin; i++) {
         c->out[i] = rename_dot(c->in[i]);
         c->type[i] = (long)i == c->label ? "int64" : tp_colstat_type(&c->stats[i]);
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(c->out[i], c->out[j]) == 0) {
-                tp_err(NULL, 0, "columns '%s' and '%s' both become '%s'", c->in[j], c->in[i],
-                       c->out[i]);
-                c->nout = i + 1;
-                return -1;
-            }
     }
     c->nout = c->nin;
+    size_t j;
+    long i = tp_first_duplicate((const char *const *)c->out, c->nin, &j);
+    if (i >= 0) {
+        tp_err(NULL, 0, "columns '%s' and '%s' both become '%s'", c->in[j], c->in[i], c->out[i]);
+        return -1;
+    }
     int all = 1;
     for (size_t i = 0; i < 4; i++)
         all &= col_index(c->in, c->nin, n3r[i]) >= 0;
     if (all && add_concat(c, "text", (char **)n3r, 4, "names3risk text column") < 0)
         return -1;
     for (size_t i = 0; i < o->nconcat; i++) {
-        const char *spec = o->concat[i];
-        const char *eq = strchr(spec, '=');
-        if (!eq || eq == spec || !eq[1]) {
-            tp_err(NULL, 0, "--concat: expected NAME=COL,COL,...: '%s'", spec);
+        char *name, **cols;
+        long ncols = tp_concat_parse(o->concat[i], &name, &cols);
+        if (ncols < 0)
             return -1;
-        }
-        char *name = tp_xmemdup(spec, (size_t)(eq - spec));
-        char *list = tp_xstrdup(eq + 1);
-        size_t ncols = 1;
-        for (char *p = list; *p; p++)
-            ncols += *p == ',';
-        char **cols = tp_xmalloc(ncols * sizeof *cols);
-        size_t k = 0;
-        for (char *tok = list, *comma;; tok = comma + 1) {
-            comma = strchr(tok, ',');
-            if (comma)
-                *comma = '\0';
-            cols[k++] = tok;
-            if (!comma)
-                break;
-        }
-        int rc = add_concat(c, name, cols, ncols, "--concat");
-        free(cols);
-        free(list);
+        int rc = add_concat(c, name, cols, (size_t)ncols, "--concat");
+        tp_strv_free(cols, (size_t)ncols);
         free(name);
         if (rc < 0)
             return -1;
@@ -1403,12 +1414,9 @@ tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
     if (write_small(outdir, "signature", &o) < 0)
         return -1;
     int rc = 0;
-    for (size_t i = 0; i < c->nout; i++) {
-        if (i)
-            rc |= tp_out_byte(o, ',');
-        rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
-    }
-    rc |= tp_out_byte(o, '\n');
+    for (size_t i = 0; i < c->nout; i++)
+        rc |= tp_out_rec_field(o, c->out[i], strlen(c->out[i]), ',');
+    rc |= tp_out_rec_end(o);
     if (rc) {
         tp_out_abort(o);
         return -1;
@@ -1417,9 +1425,11 @@ tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
         return -1;
     rc = tp_out_printf(o, "varname,iscategory,datatype\n");
     for (size_t i = 0; i < c->nout; i++) {
-        rc |= tp_out_field(o, c->out[i], strlen(c->out[i]), ',');
-        rc |= tp_out_printf(o, ",%s,%s\n", strcmp(c->type[i], "object") == 0 ? "true" : "false",
-                            c->type[i]);
+        const char *cat = strcmp(c->type[i], "object") == 0 ? "true" : "false";
+        rc |= tp_out_rec_field(o, c->out[i], strlen(c->out[i]), ',');
+        rc |= tp_out_rec_field(o, cat, strlen(cat), ',');
+        rc |= tp_out_rec_field(o, c->type[i], strlen(c->type[i]), ',');
+        rc |= tp_out_rec_end(o);
     }
     if (rc) {
         tp_out_abort(o);

@@ -81,6 +81,16 @@ typedef struct tp_merge_opts {
     const char *max_bad_text; /* as given, for the message */
 } tp_merge_opts;
 
+/*
+ * Parse a --concat spec "NAME=COL,COL,...": NAME up to the first '=', not empty and not
+ * tp:split, then one or more comma-separated column names, none empty. The one parse of
+ * the spec: tp-context checks its options with it (a usage error), the merge resolves the
+ * columns with it (an unknown column is a data error, tp_merge_finish). Returns the
+ * number of columns, with NAME in *name (malloc'd) and the columns in *cols (free with
+ * tp_strv_free), or -1 with an error recorded ("--concat: expected NAME=COL,COL,...").
+ */
+long tp_concat_parse(const char *spec, char **name, char ***cols);
+
 typedef struct tp_merge tp_merge;
 
 /*

@@ -1,6 +1,6 @@
 /*
- * Input through zlib's gz* reader; output through a buffer to a temporary file that is
- * synced and renamed when complete.
+ * Input through inflate (gzip) or as is; output through a buffer to a temporary file that
+ * is synced and renamed when complete.
  */
 #include "io.h"
 
@@ -16,23 +16,29 @@
 #include <unistd.h>
 #include <zlib.h>
 
-struct tp_in {
-    gzFile gz;
-    char *name;
-};
+/*
+ * Input: the first bytes say gzip (1f 8b) or not. Plain bytes pass through; gzip goes
+ * through inflate, one member after another. zlib's gz* reader would do both, but it
+ * drops silently whatever follows a member when that is not another member: a shard
+ * with a damaged concatenation would lose its tail without a word. Here the bytes after
+ * the last member must be nothing, or NUL bytes only (the padding of tape and block
+ * devices, which gzip(1) also accepts); anything else is an error.
+ */
+enum { INBUF = 256 * 1024 };
+enum { IN_START, IN_PLAIN, IN_MEMBER, IN_BETWEEN, IN_PADDING, IN_END };
 
-/* gzerror's message without the "<fd:N>: " zlib puts before it for gzdopen'd files. */
-static const char *
-gzmsg(gzFile gz, int *errnum)
-{
-    const char *m = gzerror(gz, errnum);
-    if (strncmp(m, "<fd:", 4) == 0) {
-        const char *p = strstr(m, ">: ");
-        if (p)
-            m = p + 3;
-    }
-    return m;
-}
+struct tp_in {
+    int fd;
+    char *name;
+    int state;
+    int eof;            /* read() returned 0 */
+    unsigned char *raw; /* bytes read, not yet used: raw[pos..len) */
+    size_t pos, len;
+    long long consumed;   /* raw bytes used before raw[pos] */
+    long long member_end; /* offset of the byte after the last member, for messages */
+    z_stream z;
+    int zinit;
+};
 
 tp_in *
 tp_in_open(const char *path)
@@ -48,18 +54,112 @@ tp_in_open(const char *path)
         tp_err(path, 0, "is a directory");
         return NULL;
     }
-    gzFile gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        tp_err(path, 0, "cannot open:");
-        return NULL;
-    }
-    gzbuffer(gz, 256 * 1024);
-    tp_in *in = tp_xmalloc(sizeof *in);
-    in->gz = gz;
+    tp_in *in = tp_xcalloc(1, sizeof *in);
+    in->fd = fd;
     in->name = tp_xstrdup(path);
+    in->raw = tp_xmalloc(INBUF);
     TP_TRACK(in, tp_in_close);
     return in;
+}
+
+/* Read more raw bytes after the unused ones (moved to the front). -1 on a read error. */
+static int
+fill(tp_in *in)
+{
+    if (in->pos > 0) {
+        memmove(in->raw, in->raw + in->pos, in->len - in->pos);
+        in->consumed += (long long)in->pos;
+        in->len -= in->pos;
+        in->pos = 0;
+    }
+    if (in->eof || in->len == INBUF)
+        return 0;
+    ssize_t got;
+    while ((got = read(in->fd, in->raw + in->len, INBUF - in->len)) < 0 && errno == EINTR)
+        ;
+    if (got < 0) {
+        tp_err(in->name, 0, "read error:");
+        return -1;
+    }
+    if (got == 0)
+        in->eof = 1;
+    in->len += (size_t)got;
+    return 0;
+}
+
+static ssize_t
+corrupt(tp_in *in, const char *msg)
+{
+    tp_err(in->name, 0, "corrupt gzip data: %s", msg ? msg : "unknown error");
+    return -1;
+}
+
+/* Inflate into buf; returns the bytes made (> 0), 0 at the end, or -1. */
+static ssize_t
+read_gzip(tp_in *in, unsigned char *buf, size_t n)
+{
+    for (;;) {
+        if (in->pos == in->len && !in->eof && fill(in) < 0)
+            return -1;
+        size_t avail = in->len - in->pos;
+        switch (in->state) {
+        case IN_BETWEEN:
+            /* after a member: another member, NUL padding, or the end */
+            if (avail == 0) {
+                in->state = IN_END;
+                return 0;
+            }
+            if (avail == 1 && !in->eof && in->raw[in->pos] == 0x1f) {
+                if (fill(in) < 0)
+                    return -1;
+                continue;
+            }
+            if (avail >= 2 && in->raw[in->pos] == 0x1f && in->raw[in->pos + 1] == 0x8b) {
+                if (inflateReset(&in->z) != Z_OK)
+                    return corrupt(in, in->z.msg);
+                in->state = IN_MEMBER;
+                continue;
+            }
+            if (in->raw[in->pos] != 0)
+                goto garbage;
+            in->state = IN_PADDING;
+            continue;
+        case IN_PADDING:
+            if (avail == 0) {
+                in->state = IN_END;
+                return 0;
+            }
+            while (in->pos < in->len && in->raw[in->pos] == 0)
+                in->pos++;
+            if (in->pos < in->len)
+                goto garbage;
+            continue;
+        case IN_END:
+            return 0;
+        }
+        /* IN_MEMBER */
+        if (avail == 0)
+            return corrupt(in, "unexpected end of file");
+        in->z.next_in = in->raw + in->pos;
+        in->z.avail_in = (uInt)avail;
+        in->z.next_out = buf;
+        in->z.avail_out = (uInt)n;
+        int rc = inflate(&in->z, Z_NO_FLUSH);
+        in->pos = in->len - in->z.avail_in;
+        size_t made = n - in->z.avail_out;
+        if (rc == Z_STREAM_END) {
+            in->state = IN_BETWEEN;
+            in->member_end = in->consumed + (long long)in->pos;
+        } else if (rc == Z_MEM_ERROR)
+            tp_fatal(TP_EXIT_DATA, "out of memory");
+        else if (rc != Z_OK && !(rc == Z_BUF_ERROR && in->pos == in->len))
+            return corrupt(in, in->z.msg); /* Z_DATA_ERROR, Z_NEED_DICT: not a gzip stream */
+        if (made > 0)
+            return (ssize_t)made;
+    }
+garbage:
+    tp_err(in->name, 0, "trailing garbage after gzip data (byte %lld)", in->member_end);
+    return -1;
 }
 
 ssize_t
@@ -67,26 +167,37 @@ tp_in_read(tp_in *in, void *buf, size_t n)
 {
     if (n > (1u << 30))
         n = 1u << 30;
-    int got = gzread(in->gz, buf, (unsigned)n);
-    if (got < 0) {
-        int errnum;
-        const char *m = gzmsg(in->gz, &errnum);
-        if (errnum == Z_ERRNO)
-            tp_err(in->name, 0, "read error:");
-        else
-            tp_err(in->name, 0, "corrupt gzip data: %s", m);
-        return -1;
-    }
-    if (got == 0) {
-        /* zlib reports a truncated stream only through gzerror at the end. */
-        int errnum;
-        const char *m = gzmsg(in->gz, &errnum);
-        if (errnum != Z_OK && errnum != Z_STREAM_END) {
-            tp_err(in->name, 0, "corrupt gzip data: %s", m);
-            return -1;
+    if (n == 0)
+        return 0;
+    if (in->state == IN_START) {
+        while (in->len < 2 && !in->eof)
+            if (fill(in) < 0)
+                return -1;
+        if (in->len >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b) {
+            if (inflateInit2(&in->z, 15 + 16) != Z_OK) /* gzip wrapper only */
+                tp_fatal(TP_EXIT_DATA, "out of memory");
+            in->zinit = 1;
+            in->state = IN_MEMBER;
+        } else {
+            in->state = IN_PLAIN;
         }
     }
-    return got;
+    if (in->state != IN_PLAIN)
+        return read_gzip(in, buf, n);
+    if (in->pos < in->len) { /* the bytes read to look for the magic */
+        size_t k = in->len - in->pos < n ? in->len - in->pos : n;
+        memcpy(buf, in->raw + in->pos, k);
+        in->pos += k;
+        return (ssize_t)k;
+    }
+    for (;;) {
+        ssize_t got = read(in->fd, buf, n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            tp_err(in->name, 0, "read error:");
+        return got;
+    }
 }
 
 const char *
@@ -101,9 +212,25 @@ tp_in_close(tp_in *in)
     if (!in)
         return;
     TP_UNTRACK(in);
-    gzclose(in->gz);
+    if (in->zinit)
+        inflateEnd(&in->z);
+    close(in->fd);
+    free(in->raw);
     free(in->name);
     free(in);
+}
+
+/* gzerror's message without the "<fd:N>: " zlib puts before it for gzdopen'd files. */
+static const char *
+gzmsg(gzFile gz, int *errnum)
+{
+    const char *m = gzerror(gz, errnum);
+    if (strncmp(m, "<fd:", 4) == 0) {
+        const char *p = strstr(m, ">: ");
+        if (p)
+            m = p + 3;
+    }
+    return m;
 }
 
 enum { OUTBUF = 256 * 1024 };
@@ -215,6 +342,29 @@ tp_out_open(const char *path, int gzip)
     return o;
 }
 
+tp_out *
+tp_out_mem(void)
+{
+    tp_out *o = tp_xcalloc(1, sizeof *o);
+    o->fd = -1;
+    o->mem = 1;
+    o->cap = 256;
+    o->buf = tp_xmalloc(o->cap);
+    TP_TRACK(o, tp_out_abort);
+    return o;
+}
+
+/* Room for n more bytes in a memory output. */
+static void
+mem_grow(tp_out *o, size_t n)
+{
+    if (o->len + n <= o->cap)
+        return;
+    while (o->len + n > o->cap)
+        o->cap *= 2;
+    o->buf = tp_xrealloc(o->buf, o->cap);
+}
+
 static int
 write_all(tp_out *o, const char *p, size_t n)
 {
@@ -236,6 +386,10 @@ write_all(tp_out *o, const char *p, size_t n)
 int
 tp_out_flush(tp_out *o)
 {
+    if (o->mem) { /* called by tp_out_byte on a full buffer: make room */
+        mem_grow(o, 1);
+        return 0;
+    }
     if (o->len == 0)
         return 0;
     int rc = 0;
@@ -259,6 +413,8 @@ tp_out_flush(tp_out *o)
 int
 tp_out_write(tp_out *o, const void *p, size_t n)
 {
+    if (o->mem)
+        mem_grow(o, n);
     if (o->len + n > o->cap) {
         if (tp_out_flush(o) < 0)
             return -1;
@@ -277,8 +433,12 @@ tp_out_write(tp_out *o, const void *p, size_t n)
 }
 
 int
-tp_out_field(tp_out *o, const char *s, size_t n, char delim)
+tp_out_rec_field(tp_out *o, const char *s, size_t n, char delim)
 {
+    if (o->rec_n++ > 0 && tp_out_byte(o, delim) < 0)
+        return -1;
+    else if (o->rec_n == 1)
+        o->rec_empty = n == 0;
     int quote = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
@@ -302,6 +462,16 @@ tp_out_field(tp_out *o, const char *s, size_t n, char delim)
     if (tp_out_write(o, start, (size_t)(s + n - start)) < 0)
         return -1;
     return tp_out_byte(o, '"');
+}
+
+int
+tp_out_rec_end(tp_out *o)
+{
+    int lone_empty = o->rec_n == 1 && o->rec_empty;
+    o->rec_n = 0;
+    if (lone_empty && tp_out_write(o, "\"\"", 2) < 0)
+        return -1;
+    return tp_out_byte(o, '\n');
 }
 
 /* Make a rename durable: fsync the directory that holds path (best effort: some file

@@ -1,6 +1,8 @@
 /*
- * Byte streams in and out. Input is read through zlib, which detects gzip by its magic
- * bytes and passes other bytes through, so every tool reads plain and gzip shards alike.
+ * Byte streams in and out. Input that starts with the gzip magic bytes is inflated, member
+ * after member, other input passes through, so every tool reads plain and gzip shards
+ * alike. After the last member only NUL bytes (padding) may follow: anything else is an
+ * error, where zlib's gz* reader would drop it silently.
  * Output goes through one buffer per stream; files are written under a temporary name
  * in the target directory and renamed only after a checked flush, fsync and close, so
  * a final name always holds a complete file (SPEC section 8).
@@ -21,7 +23,8 @@ tp_in *tp_in_open(const char *path);
 
 /*
  * Read up to n bytes (after gzip decoding). Returns the count, 0 at end of input, or -1
- * with an error recorded ("PATH: corrupt gzip data: ..." or an errno message).
+ * with an error recorded ("PATH: corrupt gzip data: ...", "PATH: trailing garbage after
+ * gzip data (byte N)" or an errno message).
  */
 ssize_t tp_in_read(tp_in *in, void *buf, size_t n);
 
@@ -41,6 +44,9 @@ typedef struct tp_out {
     char *tmp;       /* temporary name while the file is being written */
     int special;     /* path is a device or FIFO: written in place, never renamed */
     long long bytes; /* bytes written to the file so far (compressed when gzip) */
+    int mem;         /* in memory (tp_out_mem): buf grows, nothing is written */
+    size_t rec_n;    /* CSV/TSV: fields written in the current record */
+    int rec_empty;   /* ... and the first of them was empty */
 } tp_out;
 
 /*
@@ -51,6 +57,13 @@ typedef struct tp_out {
  * bytes depend only on the data. Returns NULL with an error recorded on failure.
  */
 tp_out *tp_out_open(const char *path, int gzip);
+
+/*
+ * An output to memory, for a CSV record held in one field (the rejects' record column):
+ * the bytes are o->buf[0..o->len), the buffer grows as needed; set o->len = 0 to reuse
+ * it. Free with tp_out_abort.
+ */
+tp_out *tp_out_mem(void);
 
 /* Append n bytes. Returns 0, or -1 with "PATH: strerror" recorded (e.g. ENOSPC). */
 int tp_out_write(tp_out *o, const void *p, size_t n);
@@ -69,10 +82,16 @@ int tp_out_commit(tp_out *o, long long *bytes);
 void tp_out_abort(tp_out *o);
 
 /*
- * Write one CSV/TSV field with minimal RFC 4180 quoting: quoted when it holds the
- * delimiter, '"', CR or LF, with '"' doubled. The caller writes delimiters and '\n'.
+ * CSV/TSV records, the one writer of every table tp writes (the streams between the
+ * stages, the output files, the rejects, the signature and metadata). tp_out_rec_field
+ * writes the delimiter before every field of a record but the first, then the field with
+ * minimal RFC 4180 quoting: quoted when it holds the delimiter, '"', CR or LF, with '"'
+ * doubled. tp_out_rec_end ends the record with '\n'. A record of one empty field is
+ * written as "" (as Python's csv module does): an empty line would be skipped as blank
+ * by the next reader, tp's or pandas', and the row lost.
  */
-int tp_out_field(tp_out *o, const char *s, size_t n, char delim);
+int tp_out_rec_field(tp_out *o, const char *s, size_t n, char delim);
+int tp_out_rec_end(tp_out *o);
 
 static inline int
 tp_out_byte(tp_out *o, char c)

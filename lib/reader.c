@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "map.h"
 #include "value.h"
 
 #include <csv.h>
@@ -177,12 +178,11 @@ static int
 set_header(tp_reader *r)
 {
     r->have_header = 1;
-    for (size_t i = 0; i < r->ncols; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(r->cols[i], r->cols[j]) == 0) {
-                tp_err(r->name, 1, "duplicate column name '%s'", r->cols[i]);
-                return -1;
-            }
+    long dup = tp_first_duplicate((const char *const *)r->cols, r->ncols, NULL);
+    if (dup >= 0) {
+        tp_err(r->name, 1, "duplicate column name '%s'", r->cols[dup]);
+        return -1;
+    }
     return r->on_header ? r->on_header(r->arg, r) : 0;
 }
 
@@ -455,6 +455,28 @@ tp_read_signature(const char *path, char ***names)
     }
     *names = s.names;
     return (long)s.n;
+}
+
+long
+tp_first_duplicate(const char *const *v, size_t n, size_t *earlier)
+{
+    /* a hash map name -> first index: linear in the number of names (a header may have
+     * 100,000 columns, and comparing each with all before it took seconds per tool) */
+    tp_map *seen = tp_map_new(sizeof(size_t));
+    long dup = -1;
+    for (size_t i = 0; i < n && dup < 0; i++) {
+        int created;
+        size_t *first = tp_map_put(seen, v[i], strlen(v[i]), &created);
+        if (created) {
+            *first = i;
+        } else {
+            dup = (long)i;
+            if (earlier)
+                *earlier = *first;
+        }
+    }
+    tp_map_free(seen);
+    return dup;
 }
 
 void

@@ -114,6 +114,20 @@ long tp_read_signature(const char *path, char ***names);
 void tp_strv_free(char **v, size_t n);
 
 /*
+ * Index of the first name in v[0..n) equal to an earlier one, or -1; the earlier one's
+ * index in *earlier when non-NULL. Linear time.
+ */
+long tp_first_duplicate(const char *const *v, size_t n, size_t *earlier);
+
+/*
+ * The column tp-split puts first in its output to name each row's split, and tp-write
+ * routes on. No data set may have a column of that name, or tp-write would find two:
+ * tp-scan refuses it in a header and tp-context as a --concat name, both in pass 1.
+ */
+#define TP_SPLIT_COL "tp:split"
+#define TP_SPLIT_COL_RESERVED "the split column of tp-split's output"
+
+/*
  * Shard number of a file named "part-NNNNN[...]" (any number of digits after "part-",
  * directory ignored), or -1 when the name does not carry one (SPEC section 1).
  */

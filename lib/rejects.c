@@ -7,14 +7,14 @@
 #include "io.h"
 #include "text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct tp_rejects {
     char *path, *input;
     tp_out *out;
-    char *line; /* the record joined as CSV */
-    size_t cap;
+    tp_out *rec; /* the record joined as CSV, in memory */
 };
 
 tp_rejects *
@@ -26,43 +26,18 @@ tp_rejects_new(const char *path, const char *input)
     return q;
 }
 
+/* The fields joined into one CSV line (without its line end), by the writer of every
+ * CSV tp writes (tp_out_rec_field). */
 static void
-put(tp_rejects *q, size_t *len, const char *s, size_t n)
-{
-    if (*len + n + 1 > q->cap) {
-        q->cap = (*len + n + 1) * 2;
-        q->line = tp_xrealloc(q->line, q->cap);
-    }
-    memcpy(q->line + *len, s, n);
-    *len += n;
-}
-
-/* The fields joined with commas, each quoted when needed (RFC 4180). */
-static size_t
 join(tp_rejects *q, const tp_bad *b)
 {
-    size_t len = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        if (i)
-            put(q, &len, ",", 1);
-        const char *s = b->f[i];
-        size_t n = b->len[i];
-        int quote = 0;
-        for (size_t j = 0; j < n && !quote; j++)
-            quote = s[j] == ',' || s[j] == '"' || s[j] == '\n' || s[j] == '\r';
-        if (!quote) {
-            put(q, &len, s, n);
-            continue;
-        }
-        put(q, &len, "\"", 1);
-        for (size_t j = 0; j < n; j++) {
-            if (s[j] == '"')
-                put(q, &len, "\"", 1);
-            put(q, &len, s + j, 1);
-        }
-        put(q, &len, "\"", 1);
-    }
-    return len;
+    if (!q->rec)
+        q->rec = tp_out_mem();
+    q->rec->len = 0;
+    for (size_t i = 0; i < b->n; i++)
+        tp_out_rec_field(q->rec, b->f[i], b->len[i], ',');
+    tp_out_rec_end(q->rec);
+    q->rec->len--; /* the '\n' */
 }
 
 int
@@ -76,16 +51,15 @@ tp_rejects_add(tp_rejects *q, const tp_bad *b)
         rc |= tp_out_printf(q->out, "file,line,column,reason,record\n");
     }
     tp_out *o = q->out;
-    rc |= tp_out_field(o, q->input, strlen(q->input), ',');
-    rc |= tp_out_printf(o, ",%ld,", b->line);
-    if (b->column)
-        rc |= tp_out_field(o, b->column, strlen(b->column), ',');
-    rc |= tp_out_byte(o, ',');
-    rc |= tp_out_field(o, b->reason, strlen(b->reason), ',');
-    rc |= tp_out_byte(o, ',');
-    size_t len = join(q, b);
-    rc |= tp_out_field(o, q->line ? q->line : "", len, ',');
-    rc |= tp_out_byte(o, '\n');
+    char num[24];
+    int k = snprintf(num, sizeof num, "%ld", b->line);
+    rc |= tp_out_rec_field(o, q->input, strlen(q->input), ',');
+    rc |= tp_out_rec_field(o, num, (size_t)k, ',');
+    rc |= tp_out_rec_field(o, b->column ? b->column : "", b->column ? strlen(b->column) : 0, ',');
+    rc |= tp_out_rec_field(o, b->reason, strlen(b->reason), ',');
+    join(q, b);
+    rc |= tp_out_rec_field(o, q->rec->buf, q->rec->len, ',');
+    rc |= tp_out_rec_end(o);
     return rc ? -1 : 0;
 }
 
@@ -94,7 +68,7 @@ free_q(tp_rejects *q)
 {
     free(q->path);
     free(q->input);
-    free(q->line);
+    tp_out_abort(q->rec);
     free(q);
 }
 

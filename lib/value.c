@@ -281,7 +281,9 @@ tp_parse_time(const char *s, size_t n, int64_t *us)
                     frac *= 10;
             }
         }
-        if (h > 23 || mi > 59 || sec > 59)
+        /* second 60 is a leap second (ISO 8601, RFC 3339: at the end of any minute in a
+         * zone with an offset); counted as POSIX time counts it, as the next second */
+        if (h > 23 || mi > 59 || sec > 60)
             return -1;
         if (i < n && sep == '-') {
             if (s[i] == 'Z') {

@@ -44,7 +44,9 @@ int tp_parse_bool(const char *s, size_t n, int *out);
  *   absolute value is at least 100000000000 (year 5138 in seconds).
  * Values without an offset are taken as UTC; an offset is subtracted to give UTC.
  * Fractions beyond 6 digits are truncated. Calendar fields are range-checked (month
- * 1-12, day within the month, hour 0-23, minute and second 0-59). Day counting:
+ * 1-12, day within the month, hour 0-23, minute 0-59, second 0-60). Second 60, a leap
+ * second, is the instant of the next second (23:59:60 = 00:00:00 of the next day), as in
+ * POSIX time, which has no leap seconds. Day counting:
  * days_from_civil, H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (2013).
  */
 int tp_parse_time(const char *s, size_t n, int64_t *us);

@@ -138,6 +138,36 @@ bad_kind() {
 	expect_no_data out
 }
 
+@test "badinput: gzip: text after the last member is an error; more members and NUL padding are read" {
+	printf 'id,orderDate\n1,2024-01-01\n2,2024-01-02\n' | gzip >good.csv.gz
+	size=$(stat -c %s good.csv.gz)
+	tp-scan good.csv.gz | grep -v '^source' >want
+	# junk after a complete member: named, with where it starts, not silently dropped
+	{ cat good.csv.gz; echo '3,2024-01-03'; } >junk.csv.gz
+	expect_err 1 "tp-scan: junk.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan junk.csv.gz
+	expect_err 1 "tp-scan: -: trailing garbage after gzip data (byte $size)" tp-scan -n 0 - <junk.csv.gz
+	expect_err 1 "tp-scan: junk.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan -o s.sum junk.csv.gz
+	expect_no_file s.sum
+	# one junk byte is junk too; so are NUL bytes followed by more
+	{ cat good.csv.gz; printf 'x'; } >x.csv.gz
+	expect_err 1 "tp-scan: x.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan x.csv.gz
+	{ cat good.csv.gz; printf '\0\0\0x'; } >zx.csv.gz
+	expect_err 1 "tp-scan: zx.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan zx.csv.gz
+	# pass 2 reads through the same code
+	tp-scan -o s.sum good.csv.gz
+	tp-context -q -c ctx s.sum
+	expect_err 1 "tp-transform: junk.csv.gz: trailing garbage after gzip data (byte $size)" \
+		tp-transform -c ctx -n 0 junk.csv.gz
+	# several members (as cat or pigz write them) and NUL padding (as tape blocks leave
+	# it) are read: the same summary
+	{ printf 'id,orderDate\n1,2024-01-01\n' | gzip; printf '2,2024-01-02\n' | gzip; } >two.csv.gz
+	tp-scan two.csv.gz | grep -v '^source' >got
+	cmp want got
+	{ cat good.csv.gz; head -c 1000 /dev/zero; } >pad.csv.gz
+	tp-scan pad.csv.gz | grep -v '^source' >got
+	cmp want got
+}
+
 @test "badinput: a 0-byte shard (plain or gzip) holds zero rows" {
 	: >part-00004.csv
 	tp-scan part-00004.csv >got
@@ -346,6 +376,15 @@ bad_kind() {
 	tp-run -q --on-bad-row quarantine --split none --job-type testing in outq
 	printf 'id,orderDate,v\n1,2024-01-01,a\n' | expect_file outq/testing/part-00000.csv
 	grep -qx 'bad rows          1 (quarantine)' outq/_tp/report.txt || flunk "$(cat outq/_tp/report.txt)"
+}
+
+@test "badinput: a rejected record of one empty field is kept as \"\" in the rejects file" {
+	printf 'a,b\n1,2\n""\n3,4\n' >e.csv
+	tp-scan --on-bad-row quarantine --rejects rej.csv e.csv >/dev/null
+	# record "" (one empty field), quoted as a field: """"""; an empty record would read
+	# as a row without fields
+	printf '%s\n' 'file,line,column,reason,record' 'e.csv,3,,"expected 2 fields, found 1",""""""' |
+		expect_file rej.csv
 }
 
 @test "badinput: CRLF line ends: LF out, CRLF inside quotes kept, line numbers right" {

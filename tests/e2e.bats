@@ -125,3 +125,32 @@ split_check() {
 	# one file per shard and split
 	expect_eq "$(find out -name 'part-*.csv' | wc -l)" 30 "files"
 }
+
+@test "e2e: a one-column table: an empty value is written \"\", not a blank line, in every stage" {
+	printf 'a\n1\n""\n3\n' >part-00000.csv
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c ctx -d out s.sum
+	tp-transform -c ctx part-00000.csv >t.csv
+	printf 'a\n1\n""\n3\n' | expect_file t.csv
+	tp-split -c ctx t.csv >sp.csv
+	for f in csv tsv csv.gz; do
+		tp-write -c ctx -n 0 -f $f out sp.csv
+		# 3 rows, random split: 2 train, 1 test (SPEC 7), and every row written once
+		expect_eq "$(body out/*/part-00000.$f | LC_ALL=C sort | tr '\n' ' ')" '"" 1 3 ' "$f rows"
+		for s in out/*/part-00000.$f; do
+			expect_eq "$(gzip -dcf $s | head -n 1)" a "$s header"
+		done
+	done
+	# and the next reader counts the row: tp-scan reads 3 rows back
+	expect_eq "$(cat out/*/part-00000.csv | grep -v '^a$' | { echo a; cat; } | tp-scan | grep '^rows')" \
+		"rows	3	0	0	0	0"
+
+	# a lone column whose name is empty: the header line is "" too
+	printf '""\nx\n""\n' >part-00001.csv
+	tp-scan -o s1.sum part-00001.csv
+	tp-context -q -c ctx1 -d out1 s1.sum
+	printf '""\n' | expect_file out1/signature/signature
+	tp-transform -c ctx1 part-00001.csv | tp-split -c ctx1 -n 1 | tp-write -c ctx1 -n 1 out1
+	expect_eq "$(body out1/*/part-00001.csv | LC_ALL=C sort | tr '\n' ' ')" '"" x ' "rows"
+	for s in out1/*/part-00001.csv; do expect_eq "$(head -n 1 $s)" '""' "$s header"; done
+}

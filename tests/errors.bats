@@ -129,6 +129,47 @@ load helper
 	expect_err 1 "tp-scan: dir: is a directory" tp-scan dir
 }
 
+# unreadable_cases P F: each tool that reads a shard, a stream or a summary, given F,
+# fails with exactly "TOOL: F: " followed by P and nothing on the standard output.
+unreadable_cases() {
+	local p=$1 f=$2
+	expect_err 1 "tp-scan: $f: $p" tp-scan "$f"
+	expect_err 1 "tp-scan: $f: $p" tp-scan -s "$f" part-00000.csv
+	rm -rf c2
+	expect_err 1 "tp-context: $f: $p" tp-context -q -c c2 "$f"
+	expect_err 1 "tp-transform: $f: $p" tp-transform -c ctx -n 0 "$f"
+	expect_err 1 "tp-split: $f: $p" tp-split -c ctx -n 0 "$f"
+	expect_err 1 "tp-write: $f: $p" tp-write out "$f"
+}
+
+@test "errors: an unreadable shard (a directory, no permission, a read error): TOOL: FILE: message, every tool" {
+	printf 'id,orderDate\n1,2024-01-01\n' >part-00000.csv
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	mkdir part-00001.csv
+	unreadable_cases "is a directory" part-00001.csv
+	# a read error after a successful open
+	if [ -r /proc/self/mem ]; then
+		unreadable_cases "read error: Input/output error" /proc/self/mem
+	fi
+	# no read permission: root reads anything, so as root the tools run as nobody
+	cp part-00000.csv part-00002.csv
+	chmod 000 part-00002.csv
+	if [ "$(id -u)" -ne 0 ]; then
+		unreadable_cases "cannot open: Permission denied" part-00002.csv
+	elif command -v setpriv >/dev/null; then
+		chmod 1777 . && chmod -R a+rX ctx part-00000.csv
+		local t
+		for t in tp-scan tp-context tp-transform tp-split tp-write; do
+			printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups %s "$@"\n' "$(command -v $t)" >$t.nobody
+			chmod +x $t.nobody
+		done
+		mkdir nobody && for t in tp-scan tp-context tp-transform tp-split tp-write; do mv $t.nobody nobody/$t; done
+		PATH=$PWD/nobody:$PATH unreadable_cases "cannot open: Permission denied" "$PWD/part-00002.csv"
+	fi
+	expect_no_file c2/context out
+}
+
 @test "errors: bad signature files" {
 	printf '1,2\n' >data.csv
 	printf 'a,b\nc,d\n' >sig2

@@ -287,6 +287,17 @@ EOF
 	tp-scan -o s.sum part-00000.csv
 	expect_usage_err "concat" tp-context -q -c ctx --concat 'noequals' s.sum
 	expect_usage_err "concat" tp-context -q -c ctx --concat '=a' s.sum
+	# every malformed spec, named in the message; nothing is read or written
+	local spec
+	for spec in noequals =a n= 'n=a,' 'n=,a' 'n=a,,id'; do
+		expect_usage_err "^tp-context: --concat: expected NAME=COL,COL,\.\.\.: '$spec'$" \
+			tp-context -q -c ctx --concat "$spec" s.sum
+	done
+	expect_no_file ctx
+	# tp-split's routing column is not a name a concat can take
+	expect_usage_err "^tp-context: --concat: 'tp:split' is reserved \(the split column of tp-split's output\)$" \
+		tp-context -q -c ctx --concat 'tp:split=id,a' s.sum
+	expect_no_file ctx
 }
 
 @test "tp-context: two columns that become the same name after __DOT__ fail" {

@@ -208,3 +208,64 @@ EOF
 	printf 'transactionDate,orderDate\n2024-01-02,2024-01-01\n' >t.csv
 	expect_eq "$(tp-scan t.csv | grep -E '^(split|temporal)	' | tr '\n' ' ')" "temporal	transactionDate split	temporal "
 }
+
+@test "tp-scan: 100,000 columns: a duplicate name at the end is named; without one, quickly through every stage" {
+	[ "${TP_VALGRIND:-0}" != 1 ] || skip "SKIP: 100,000 columns are too slow under valgrind"
+	# header c0..c99999 and one row; the bounds are generous (a quadratic check took
+	# about 17 s per tool), they only catch the quadratic time
+	awk 'BEGIN { for (i = 0; i < 100000; i++) printf "%sc%d", i ? "," : "", i; print ",c99998" }' >dup.csv
+	expect_err 1 "tp-scan: dup.csv:1: duplicate column name 'c99998'" timeout 20 tp-scan dup.csv
+	awk 'BEGIN {
+		for (i = 0; i < 100000; i++) printf "%sc%d", i ? "," : "", i; print ""
+		for (i = 0; i < 100000; i++) printf "%s%d", i ? "," : "", i; print ""
+	}' >part-00000.csv
+	timeout 20 tp-scan -o s.sum part-00000.csv
+	expect_eq "$(grep -c '^col	' s.sum)" 100000 "columns in the summary"
+	timeout 20 tp-context -q -c ctx -d out s.sum
+	timeout 20 tp-transform -c ctx part-00000.csv >t.csv
+	timeout 20 tp-split -c ctx t.csv >sp.csv
+	timeout 20 tp-write -c ctx -n 0 out sp.csv
+	cmp part-00000.csv out/test/part-00000.csv # 1 row: n_train = floor(0.7) = 0, the row is test
+}
+
+@test "tp-scan: the label cannot be the temporal column: given, a usage error; by default, not taken as time" {
+	printf 'id,orderDate,transactionDate,when\n1,2024-01-01,2024-02-01,2020-01-01\n' >s.csv
+	expect_usage_err "^tp-scan: --label 'when' is also the temporal split column \(--split temporal:when\): choose another split$" \
+		tp-scan -l when --split temporal:when s.csv
+	expect_usage_err "^tp-scan: --label 'when' is also the temporal split column" \
+		tp-scan --split temporal:when --label when s.csv
+	# the default temporal column is never the label: the next one in header order, else
+	# none (random)
+	expect_eq "$(tp-scan -l orderDate s.csv | grep -E '^(label|temporal|split)	' | tr '\n' ' ')" \
+		"label	orderDate temporal	transactionDate split	temporal " "label orderDate"
+	printf 'id,orderDate\n1,2024-01-01\n' >o.csv
+	expect_eq "$(tp-scan -l orderDate o.csv | grep -E '^(label|temporal|split)	' | tr '\n' ' ')" \
+		"label	orderDate split	random " "label orderDate, no other temporal column"
+}
+
+@test "tp-scan: a column named tp:split (tp-split's routing column) is refused in pass 1" {
+	printf 'id,tp:split,orderDate\n1,x,2024-01-01\n' >part-00004.csv
+	expect_err 1 "tp-scan: part-00004.csv:1: column 'tp:split': the name is reserved (the split column of tp-split's output)" \
+		tp-scan -o s.sum part-00004.csv
+	expect_no_file s.sum
+	# a headerless shard: the signature names it
+	printf 'id,tp:split\n' >sig
+	printf '1,x\n' >h.csv
+	expect_err 1 "tp-scan: sig: column 'tp:split': the name is reserved (the split column of tp-split's output)" \
+		tp-scan -s sig h.csv
+}
+
+@test "tp-scan: a leap second (23:59:60) is a time: the instant of the next second, in both passes" {
+	printf 'id,orderDate\n1,2016-12-31 23:59:59\n2,2016-12-31 23:59:60\n3,2017-01-01T00:00:00Z\n4,2016-12-31T23:59:60.5Z\n5,2016-12-31 23:59:61\n' >part-00000.csv
+	expect_err 1 "tp-scan: part-00000.csv:6: column 'orderDate': not a date or time: '2016-12-31 23:59:61'" \
+		tp-scan --no-dedup part-00000.csv
+	sed -i '$d' part-00000.csv
+	# 2017-01-01 00:00:00 UTC = 1483228800 s: rows 2 and 3 are one instant
+	expect_eq "$(tp-scan --no-dedup part-00000.csv | grep '^t	' | tr '\n' ' ')" \
+		"t	1483228799000000	1 t	1483228800000000	2 t	1483228800500000	1 " "t records"
+	tp-scan --no-dedup -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	tp-transform -c ctx part-00000.csv | tp-split -c ctx | cut -d, -f1,2 >sp
+	# equal times share a split: row 2 (23:59:60) goes where row 3 (00:00:00) goes
+	expect_eq "$(grep -E ',(2|3)$' sp | cut -d, -f1 | sort -u | wc -l)" 1 "splits of rows 2 and 3"
+}

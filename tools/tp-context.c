@@ -4,6 +4,7 @@
  */
 #include "context.h"
 #include "err.h"
+#include "reader.h"
 #include "sort.h"
 #include "summary.h"
 #include "value.h"
@@ -161,12 +162,12 @@ main(int argc, char **argv)
             quiet = 1;
             break;
         case OPT_CONCAT: {
-            const char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg || !eq[1] || strstr(eq, ",,") || eq[strlen(eq) - 1] == ',' ||
-                eq[1] == ',') {
-                tp_warnx("--concat: expected NAME=COL,COL,...: '%s'", optarg);
-                usage(TP_EXIT_USAGE);
-            }
+            char *name, **cols;
+            long n = tp_concat_parse(optarg, &name, &cols);
+            if (n < 0)
+                bad();
+            tp_strv_free(cols, (size_t)n);
+            free(name);
             o.concat[o.nconcat++] = optarg;
             break;
         }

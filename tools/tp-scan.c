@@ -34,6 +34,7 @@ struct scan {
     int distinct;    /* --distinct: collect the distinct values of every column */
     long li, di, ti; /* column indexes, -1 when unused */
     const char *file;
+    const char *sigfile; /* -s FILE, where the column names come from, or NULL */
     tp_reader *r;
     tp_rejects *rejects;
 };
@@ -59,6 +60,12 @@ on_header(void *arg, tp_reader *r)
 {
     struct scan *sc = arg;
     tp_summary *s = sc->s;
+    /* refused here, in pass 1, rather than by tp-write at the end of pass 2 */
+    if (tp_reader_find(r, TP_SPLIT_COL) >= 0) {
+        tp_err(sc->sigfile ? sc->sigfile : sc->file, sc->sigfile ? 0 : 1,
+               "column '" TP_SPLIT_COL "': the name is reserved (" TP_SPLIT_COL_RESERVED ")");
+        return -1;
+    }
     s->ncols = tp_reader_ncols(r);
     if (s->ncols == 0)
         return 0; /* 0-byte shard: nothing to resolve */
@@ -85,8 +92,11 @@ on_header(void *arg, tp_reader *r)
         if ((sc->ti = need_col(r, sc->split_col, "temporal")) < 0)
             return -1;
     } else if (!sc->mode) {
+        /* The default time column is never the label: a column named orderDate given as
+         * the label is a label, and the time is looked for in the others. */
         for (size_t i = 0; i < s->ncols && sc->ti < 0; i++)
-            if (strcmp(s->cols[i], "orderDate") == 0 || strcmp(s->cols[i], "transactionDate") == 0)
+            if ((long)i != sc->li && (strcmp(s->cols[i], "orderDate") == 0 ||
+                                      strcmp(s->cols[i], "transactionDate") == 0))
                 sc->ti = (long)i;
     }
     if (sc->group_col && need_col(r, sc->group_col, sc->mode) < 0)
@@ -267,12 +277,21 @@ main(int argc, char **argv)
         tp_warnx("--dedup and --no-dedup exclude each other");
         usage(TP_EXIT_USAGE);
     }
+    if (sc.label && sc.split_col && strcmp(sc.label, sc.split_col) == 0) {
+        /* tp-transform writes a label as its class number, which tp-split would then read
+         * as the time (epoch seconds): every row would go to train */
+        tp_warnx("--label '%s' is also the temporal split column (--split temporal:%s): choose "
+                 "another split",
+                 sc.label, sc.split_col);
+        usage(TP_EXIT_USAGE);
+    }
     if (sc.mode && strcmp(sc.mode, "stratified") == 0 && !sc.label) {
         tp_warnx("--split stratified needs a label (-l COL)");
         usage(TP_EXIT_USAGE);
     }
     const char *in = optind < argc ? argv[optind] : "-";
     sc.file = in;
+    sc.sigfile = sigfile;
     char **sig = NULL;
     long nsig = 0;
     if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)

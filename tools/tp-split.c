@@ -1,6 +1,7 @@
 /*
  * tp-split: pass 2, second stage. Decides each row's split from the context and the row
- * alone, and prefixes the row with it in a first column "tp:split" for tp-write.
+ * alone, and prefixes the row with it in a first column "tp:split" (TP_SPLIT_COL) for
+ * tp-write.
  */
 #include "context.h"
 #include "err.h"
@@ -89,13 +90,12 @@ on_header(void *arg, tp_reader *r)
         s->group_col = c->splitcol >= 0 ? tp_reader_find(r, c->out[c->splitcol]) : -1;
         s->time_col = c->temporal >= 0 ? tp_reader_find(r, c->out[c->temporal]) : -1;
     }
-    int rc = tp_out_write(s->out, "tp:split", 8);
+    int rc = tp_out_rec_field(s->out, TP_SPLIT_COL, strlen(TP_SPLIT_COL), ',');
     for (size_t i = 0; i < tp_reader_ncols(r); i++) {
         const char *col = tp_reader_col(r, i);
-        rc |= tp_out_byte(s->out, ',');
-        rc |= tp_out_field(s->out, col, strlen(col), ',');
+        rc |= tp_out_rec_field(s->out, col, strlen(col), ',');
     }
-    rc |= tp_out_byte(s->out, '\n');
+    rc |= tp_out_rec_end(s->out);
     return rc;
 }
 
@@ -255,12 +255,10 @@ on_row(void *arg, const tp_row *row)
     }
     if (s->audit && audit_row(s, row, split) < 0)
         return -1;
-    int rc = tp_out_write(s->out, split, strlen(split));
-    for (size_t i = 0; i < row->n; i++) {
-        rc |= tp_out_byte(s->out, ',');
-        rc |= tp_out_field(s->out, row->f[i], row->len[i], ',');
-    }
-    rc |= tp_out_byte(s->out, '\n');
+    int rc = tp_out_rec_field(s->out, split, strlen(split), ',');
+    for (size_t i = 0; i < row->n; i++)
+        rc |= tp_out_rec_field(s->out, row->f[i], row->len[i], ',');
+    rc |= tp_out_rec_end(s->out);
     return rc ? -1 : 0;
 }
 

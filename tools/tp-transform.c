@@ -70,12 +70,9 @@ static int
 write_header(struct xf *x)
 {
     int rc = 0;
-    for (size_t i = 0; i < x->c->nout; i++) {
-        if (i)
-            rc |= tp_out_byte(x->out, ',');
-        rc |= tp_out_field(x->out, x->c->out[i], strlen(x->c->out[i]), ',');
-    }
-    rc |= tp_out_byte(x->out, '\n');
+    for (size_t i = 0; i < x->c->nout; i++)
+        rc |= tp_out_rec_field(x->out, x->c->out[i], strlen(x->c->out[i]), ',');
+    rc |= tp_out_rec_end(x->out);
     return rc;
 }
 
@@ -134,8 +131,6 @@ on_row(void *arg, const tp_row *row)
     tp_out *o = x->out;
     int rc = 0;
     for (size_t i = 0; i < row->n; i++) {
-        if (i)
-            rc |= tp_out_byte(o, ',');
         if ((long)i == c->label && c->vocab) {
             char **hit = bsearch(row->f[i], c->vocabv, c->nvocab, sizeof *c->vocabv, cmp_vocab);
             if (!hit) {
@@ -144,14 +139,16 @@ on_row(void *arg, const tp_row *row)
                        row->f[i]);
                 return -1;
             }
-            rc |= tp_out_printf(o, "%zu", (size_t)(hit - c->vocabv));
+            char num[24];
+            int k = snprintf(num, sizeof num, "%zu", (size_t)(hit - c->vocabv));
+            rc |= tp_out_rec_field(o, num, (size_t)k, ',');
         } else {
-            rc |= tp_out_field(o, row->f[i], row->len[i], ',');
+            rc |= tp_out_rec_field(o, row->f[i], row->len[i], ',');
         }
     }
     for (size_t k = 0; k < c->nconcat; k++) {
         /* Build the joined value in one pass; a quoted field is needed only if a part
-         * holds a quote, comma or line end, which tp_out_field decides on the whole. */
+         * holds a quote, comma or line end, which tp_out_rec_field decides on the whole. */
         static char *buf;
         static size_t cap;
         size_t len = 0;
@@ -172,10 +169,9 @@ on_row(void *arg, const tp_row *row)
             memcpy(buf + len, v, n);
             len += n;
         }
-        rc |= tp_out_byte(o, ',');
-        rc |= tp_out_field(o, buf ? buf : "", len, ',');
+        rc |= tp_out_rec_field(o, buf ? buf : "", len, ',');
     }
-    rc |= tp_out_byte(o, '\n');
+    rc |= tp_out_rec_end(o);
     return rc ? -1 : 0;
 }
 

@@ -62,8 +62,8 @@ static int
 on_header(void *arg, tp_reader *r)
 {
     struct wr *w = arg;
-    if (tp_reader_ncols(r) < 1 || strcmp(tp_reader_col(r, 0), "tp:split") != 0) {
-        tp_err(w->file, 1, "the first column must be 'tp:split' (the output of tp-split)");
+    if (tp_reader_ncols(r) < 1 || strcmp(tp_reader_col(r, 0), TP_SPLIT_COL) != 0) {
+        tp_err(w->file, 1, "the first column must be '" TP_SPLIT_COL "' (the output of tp-split)");
         return -1;
     }
     return 0;
@@ -76,7 +76,7 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
         if (strcmp(w->d[i].name, name) == 0)
             return &w->d[i];
     if (!valid_split(name, n)) {
-        tp_err(w->file, line, "column 'tp:split': not a split name: '%s'", name);
+        tp_err(w->file, line, "column '" TP_SPLIT_COL "': not a split name: '%s'", name);
         return NULL;
     }
     if (w->nd == MAXSPLITS) {
@@ -98,11 +98,9 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
             int rc = 0;
             for (size_t i = 1; i < tp_reader_ncols(w->r); i++) {
                 const char *col = tp_reader_col(w->r, i);
-                if (i > 1)
-                    rc |= tp_out_byte(o, w->delim);
-                rc |= tp_out_field(o, col, strlen(col), w->delim);
+                rc |= tp_out_rec_field(o, col, strlen(col), w->delim);
             }
-            if (rc || tp_out_byte(o, '\n') < 0)
+            if (rc || tp_out_rec_end(o) < 0)
                 d = NULL;
         }
     }
@@ -118,12 +116,9 @@ on_row(void *arg, const tp_row *row)
     if (!d)
         return -1;
     int rc = 0;
-    for (size_t i = 1; i < row->n; i++) {
-        if (i > 1)
-            rc |= tp_out_byte(d->out, w->delim);
-        rc |= tp_out_field(d->out, row->f[i], row->len[i], w->delim);
-    }
-    rc |= tp_out_byte(d->out, '\n');
+    for (size_t i = 1; i < row->n; i++)
+        rc |= tp_out_rec_field(d->out, row->f[i], row->len[i], w->delim);
+    rc |= tp_out_rec_end(d->out);
     d->rows++;
     w->rows++;
     return rc ? -1 : 0;

@@ -12,6 +12,7 @@ main(void)
     test_text();
     test_reader();
     test_hash();
+    test_context();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

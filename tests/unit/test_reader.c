@@ -74,6 +74,9 @@ test_reader(void)
           strcmp(g.text, "@2:multi\nline|2;@4:3|4;") == 0);
     CHECK(RUN("a,b\n 1 , 2 \n", &g) == 0 && strcmp(g.text, "@2: 1 | 2 ;") == 0);
     CHECK(RUN("a,b\n1,2\n\n3,4\n", &g) == 0 && strcmp(g.text, "@2:1|2;@4:3|4;") == 0);
+    /* a lone empty field written as "" is a row, not a blank line */
+    CHECK(RUN("a\n1\n\"\"\n3\n", &g) == 0 && g.ncols == 1 && strcmp(g.text, "@2:1;@3:;@4:3;") == 0);
+    CHECK(RUN("\"\"\nx\n", &g) == 0 && g.ncols == 1 && strcmp(g.text, "@2:x;") == 0);
     CHECK(RUN("", &g) == 0 && g.ncols == 0 && g.len == 0);
     CHECK(RUN("a,b\n", &g) == 0 && g.ncols == 2 && g.len == 0);
 
@@ -89,6 +92,12 @@ test_reader(void)
     CHECK(RUN("a,a\n1,2\n", &g) == -1);
     CHECK(strstr(tp_errmsg(), "in.csv:1: duplicate column name 'a'") != NULL);
 
+    const char *names[] = {"a", "b", "c", "b", "a"};
+    size_t first = 99;
+    CHECK(tp_first_duplicate(names, 5, &first) == 3 && first == 1);
+    CHECK(tp_first_duplicate(names, 3, &first) == -1);
+    CHECK(tp_first_duplicate(names, 0, NULL) == -1);
+
     /* gzip is recognised by its magic bytes, whatever the name */
     char path[64];
     snprintf(path, sizeof path, "%s/in.csv", dir);
@@ -100,8 +109,31 @@ test_reader(void)
     CHECK(tp_reader_run(r, hdr, row, &g) == 0 && strcmp(g.text, "@2:5|6;") == 0);
     tp_reader_close(r);
 
+    /* a second member is read; NUL padding after the last is too; other bytes are not */
+    gz = gzopen(path, "ab");
+    gzputs(gz, "7,8\n");
+    gzclose(gz);
+    memset(&g, 0, sizeof g);
+    r = tp_reader_open(path, ',', NULL, 0);
+    CHECK(tp_reader_run(r, hdr, row, &g) == 0 && strcmp(g.text, "@2:5|6;@3:7|8;") == 0);
+    tp_reader_close(r);
+    FILE *fp = fopen(path, "ab");
+    fwrite("\0\0\0\0", 1, 4, fp);
+    fclose(fp);
+    memset(&g, 0, sizeof g);
+    r = tp_reader_open(path, ',', NULL, 0);
+    CHECK(tp_reader_run(r, hdr, row, &g) == 0 && strcmp(g.text, "@2:5|6;@3:7|8;") == 0);
+    tp_reader_close(r);
+    fp = fopen(path, "ab");
+    fputs("9,10\n", fp);
+    fclose(fp);
+    r = tp_reader_open(path, ',', NULL, 0);
+    CHECK(tp_reader_run(r, hdr, row, &g) == -1);
+    CHECK(strstr(tp_errmsg(), "in.csv: trailing garbage after gzip data (byte ") != NULL);
+    tp_reader_close(r);
+
     /* corrupt gzip: a valid header, then garbage */
-    FILE *fp = fopen(path, "wb");
+    fp = fopen(path, "wb");
     fwrite("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbagegarbage", 1, 24, fp);
     fclose(fp);
     r = tp_reader_open(path, ',', NULL, 0);

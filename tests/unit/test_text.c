@@ -50,23 +50,43 @@ test_text(void)
     CHECK(strstr(tp_errmsg(), "truncated") != NULL);
     tp_lines_close(l);
 
-    /* quoting of CSV fields: minimal RFC 4180 */
+    /* quoting of CSV fields: minimal RFC 4180; a lone empty field is "" */
     snprintf(path, sizeof path, "%s/q.csv", dir);
     o = tp_out_open(path, 0);
-    tp_out_field(o, "a,b", 3, ',');
-    tp_out_byte(o, ',');
-    tp_out_field(o, "say \"hi\"", 8, ',');
-    tp_out_byte(o, ',');
-    tp_out_field(o, "x\ty", 3, ',');
-    tp_out_byte(o, '\t');
-    tp_out_field(o, "x\ty", 3, '\t');
-    tp_out_byte(o, '\n');
+    tp_out_rec_field(o, "a,b", 3, ',');
+    tp_out_rec_field(o, "say \"hi\"", 8, ',');
+    tp_out_rec_field(o, "x\ty", 3, ',');
+    tp_out_rec_end(o);
+    tp_out_rec_field(o, "x\ty", 3, '\t');
+    tp_out_rec_field(o, "a,b", 3, '\t');
+    tp_out_rec_end(o);
+    tp_out_rec_field(o, "", 0, ',');
+    tp_out_rec_end(o);
+    tp_out_rec_field(o, "", 0, ',');
+    tp_out_rec_field(o, "", 0, ',');
+    tp_out_rec_end(o);
+    tp_out_rec_field(o, "", 0, '\t');
+    tp_out_rec_end(o);
+    tp_out_rec_field(o, "x", 1, ',');
+    tp_out_rec_end(o);
     CHECK(tp_out_commit(o, NULL) == 0);
     char buf[128] = {0};
     fp = fopen(path, "r");
     size_t got = fread(buf, 1, sizeof buf - 1, fp);
     fclose(fp);
-    CHECK(got > 0 && strcmp(buf, "\"a,b\",\"say \"\"hi\"\"\",x\ty\t\"x\ty\"\n") == 0);
+    CHECK(got > 0 && strcmp(buf, "\"a,b\",\"say \"\"hi\"\"\",x\ty\n\"x\ty\"\ta,b\n\"\"\n,\n\"\"\nx\n") == 0);
+
+    /* a memory output grows past its first buffer */
+    o = tp_out_mem();
+    for (int i = 0; i < 1000; i++)
+        tp_out_rec_field(o, "abc", 3, ',');
+    tp_out_rec_end(o);
+    CHECK(o->len == 4000 && memcmp(o->buf, "abc,abc", 7) == 0 && o->buf[3999] == '\n');
+    o->len = 0;
+    tp_out_rec_field(o, "", 0, ',');
+    tp_out_rec_end(o);
+    CHECK(o->len == 3 && memcmp(o->buf, "\"\"\n", 3) == 0);
+    tp_out_abort(o);
 
     /* an aborted output leaves nothing */
     snprintf(path, sizeof path, "%s/gone", dir);

@@ -22,5 +22,6 @@ void test_map(void);
 void test_text(void);
 void test_reader(void);
 void test_hash(void);
+void test_context(void);
 
 #endif
