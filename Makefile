@@ -124,4 +124,21 @@ fuzz: fuzz-build
 		grep -E '^Done [0-9]+ runs' build/fuzz/log-$$t | sed "s/^/fuzz-$$t: /"; \
 	done
 
-.PHONY: fuzz fuzz-build
+# Renew the committed corpus: the seeds of tests/fuzz/seeds.sh, the corpus itself and
+# what the last `make fuzz` found (build/fuzz/corpus-TARGET), merged with -merge=1 so
+# that only inputs that add coverage stay; and the gzip seeds (gz-*) as they are, since
+# zlib is not instrumented and the merge cannot tell a truncated member from a valid one.
+fuzz-corpus: fuzz-build
+	tests/fuzz/seeds.sh build/fuzz/seeds build/fuzz/ctx
+	@for t in $(FUZZ_TARGETS); do \
+		rm -rf build/fuzz/merged-$$t && mkdir -p build/fuzz/corpus-$$t build/fuzz/merged-$$t; \
+		ASAN_OPTIONS=detect_leaks=0 build/fuzz/fuzz-$$t -merge=1 -detect_leaks=0 -rss_limit_mb=4096 \
+			build/fuzz/merged-$$t tests/fuzz/corpus/$$t build/fuzz/seeds/$$t build/fuzz/corpus-$$t \
+			2>build/fuzz/merge-$$t || { tail -40 build/fuzz/merge-$$t; exit 1; }; \
+		rm -rf tests/fuzz/corpus/$$t && mv build/fuzz/merged-$$t tests/fuzz/corpus/$$t; \
+		for f in build/fuzz/seeds/$$t/gz-*; do [ -f "$$f" ] && \
+			cp "$$f" tests/fuzz/corpus/$$t/$$(sha1sum <"$$f" | cut -c1-40); done; \
+		echo "fuzz-$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus files"; \
+	done
+
+.PHONY: fuzz fuzz-build fuzz-corpus
