@@ -81,40 +81,64 @@ clean:
 
 .PHONY: all check demo bench install clean deps valgrind
 
-# Fuzzing (libFuzzer, clang): one target for the row reader and one for the row path of
-# each filter (tests/fuzz/). `make fuzz FUZZ_SECONDS=N` runs each for N seconds on a copy
-# of its corpus (tests/fuzz/corpus/TARGET) and prints libFuzzer's "Done N runs" line.
+# Fuzzing (libFuzzer, clang): one target for the row reader and one for each filter
+# (tests/fuzz/). The first input bytes of a filter's target choose its options (split
+# mode, label, dedup, bad-row policy, formats; see each target's opening comment) and the
+# target checks the results, not only that nothing crashed. tp-transform and tp-split run
+# against contexts built from tests/fuzz/sample.csv by tests/fuzz/contexts.sh, one per
+# split mode. `make fuzz FUZZ_SECONDS=N` runs each for N seconds on a copy of its corpus
+# (tests/fuzz/corpus/TARGET) and prints libFuzzer's "Done N runs" line; a failed check
+# stops it like a crash, with the input in build/fuzz/crash-TARGET-*.
 # Leak detection is off here: a tool that stops on bad input leaves its memory to the
 # process exit, which never comes in a fuzzer; leaks are checked by valgrind instead
 # (TP_VALGRIND=1 bats tests, make valgrind).
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS = reader scan transform split write
-FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DTP_FUZZ -Ilib -O1 -g \
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DTP_FUZZ -Wall -Wextra -Werror -Ilib -O1 -g \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_DEPS = tests/fuzz/check.c $(LIB_SRC) $(wildcard lib/*.h)
 
-build/fuzz/fuzz-reader: tests/fuzz/fuzz-reader.c $(LIB_SRC) $(wildcard lib/*.h)
+build/fuzz/fuzz-reader: tests/fuzz/fuzz-reader.c $(FUZZ_DEPS)
 	mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-reader.c $(LIB_SRC) $(LDLIBS)
 
-build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/driver.c tools/tp-%.c $(LIB_SRC) $(wildcard lib/*.h)
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/driver.c tools/tp-%.c $(FUZZ_DEPS)
 	mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -c -o build/fuzz/tool-$*.o -Dmain=tp_tool_main tools/tp-$*.c
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-$*.c build/fuzz/tool-$*.o $(LIB_SRC) $(LDLIBS)
 
-build/fuzz/ctx/context: tests/fuzz/sample.csv bin/tp-scan bin/tp-context
-	mkdir -p build/fuzz
-	bin/tp-scan -l label -o build/fuzz/sample.sum tests/fuzz/sample.csv
-	bin/tp-context -q -c build/fuzz/ctx build/fuzz/sample.sum
+build/fuzz/ctx/stamp: tests/fuzz/contexts.sh tests/fuzz/sample.csv bin/tp-scan bin/tp-context
+	tests/fuzz/contexts.sh build/fuzz/ctx
+	touch $@
 
-fuzz: deps all $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS)) build/fuzz/ctx/context
+fuzz-build: deps all $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS)) build/fuzz/ctx/stamp
+
+fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
-		rm -rf build/fuzz/corpus-$$t build/fuzz/out && mkdir -p build/fuzz/corpus-$$t build/fuzz/out; \
+		rm -rf build/fuzz/corpus-$$t && mkdir -p build/fuzz/corpus-$$t; \
 		echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
 		ASAN_OPTIONS=detect_leaks=0 build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
 			-detect_leaks=0 -rss_limit_mb=4096 -artifact_prefix=build/fuzz/crash-$$t- \
 			-print_final_stats=1 build/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>build/fuzz/log-$$t || \
-			{ tail -40 build/fuzz/log-$$t; exit 1; }; \
+			{ tail -60 build/fuzz/log-$$t; exit 1; }; \
 		grep -E '^Done [0-9]+ runs' build/fuzz/log-$$t | sed "s/^/fuzz-$$t: /"; \
 	done
 
-.PHONY: fuzz
+# Renew the committed corpus: the seeds of tests/fuzz/seeds.sh, the corpus itself and
+# what the last `make fuzz` found (build/fuzz/corpus-TARGET), merged with -merge=1 so
+# that only inputs that add coverage stay; and the gzip seeds (gz-*) as they are, since
+# zlib is not instrumented and the merge cannot tell a truncated member from a valid one.
+fuzz-corpus: fuzz-build
+	tests/fuzz/seeds.sh build/fuzz/seeds build/fuzz/ctx
+	@for t in $(FUZZ_TARGETS); do \
+		rm -rf build/fuzz/merged-$$t && mkdir -p build/fuzz/corpus-$$t build/fuzz/merged-$$t; \
+		ASAN_OPTIONS=detect_leaks=0 build/fuzz/fuzz-$$t -merge=1 -detect_leaks=0 -rss_limit_mb=4096 \
+			build/fuzz/merged-$$t tests/fuzz/corpus/$$t build/fuzz/seeds/$$t build/fuzz/corpus-$$t \
+			2>build/fuzz/merge-$$t || { tail -40 build/fuzz/merge-$$t; exit 1; }; \
+		rm -rf tests/fuzz/corpus/$$t && mv build/fuzz/merged-$$t tests/fuzz/corpus/$$t; \
+		for f in build/fuzz/seeds/$$t/gz-*; do [ -f "$$f" ] && \
+			cp "$$f" tests/fuzz/corpus/$$t/$$(sha1sum <"$$f" | cut -c1-40); done; \
+		echo "fuzz-$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus files"; \
+	done
+
+.PHONY: fuzz fuzz-build fuzz-corpus

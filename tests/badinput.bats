@@ -622,6 +622,22 @@ mixed_shards() {
 	expect_no_file out2/_rejects
 }
 
+@test "bad rows: tp-transform and tp-write that fail after a bad row leave no rejects file" {
+	# found by the fuzz targets: both committed the rejects file before their last check
+	printf 'k,v\n1,a\n2\n3,c\n' >s.csv
+	tp-scan --dedup k --on-bad-row skip -o s.sum s.csv
+	tp-context -q -c ctx s.sum
+	printf 'k,v\n1,a\n2\n,c\n' >changed.csv # as many rows and bad rows, but row 2 lost its key
+	expect_err 1 "tp-transform: changed.csv: row 2 of the keep list is beyond the end of the shard" \
+		tp-transform -c ctx --on-bad-row skip --rejects r1.csv changed.csv
+	expect_no_file r1.csv
+	printf 'tp:split,k,v\ntrain,1,a\ntrain\n' >short.csv # one good row of the 2 expected
+	expect_err 1 "tp-write: short.csv: 1 rows, but 2 expected for shard 0: incomplete input (did an earlier stage fail?)" \
+		tp-write -c ctx --on-bad-row quarantine --rejects r2.csv o short.csv
+	expect_no_file r2.csv
+	expect_eq "$(find o -type f | wc -l)" 0 "files written"
+}
+
 @test "bad rows: --max-bad-rows FRACTION: at the limit passes, below it fails" {
 	mkdir in
 	{

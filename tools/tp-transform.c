@@ -284,12 +284,13 @@ main(int argc, char **argv)
                bad, ctx->shards[si].bad);
         tp_die(TP_EXIT_DATA);
     }
-    if (x.rejects && tp_rejects_close(x.rejects) < 0)
-        tp_die(TP_EXIT_DATA);
     if (x.keep && !x.keep_done) {
+        tp_rejects_abort(x.rejects);
         tp_err(in, 0, "row %lld of the keep list is beyond the end of the shard", x.next_keep);
         tp_die(TP_EXIT_DATA);
     }
+    if (x.rejects && tp_rejects_close(x.rejects) < 0)
+        tp_die(TP_EXIT_DATA);
     if (tp_out_commit(x.out, NULL) < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);

@@ -235,12 +235,9 @@ main(int argc, char **argv)
         tp_rejects_abort(w.rejects);
         tp_die(TP_EXIT_DATA);
     }
-    if (w.rejects && tp_rejects_close(w.rejects) < 0) {
-        abort_all(&w);
-        tp_die(TP_EXIT_DATA);
-    }
     if (expect >= 0 && w.rows != expect) {
         abort_all(&w);
+        tp_rejects_abort(w.rejects);
         if (w.rows < expect)
             tp_err(w.file, 0,
                    "%lld rows, but %lld expected for shard %ld: incomplete input "
@@ -255,6 +252,13 @@ main(int argc, char **argv)
     tp_out *rep = report ? tp_out_open(report, 0) : NULL;
     if (report && !rep) {
         abort_all(&w);
+        tp_rejects_abort(w.rejects);
+        tp_die(TP_EXIT_DATA);
+    }
+    /* the rejects file only once nothing but a write error can fail the run */
+    if (w.rejects && tp_rejects_close(w.rejects) < 0) {
+        abort_all(&w);
+        tp_out_abort(rep);
         tp_die(TP_EXIT_DATA);
     }
     int rc = 0;
