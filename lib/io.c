@@ -439,8 +439,10 @@ tp_out_rec_field(tp_out *o, const char *s, size_t n, char delim)
         return -1;
     else if (o->rec_n == 1)
         o->rec_empty = n == 0;
-    int quote = 0;
-    for (size_t i = 0; i < n; i++) {
+    /* A first field that starts with a byte order mark is quoted: at the start of a
+     * file a reader takes the mark for the encoding's and drops it. */
+    int quote = o->rec_n == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
+    for (size_t i = 0; i < n && !quote; i++) {
         char c = s[i];
         if (c == delim || c == '"' || c == '\n' || c == '\r') {
             quote = 1;

@@ -153,3 +153,10 @@ for split in sorted(os.listdir(out)):
 sys.exit(bad)
 EOF
 }
+
+@test "tp-write: a first column whose name starts with a byte order mark is quoted, so that it reads back" {
+	printf 'tp:split,\357\273\277name,b\ntrain,1,2\n' | tp-write out
+	printf '"\357\273\277name",b\n1,2\n' | expect_file out/train/part-00000.csv
+	tp-scan --no-dedup -o s.sum out/train/part-00000.csv
+	grep -q $'\357\273\277name' s.sum || flunk "the name lost its mark: $(cat s.sum)"
+}
