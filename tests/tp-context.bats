@@ -340,6 +340,8 @@ EOF
 	expect_err 1 "tp-context: nope: cannot open: No such file or directory" tp-context -q -c c3 --files0-from nope
 	expect_usage_err "^tp-context: --files0-from: no SUMMARY operands with it: 's0.sum'$" \
 		tp-context -q -c c3 --files0-from list s0.sum
+}
+
 # --- JSON metadata ---------------------------------------------------------------------
 
 # json_shards: three shards of a shop whose columns take every type and statistic of
