@@ -38,6 +38,9 @@ struct tp_in {
     long long member_end; /* offset of the byte after the last member, for messages */
     z_stream z;
     int zinit;
+    long long bytes;   /* raw bytes read so far */
+    unsigned long crc; /* their CRC-32 */
+    char *error;       /* an error to report at the next read */
 };
 
 tp_in *
@@ -58,8 +61,27 @@ tp_in_open(const char *path)
     in->fd = fd;
     in->name = tp_xstrdup(path);
     in->raw = tp_xmalloc(INBUF);
+    in->crc = crc32(0L, Z_NULL, 0);
     TP_TRACK(in, tp_in_close);
     return in;
+}
+
+/* read(2), counting the bytes and their CRC: the count, 0 at the end, or -1. */
+static ssize_t
+raw_read(tp_in *in, unsigned char *p, size_t n)
+{
+    ssize_t got;
+    while ((got = read(in->fd, p, n)) < 0 && errno == EINTR)
+        ;
+    if (got < 0) {
+        tp_err(in->name, 0, "read error:");
+        return -1;
+    }
+    if (got == 0)
+        in->eof = 1;
+    in->bytes += got;
+    in->crc = crc32(in->crc, p, (uInt)got);
+    return got;
 }
 
 /* Read more raw bytes after the unused ones (moved to the front). -1 on a read error. */
@@ -74,15 +96,9 @@ fill(tp_in *in)
     }
     if (in->eof || in->len == INBUF)
         return 0;
-    ssize_t got;
-    while ((got = read(in->fd, in->raw + in->len, INBUF - in->len)) < 0 && errno == EINTR)
-        ;
-    if (got < 0) {
-        tp_err(in->name, 0, "read error:");
+    ssize_t got = raw_read(in, in->raw + in->len, INBUF - in->len);
+    if (got < 0)
         return -1;
-    }
-    if (got == 0)
-        in->eof = 1;
     in->len += (size_t)got;
     return 0;
 }
@@ -162,13 +178,10 @@ garbage:
     return -1;
 }
 
-ssize_t
-tp_in_read(tp_in *in, void *buf, size_t n)
+/* One step: some bytes (> 0), 0 at the end, or -1. */
+static ssize_t
+read_some(tp_in *in, unsigned char *buf, size_t n)
 {
-    if (n > (1u << 30))
-        n = 1u << 30;
-    if (n == 0)
-        return 0;
     if (in->state == IN_START) {
         while (in->len < 2 && !in->eof)
             if (fill(in) < 0)
@@ -190,14 +203,42 @@ tp_in_read(tp_in *in, void *buf, size_t n)
         in->pos += k;
         return (ssize_t)k;
     }
-    for (;;) {
-        ssize_t got = read(in->fd, buf, n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            tp_err(in->name, 0, "read error:");
-        return got;
+    return in->eof ? 0 : raw_read(in, buf, n);
+}
+
+ssize_t
+tp_in_read(tp_in *in, void *buf, size_t n)
+{
+    if (n > (1u << 30))
+        n = 1u << 30;
+    /* Fill buf as zlib's gzread did: n bytes unless the input ends, however short the
+     * reads from a pipe are (the reader looks for a BOM in the first bytes it gets). An
+     * error after some bytes is reported by the next call, so that those are read first. */
+    if (in->error) {
+        tp_err(NULL, 0, "%s", in->error);
+        return -1;
     }
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read_some(in, (unsigned char *)buf + got, n - got);
+        if (k < 0) {
+            if (got == 0)
+                return -1;
+            in->error = tp_xstrdup(tp_errmsg());
+            break;
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+void
+tp_in_sum(const tp_in *in, long long *bytes, unsigned long *crc)
+{
+    *bytes = in->bytes;
+    *crc = in->crc;
 }
 
 const char *
@@ -216,6 +257,7 @@ tp_in_close(tp_in *in)
         inflateEnd(&in->z);
     close(in->fd);
     free(in->raw);
+    free(in->error);
     free(in->name);
     free(in);
 }
