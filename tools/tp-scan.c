@@ -315,6 +315,7 @@ main(int argc, char **argv)
     }
     sc.s->rows = tp_reader_rows(r);
     sc.s->bad = tp_reader_bad(r);
+    tp_reader_input(r, &sc.s->in_bytes, &sc.s->in_crc);
     if (sc.rejects && tp_rejects_close(sc.rejects) < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
