@@ -5,10 +5,10 @@
 #include "io.h"
 
 #include "err.h"
+#include "term.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,57 +277,6 @@ gzmsg(gzFile gz, int *errnum)
 
 enum { OUTBUF = 256 * 1024 };
 
-/*
- * Temporary files being written, so that SIGTERM, SIGINT or SIGHUP (GNU parallel stops
- * the other jobs of a failed run with SIGTERM) removes them before the process dies: no
- * file with a temporary name stays behind. SIGKILL cannot be caught; tp-run --resume
- * removes what it leaves. The table is fixed (a signal handler cannot follow a realloc);
- * a tool holds at most a few outputs open (tp-write: one per split), far below MAXTMP. A
- * name past MAXTMP is still written and renamed as usual, only not removed on a signal.
- */
-enum { MAXTMP = 64 };
-static char *volatile tmpnames[MAXTMP];
-
-static void
-on_signal(int sig)
-{
-    for (int i = 0; i < MAXTMP; i++)
-        if (tmpnames[i])
-            unlink(tmpnames[i]);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void
-tmp_register(char *name)
-{
-    static int installed;
-    if (!installed) {
-        installed = 1;
-        int sigs[] = {SIGTERM, SIGINT, SIGHUP};
-        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-            struct sigaction sa;
-            memset(&sa, 0, sizeof sa);
-            sa.sa_handler = on_signal;
-            sigemptyset(&sa.sa_mask);
-            sigaction(sigs[i], &sa, NULL);
-        }
-    }
-    for (int i = 0; i < MAXTMP; i++)
-        if (!tmpnames[i]) {
-            tmpnames[i] = name;
-            return;
-        }
-}
-
-static void
-tmp_unregister(const char *name)
-{
-    for (int i = 0; i < MAXTMP; i++)
-        if (tmpnames[i] == name)
-            tmpnames[i] = NULL;
-}
-
 tp_out *
 tp_out_open(const char *path, int gzip)
 {
@@ -355,10 +304,10 @@ tp_out_open(const char *path, int gzip)
         snprintf(o->tmp, cap, "%.*s.%s.tmp.%ld", (int)dirlen, path, path + dirlen, (long)getpid());
         /* registered before the file exists: a signal between open and register would
          * otherwise leave it */
-        tmp_register(o->tmp);
+        tp_term_add_file(o->tmp);
         o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
         if (o->fd < 0) {
-            tmp_unregister(o->tmp);
+            tp_term_remove_file(o->tmp);
             tp_err(path, 0, "cannot create:");
             free(o->tmp);
             free(o->path);
@@ -538,7 +487,7 @@ static void
 out_free(tp_out *o)
 {
     if (o->tmp)
-        tmp_unregister(o->tmp);
+        tp_term_remove_file(o->tmp);
     TP_UNTRACK(o);
     free(o->buf);
     free(o->path);
