@@ -8,6 +8,7 @@
 #include "rejects.h"
 #include "summary.h"
 #include "value.h"
+#include "term.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -197,6 +198,8 @@ main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
+    if (tp_watch_start() < 0)
+        tp_die(TP_EXIT_USAGE);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
     const char *out = "-", *sigfile = NULL, *policy_name = NULL, *rejects = NULL;
