@@ -217,6 +217,8 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     a->info.drop_time = s->drop_time;
     a->info.drop_key = s->drop_key;
     a->info.bad = s->bad;
+    a->info.bytes = s->in_bytes;
+    a->info.crc = s->in_crc;
     a->stats = s->stats;
     s->stats = NULL;
     a->classes = s->classes;
@@ -1007,7 +1009,7 @@ write_context(const tp_context *c, const char *dir)
     char rb[32], qb[32];
     tp_ratio_format(c->r, rb, sizeof rb);
     tp_ratio_format(c->q, qb, sizeof qb);
-    int rc = tp_out_printf(o, "tp-context\t1\nheader\t%d\n", c->header);
+    int rc = tp_out_printf(o, "tp-context\t2\nheader\t%d\n", c->header);
     for (size_t i = 0; i < c->nin; i++) {
         const tp_colstat *s = &c->stats[i];
         rc |= tp_out_printf(o, "in\t");
@@ -1057,7 +1059,7 @@ write_context(const tp_context *c, const char *dir)
                             si->rows, si->drop_label, si->drop_time, si->drop_key, si->drop_dup,
                             si->kept, si->bad);
         rc |= put_str(o, si->source);
-        rc |= tp_out_byte(o, '\n');
+        rc |= tp_out_printf(o, "\t%lld\t%08lx\n", si->bytes, si->crc);
     }
     rc |= tp_out_printf(o, "end\n");
     if (rc) {
@@ -1123,7 +1125,7 @@ tp_context_read(const char *dir)
         const char *tag = f[0];
         int ok = 1;
         if (tp_lines_line(l) == 1) {
-            ok = n == 2 && strcmp(tag, "tp-context") == 0 && strcmp(f[1], "1") == 0;
+            ok = n == 2 && strcmp(tag, "tp-context") == 0 && strcmp(f[1], "2") == 0;
         } else if (end) {
             ok = 0;
         } else if (strcmp(tag, "end") == 0) {
@@ -1208,7 +1210,7 @@ tp_context_read(const char *dir)
             ok = ll_fields(f + 1, 4, v) == 0;
             c->has_train_cut = (int)v[0], c->train_cut = v[1];
             c->has_test_cut = (int)v[2], c->test_cut = v[3];
-        } else if (strcmp(tag, "shard") == 0 && n == 10) {
+        } else if (strcmp(tag, "shard") == 0 && n == 12) {
             if (c->nshards == scap) {
                 scap = scap ? 2 * scap : 16;
                 c->shards = tp_xrealloc(c->shards, scap * sizeof *c->shards);
@@ -1219,6 +1221,7 @@ tp_context_read(const char *dir)
             si->drop_time = v[3], si->drop_key = v[4], si->drop_dup = v[5], si->kept = v[6];
             si->bad = v[7];
             si->source = tp_xstrdup(f[9]);
+            ok = ok && ll_fields(f + 10, 1, &si->bytes) == 0 && tp_parse_crc(f[11], &si->crc) == 0;
         } else {
             ok = 0;
         }

@@ -1,7 +1,7 @@
 /*
  * The global context: what pass 2 needs to know about the whole data set, built by
  * merging partial summaries (tp_merge_*) and stored in a context directory:
- *   DIR/context            one text file (see text.h), first line "tp-context<TAB>1"
+ *   DIR/context            one text file (see text.h), first line "tp-context<TAB>2"
  *   DIR/keep/part-NNNNN    with dedup: the 0-based row indexes of shard NNNNN that
  *                          survive, ascending, one a line
  *   DIR/strata/part-NNNNN  stratified split: rows of each class in earlier shards
@@ -35,7 +35,9 @@ typedef struct tp_shardinfo {
     long shard;
     char *source;
     long long rows, drop_label, drop_time, drop_key, drop_dup, kept;
-    long long bad; /* bad rows skipped or quarantined (within rows) */
+    long long bad;     /* bad rows skipped or quarantined (within rows) */
+    long long bytes;   /* size of the shard as pass 1 read it */
+    unsigned long crc; /* CRC-32 of those bytes, checked by pass 2 */
 } tp_shardinfo;
 
 typedef struct tp_context {

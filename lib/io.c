@@ -5,10 +5,10 @@
 #include "io.h"
 
 #include "err.h"
+#include "term.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +38,9 @@ struct tp_in {
     long long member_end; /* offset of the byte after the last member, for messages */
     z_stream z;
     int zinit;
+    long long bytes;   /* raw bytes read so far */
+    unsigned long crc; /* their CRC-32 */
+    char *error;       /* an error to report at the next read */
 };
 
 tp_in *
@@ -58,8 +61,27 @@ tp_in_open(const char *path)
     in->fd = fd;
     in->name = tp_xstrdup(path);
     in->raw = tp_xmalloc(INBUF);
+    in->crc = crc32(0L, Z_NULL, 0);
     TP_TRACK(in, tp_in_close);
     return in;
+}
+
+/* read(2), counting the bytes and their CRC: the count, 0 at the end, or -1. */
+static ssize_t
+raw_read(tp_in *in, unsigned char *p, size_t n)
+{
+    ssize_t got;
+    while ((got = read(in->fd, p, n)) < 0 && errno == EINTR)
+        ;
+    if (got < 0) {
+        tp_err(in->name, 0, "read error:");
+        return -1;
+    }
+    if (got == 0)
+        in->eof = 1;
+    in->bytes += got;
+    in->crc = crc32(in->crc, p, (uInt)got);
+    return got;
 }
 
 /* Read more raw bytes after the unused ones (moved to the front). -1 on a read error. */
@@ -74,15 +96,9 @@ fill(tp_in *in)
     }
     if (in->eof || in->len == INBUF)
         return 0;
-    ssize_t got;
-    while ((got = read(in->fd, in->raw + in->len, INBUF - in->len)) < 0 && errno == EINTR)
-        ;
-    if (got < 0) {
-        tp_err(in->name, 0, "read error:");
+    ssize_t got = raw_read(in, in->raw + in->len, INBUF - in->len);
+    if (got < 0)
         return -1;
-    }
-    if (got == 0)
-        in->eof = 1;
     in->len += (size_t)got;
     return 0;
 }
@@ -162,13 +178,10 @@ garbage:
     return -1;
 }
 
-ssize_t
-tp_in_read(tp_in *in, void *buf, size_t n)
+/* One step: some bytes (> 0), 0 at the end, or -1. */
+static ssize_t
+read_some(tp_in *in, unsigned char *buf, size_t n)
 {
-    if (n > (1u << 30))
-        n = 1u << 30;
-    if (n == 0)
-        return 0;
     if (in->state == IN_START) {
         while (in->len < 2 && !in->eof)
             if (fill(in) < 0)
@@ -190,14 +203,42 @@ tp_in_read(tp_in *in, void *buf, size_t n)
         in->pos += k;
         return (ssize_t)k;
     }
-    for (;;) {
-        ssize_t got = read(in->fd, buf, n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            tp_err(in->name, 0, "read error:");
-        return got;
+    return in->eof ? 0 : raw_read(in, buf, n);
+}
+
+ssize_t
+tp_in_read(tp_in *in, void *buf, size_t n)
+{
+    if (n > (1u << 30))
+        n = 1u << 30;
+    /* Fill buf as zlib's gzread did: n bytes unless the input ends, however short the
+     * reads from a pipe are (the reader looks for a BOM in the first bytes it gets). An
+     * error after some bytes is reported by the next call, so that those are read first. */
+    if (in->error) {
+        tp_err(NULL, 0, "%s", in->error);
+        return -1;
     }
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read_some(in, (unsigned char *)buf + got, n - got);
+        if (k < 0) {
+            if (got == 0)
+                return -1;
+            in->error = tp_xstrdup(tp_errmsg());
+            break;
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+void
+tp_in_sum(const tp_in *in, long long *bytes, unsigned long *crc)
+{
+    *bytes = in->bytes;
+    *crc = in->crc;
 }
 
 const char *
@@ -216,6 +257,7 @@ tp_in_close(tp_in *in)
         inflateEnd(&in->z);
     close(in->fd);
     free(in->raw);
+    free(in->error);
     free(in->name);
     free(in);
 }
@@ -234,57 +276,6 @@ gzmsg(gzFile gz, int *errnum)
 }
 
 enum { OUTBUF = 256 * 1024 };
-
-/*
- * Temporary files being written, so that SIGTERM, SIGINT or SIGHUP (GNU parallel stops
- * the other jobs of a failed run with SIGTERM) removes them before the process dies: no
- * file with a temporary name stays behind. SIGKILL cannot be caught; tp-run --resume
- * removes what it leaves. The table is fixed (a signal handler cannot follow a realloc);
- * a tool holds at most a few outputs open (tp-write: one per split), far below MAXTMP. A
- * name past MAXTMP is still written and renamed as usual, only not removed on a signal.
- */
-enum { MAXTMP = 64 };
-static char *volatile tmpnames[MAXTMP];
-
-static void
-on_signal(int sig)
-{
-    for (int i = 0; i < MAXTMP; i++)
-        if (tmpnames[i])
-            unlink(tmpnames[i]);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void
-tmp_register(char *name)
-{
-    static int installed;
-    if (!installed) {
-        installed = 1;
-        int sigs[] = {SIGTERM, SIGINT, SIGHUP};
-        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-            struct sigaction sa;
-            memset(&sa, 0, sizeof sa);
-            sa.sa_handler = on_signal;
-            sigemptyset(&sa.sa_mask);
-            sigaction(sigs[i], &sa, NULL);
-        }
-    }
-    for (int i = 0; i < MAXTMP; i++)
-        if (!tmpnames[i]) {
-            tmpnames[i] = name;
-            return;
-        }
-}
-
-static void
-tmp_unregister(const char *name)
-{
-    for (int i = 0; i < MAXTMP; i++)
-        if (tmpnames[i] == name)
-            tmpnames[i] = NULL;
-}
 
 tp_out *
 tp_out_open(const char *path, int gzip)
@@ -313,10 +304,10 @@ tp_out_open(const char *path, int gzip)
         snprintf(o->tmp, cap, "%.*s.%s.tmp.%ld", (int)dirlen, path, path + dirlen, (long)getpid());
         /* registered before the file exists: a signal between open and register would
          * otherwise leave it */
-        tmp_register(o->tmp);
+        tp_term_add_file(o->tmp);
         o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
         if (o->fd < 0) {
-            tmp_unregister(o->tmp);
+            tp_term_remove_file(o->tmp);
             tp_err(path, 0, "cannot create:");
             free(o->tmp);
             free(o->path);
@@ -496,7 +487,7 @@ static void
 out_free(tp_out *o)
 {
     if (o->tmp)
-        tmp_unregister(o->tmp);
+        tp_term_remove_file(o->tmp);
     TP_UNTRACK(o);
     free(o->buf);
     free(o->path);

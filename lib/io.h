@@ -2,7 +2,9 @@
  * Byte streams in and out. Input that starts with the gzip magic bytes is inflated, member
  * after member, other input passes through, so every tool reads plain and gzip shards
  * alike. After the last member only NUL bytes (padding) may follow: anything else is an
- * error, where zlib's gz* reader would drop it silently.
+ * error, where zlib's gz* reader would drop it silently. The size and CRC-32 of the bytes
+ * as read (before inflating) are kept, so that pass 2 can check that it reads the input
+ * pass 1 scanned.
  * Output goes through one buffer per stream; files are written under a temporary name
  * in the target directory and renamed only after a checked flush, fsync and close, so
  * a final name always holds a complete file (SPEC section 8).
@@ -22,11 +24,20 @@ typedef struct tp_in tp_in;
 tp_in *tp_in_open(const char *path);
 
 /*
- * Read up to n bytes (after gzip decoding). Returns the count, 0 at end of input, or -1
- * with an error recorded ("PATH: corrupt gzip data: ...", "PATH: trailing garbage after
- * gzip data (byte N)" or an errno message).
+ * Read n bytes (after gzip decoding), fewer only at the end of the input. Returns the
+ * count, 0 at end of input, or -1 with an error recorded ("PATH: corrupt gzip data: ...",
+ * "PATH: trailing garbage after gzip data (byte N)" or an errno message); an error after
+ * some bytes is returned by the next call.
  */
 ssize_t tp_in_read(tp_in *in, void *buf, size_t n);
+
+/*
+ * Bytes read so far from the file (compressed bytes for gzip) and their CRC-32 (the
+ * CRC of zlib, gzip and PNG: ISO-HDLC, polynomial 0x04C11DB7 reflected), taken as they
+ * are read. At the end of the input (tp_in_read returned 0) they are those of the whole
+ * file.
+ */
+void tp_in_sum(const tp_in *in, long long *bytes, unsigned long *crc);
 
 /* Name given at open. */
 const char *tp_in_name(const tp_in *in);

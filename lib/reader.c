@@ -372,6 +372,12 @@ tp_reader_rows(const tp_reader *r)
     return r->rows;
 }
 
+void
+tp_reader_input(const tp_reader *r, long long *bytes, unsigned long *crc)
+{
+    tp_in_sum(r->in, bytes, crc);
+}
+
 long
 tp_reader_find(const tp_reader *r, const char *name)
 {

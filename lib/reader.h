@@ -97,6 +97,12 @@ const char *tp_reader_col(const tp_reader *r, size_t i);
 const char *tp_reader_name(const tp_reader *r);
 long long tp_reader_rows(const tp_reader *r); /* data rows delivered so far */
 
+/*
+ * Size and CRC-32 of the input's bytes read so far, as in the file (see tp_in_sum): after
+ * tp_reader_run returned 0, those of the whole input.
+ */
+void tp_reader_input(const tp_reader *r, long long *bytes, unsigned long *crc);
+
 /* Index of the column named name, or -1. */
 long tp_reader_find(const tp_reader *r, const char *name);
 

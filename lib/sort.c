@@ -4,8 +4,10 @@
 #include "sort.h"
 
 #include "err.h"
+#include "term.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -29,22 +31,38 @@ tp_sort(const char *in, const char *out, const char *const *keys, const char *me
     argv[n++] = out;
     argv[n++] = in;
     argv[n] = NULL;
+    /* sort reads and writes files, not pipes: when tp-context is stopped (a signal, the
+     * watchdog) nothing would end it, so tp-context stops it (term.h). The signals wait
+     * until the child is registered, so none is missed between fork and register. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGHUP);
+    sigaddset(&stop, SIGALRM);
+    sigprocmask(SIG_BLOCK, &stop, &old);
     pid_t pid = fork();
     if (pid < 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
         tp_err(NULL, 0, "cannot run sort: fork:");
         return -1;
     }
     if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
         setenv("LC_ALL", "C", 1);
         execvp("sort", (char *const *)argv);
         _exit(127);
     }
+    tp_term_set_child(pid);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) {
+            tp_term_set_child(0);
             tp_err(NULL, 0, "cannot run sort: waitpid:");
             return -1;
         }
+    tp_term_set_child(0);
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
         return 0;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127)

@@ -108,10 +108,11 @@ tp_summary_write(const tp_summary *s, const char *path)
     tp_out *o = tp_out_open(path, 0);
     if (!o)
         return -1;
-    int rc = tp_out_printf(o, "tp-summary\t1\nshard\t%ld\nheader\t%d\n", s->shard, s->header);
+    int rc = tp_out_printf(o, "tp-summary\t2\nshard\t%ld\nheader\t%d\n", s->shard, s->header);
     rc |= write_name(o, "source", s->source);
     rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\t%lld\n", s->rows, s->drop_label,
                         s->drop_time, s->drop_key, s->bad);
+    rc |= tp_out_printf(o, "input\t%lld\t%08lx\n", s->in_bytes, s->in_crc);
     rc |= write_name(o, "label", s->label);
     rc |= write_name(o, "dedup", s->dedup);
     rc |= write_name(o, "temporal", s->temporal);
@@ -214,6 +215,29 @@ field_d(tp_lines *l, const char *s, double *out)
     return 0;
 }
 
+/* A CRC-32 as written: exactly 8 lowercase hex digits. 0, or -1 with an error recorded. */
+int
+tp_parse_crc(const char *s, unsigned long *out)
+{
+    unsigned long v = 0;
+    size_t i = 0;
+    for (; s[i] && i < 8; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9')
+            v = v << 4 | (unsigned long)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v = v << 4 | (unsigned long)(c - 'a' + 10);
+        else
+            break;
+    }
+    if (i != 8 || s[i]) {
+        tp_err(NULL, 0, "not a CRC-32 (8 hex digits): '%s'", s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 tp_summary *
 tp_summary_read(const char *path, const tp_summary_sink *sink)
 {
@@ -222,7 +246,7 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
         return NULL;
     tp_summary *s = tp_summary_new();
     size_t ccap = 0;
-    int seen_end = 0, rc;
+    int seen_end = 0, seen_input = 0, rc;
     char **f;
     size_t n;
     long long v[12];
@@ -230,8 +254,8 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
         const char *tag = f[0];
         int bad = 0;
         if (tp_lines_line(l) == 1) {
-            if (n != 2 || strcmp(tag, "tp-summary") != 0 || strcmp(f[1], "1") != 0) {
-                tp_err(path, 1, "not a tp summary (version 1)");
+            if (n != 2 || strcmp(tag, "tp-summary") != 0 || strcmp(f[1], "2") != 0) {
+                tp_err(path, 1, "not a tp summary (version 2)");
                 goto fail;
             }
         } else if (seen_end) {
@@ -246,6 +270,14 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->header = strcmp(f[1], "0") != 0;
         } else if (strcmp(tag, "source") == 0 && n == 2) {
             s->source = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "input") == 0 && n == 3) {
+            if (field_ll(l, f[1], &s->in_bytes) < 0)
+                goto fail;
+            if (tp_parse_crc(f[2], &s->in_crc) < 0) {
+                tp_err(path, tp_lines_line(l), "malformed summary: not a CRC-32: '%s'", f[2]);
+                goto fail;
+            }
+            seen_input = 1;
         } else if (strcmp(tag, "rows") == 0 && n == 6) {
             for (int i = 0; i < 5; i++)
                 if (field_ll(l, f[i + 1], &v[i]) < 0)
@@ -344,6 +376,10 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
         goto fail;
     if (!seen_end) {
         tp_err(path, 0, "truncated summary (no 'end' record)");
+        goto fail;
+    }
+    if (!seen_input) {
+        tp_err(path, 0, "malformed summary: no 'input' record");
         goto fail;
     }
     tp_lines_close(l);

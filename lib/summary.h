@@ -6,8 +6,9 @@
  * in the shard; without dedup, a count per distinct temporal value. Its size is
  * proportional to the shard's distinct keys or times, never to the whole data set.
  *
- * File format (text, see text.h): first line "tp-summary<TAB>1", one record a line,
- * "end" last so that a truncated file is detected.
+ * File format (text, see text.h): first line "tp-summary<TAB>2", one record a line,
+ * "end" last so that a truncated file is detected. Version 2 added the input record
+ * (size and CRC-32 of the shard's bytes); it is required.
  */
 #ifndef TP_SUMMARY_H
 #define TP_SUMMARY_H
@@ -30,8 +31,10 @@ int tp_keyrec_before(const tp_keyrec *a, const tp_keyrec *b);
 
 typedef struct tp_summary {
     long shard;
-    char *source; /* shard path as given to tp-scan */
-    int header;   /* 1: the shard had a header line; 0: a signature was given */
+    char *source;         /* shard path as given to tp-scan */
+    int header;           /* 1: the shard had a header line; 0: a signature was given */
+    long long in_bytes;   /* size of the shard as read (compressed, for gzip) */
+    unsigned long in_crc; /* CRC-32 of those bytes (see tp_in_sum) */
     long long rows, drop_label, drop_time, drop_key;
     long long bad; /* bad rows skipped (--on-bad-row skip or quarantine), within rows */
     size_t ncols;  /* 0 for a 0-byte shard without signature */
@@ -78,6 +81,9 @@ typedef struct tp_summary_sink {
  * With sink non-NULL, key and time records go to it and s->keys and s->times stay empty.
  */
 tp_summary *tp_summary_read(const char *path, const tp_summary_sink *sink);
+
+/* A CRC-32 as the summary and the context write it: 8 lowercase hex digits. 0 or -1. */
+int tp_parse_crc(const char *s, unsigned long *out);
 
 /* Sort helpers shared with the context: indexes of map entries in key byte order. */
 size_t *tp_map_sorted(const tp_map *m);

@@ -70,7 +70,7 @@ bad_kind() {
 	tp-scan --on-bad-row skip k.csv >skip.sum
 	grep -qx 'rows	5	0	0	0	1' skip.sum || flunk "rows record: $(grep '^rows' skip.sum)"
 	tp-scan k0.csv >clean.sum
-	expect_eq "$(grep -vE '^(source|rows|k)	' skip.sum)" "$(grep -vE '^(source|rows|k)	' clean.sum)" "summary without the bad row"
+	expect_eq "$(grep -vE '^(source|rows|input|k)	' skip.sum)" "$(grep -vE '^(source|rows|input|k)	' clean.sum)" "summary without the bad row"
 	expect_eq "$(grep '^k' skip.sum | cut -f2,4,5)" "$(grep '^k' clean.sum | cut -f2,4,5)" "dedup keys"
 	# quarantine: the same summary, and the row in the rejects file
 	tp-scan --on-bad-row quarantine --rejects r1.csv k.csv >q.sum
@@ -141,7 +141,7 @@ bad_kind() {
 @test "badinput: gzip: text after the last member is an error; more members and NUL padding are read" {
 	printf 'id,orderDate\n1,2024-01-01\n2,2024-01-02\n' | gzip >good.csv.gz
 	size=$(stat -c %s good.csv.gz)
-	tp-scan good.csv.gz | grep -v '^source' >want
+	tp-scan good.csv.gz | grep -v '^source\|^input' >want
 	# junk after a complete member: named, with where it starts, not silently dropped
 	{ cat good.csv.gz; echo '3,2024-01-03'; } >junk.csv.gz
 	expect_err 1 "tp-scan: junk.csv.gz: trailing garbage after gzip data (byte $size)" tp-scan junk.csv.gz
@@ -161,20 +161,21 @@ bad_kind() {
 	# several members (as cat or pigz write them) and NUL padding (as tape blocks leave
 	# it) are read: the same summary
 	{ printf 'id,orderDate\n1,2024-01-01\n' | gzip; printf '2,2024-01-02\n' | gzip; } >two.csv.gz
-	tp-scan two.csv.gz | grep -v '^source' >got
+	tp-scan two.csv.gz | grep -v '^source\|^input' >got
 	cmp want got
 	{ cat good.csv.gz; head -c 1000 /dev/zero; } >pad.csv.gz
-	tp-scan pad.csv.gz | grep -v '^source' >got
+	tp-scan pad.csv.gz | grep -v '^source\|^input' >got
 	cmp want got
+	expect_eq "$(tp-scan pad.csv.gz | grep '^input' | cut -f2)" "$(stat -c %s pad.csv.gz)" "size with the padding"
 }
 
 @test "badinput: a 0-byte shard (plain or gzip) holds zero rows" {
 	: >part-00004.csv
 	tp-scan part-00004.csv >got
-	printf 'tp-summary\t1\nshard\t4\nheader\t1\nsource\tpart-00004.csv\nrows\t0\t0\t0\t0\t0\nend\n' | expect_file got
+	printf 'tp-summary\t2\nshard\t4\nheader\t1\nsource\tpart-00004.csv\nrows\t0\t0\t0\t0\t0\ninput\t0\t00000000\nend\n' | expect_file got
 	gzip -c </dev/null >e.csv.gz
 	tp-scan -n 4 e.csv.gz >gotz
-	expect_eq "$(grep -v '^source' gotz)" "$(grep -v '^source' got)" "gzip 0-byte summary"
+	expect_eq "$(grep -v '^source\|^input' gotz)" "$(grep -v '^source\|^input' got)" "gzip 0-byte summary"
 	# end to end: the empty shards change nothing but the shard records
 	mkdir in in0
 	shard in/part-00000.csv
@@ -211,7 +212,7 @@ bad_kind() {
 @test "badinput: a header-only shard (plain or gzip) holds zero rows" {
 	printf 'id,orderDate,v\n' >h.csv
 	tp-scan h.csv >got
-	printf '%s\n' 'tp-summary	1' 'shard	0' 'header	1' 'source	h.csv' 'rows	0	0	0	0	0' \
+	printf '%s\n' 'tp-summary	2' 'shard	0' 'header	1' 'source	h.csv' 'rows	0	0	0	0	0' 'input	15	588e0951' \
 		'temporal	orderDate' 'split	temporal' \
 		'col	id' 'stat	0	0	0	0	0	0	0	0	0	0	0	0' \
 		'col	orderDate' 'stat	0	0	0	0	0	0	0	0	0	0	0	0' \
@@ -413,7 +414,7 @@ bad_kind() {
 	# a BOM-only file is a 0-byte file
 	printf '\357\273\277' >b.csv
 	tp-scan b.csv >got
-	printf 'tp-summary\t1\nshard\t0\nheader\t1\nsource\tb.csv\nrows\t0\t0\t0\t0\t0\nend\n' | expect_file got
+	printf 'tp-summary\t2\nshard\t0\nheader\t1\nsource\tb.csv\nrows\t0\t0\t0\t0\t0\ninput\t3\t011097e1\nend\n' | expect_file got
 }
 
 # --- the bad-row policy, kind by kind (fail, skip, quarantine; pass 1 and 2; tp-run) ----
@@ -568,21 +569,22 @@ mixed_shards() {
 	run --separate-stderr tp-transform -c ctx --on-bad-row fail k.csv
 	expect_status 1
 	expect_eq "$stderr" "tp-transform: k.csv:4: expected 5 fields, found 4"
-	# the shard changed between the passes: as many rows, more or fewer bad ones
+	# the shard changed between the passes (as many rows, more or fewer bad ones, or more
+	# rows): its size and CRC-32 differ from pass 1's, checked before the counts
 	printf '%s\nA,2024-01-01,false,10,a\nB,2024-01-02,true,20,b\nX,2024-01-05,false,50\nC,2024-01-03\nD,2024-01-04,true,40,d\n' "$HDR" >k.csv
 	run --separate-stderr tp-transform -c ctx --on-bad-row skip k.csv
 	expect_status 1
-	expect_eq "$stderr" "tp-transform: k.csv: 2 bad rows, but 1 in pass 1 (scan and transform with the same --on-bad-row policy)"
+	expect_eq "$stderr" "tp-transform: k.csv: changed since pass 1 (size 157 -> 146 bytes, CRC-32 8a150f74 -> 35885903)"
 	shard k.csv 'X,2024-01-05,false,50,x'
 	run --separate-stderr tp-transform -c ctx --on-bad-row quarantine --rejects r.csv k.csv
 	expect_status 1
-	expect_eq "$stderr" "tp-transform: k.csv: 0 bad rows, but 1 in pass 1 (scan and transform with the same --on-bad-row policy)"
+	expect_eq "$stderr" "tp-transform: k.csv: changed since pass 1 (size 157 -> 159 bytes, CRC-32 8a150f74 -> c7853d49)"
 	expect_no_file r.csv
 	# more rows
 	shard k.csv 'X,2024-01-05,false,50\nY,2024-01-05,false'
 	run --separate-stderr tp-transform -c ctx --on-bad-row skip k.csv
 	expect_status 1
-	expect_eq "$stderr" "tp-transform: k.csv: 6 rows, but 5 in pass 1: the shard changed between the passes"
+	expect_eq "$stderr" "tp-transform: k.csv: changed since pass 1 (size 157 -> 176 bytes, CRC-32 8a150f74 -> c30c0fb1)"
 	# pass 1 fail (no bad row), pass 2 skip finds one
 	shard k0.csv
 	tp-scan -o s0.sum k0.csv
@@ -590,7 +592,7 @@ mixed_shards() {
 	printf '%s\nA,2024-01-01,false,10,a\nB,2024-01-02,true,20,b\nC,2024-01-03\nD,2024-01-04,true,40,d\n' "$HDR" >k0.csv
 	run --separate-stderr tp-transform -c ctx0 --on-bad-row skip k0.csv
 	expect_status 1
-	expect_eq "$stderr" "tp-transform: k0.csv: 1 bad rows, but 0 in pass 1 (scan and transform with the same --on-bad-row policy)"
+	expect_eq "$stderr" "tp-transform: k0.csv: changed since pass 1 (size 135 -> 124 bytes, CRC-32 7b251078 -> 0f17f2c3)"
 }
 
 @test "bad rows: --max-bad-rows N: at the limit passes, one above fails (sum over shards)" {
@@ -628,7 +630,7 @@ mixed_shards() {
 	tp-scan --dedup k --on-bad-row skip -o s.sum s.csv
 	tp-context -q -c ctx s.sum
 	printf 'k,v\n1,a\n2\n,c\n' >changed.csv # as many rows and bad rows, but row 2 lost its key
-	expect_err 1 "tp-transform: changed.csv: row 2 of the keep list is beyond the end of the shard" \
+	expect_err 1 "tp-transform: changed.csv: changed since pass 1 (size 14 -> 13 bytes, CRC-32 3749a3f1 -> ca071fbc)" \
 		tp-transform -c ctx --on-bad-row skip --rejects r1.csv changed.csv
 	expect_no_file r1.csv
 	printf 'tp:split,k,v\ntrain,1,a\ntrain\n' >short.csv # one good row of the 2 expected

@@ -54,7 +54,7 @@ dates_shard() { # FILE DATE...
 	expect_eq "$stderr" "tp-context: 2 shards, 12 rows; dropped: 1 missing label, 1 missing time, 1 missing key, 3 duplicate, 0 bad; 6 rows kept
 tp-context: train 4, val 1, test 1; train_cutoff 2024-01-07 00:00:00, test_cutoff 2024-01-09 00:00:00" "stderr"
 	expect_file ctx/context <<'EOF'
-tp-context	1
+tp-context	2
 header	1
 in	customerId	11	1	0	0	0	0	0	0	0	0	0	0
 in	orderDate	11	1	0	0	0	0	0	0	0	0	0	0
@@ -70,8 +70,8 @@ vocab	true
 job	training	temporal	0.7	0.5	42
 rows	6	4	1	1
 cutoff	1	1704585600000000	1	1704758400000000
-shard	0	7	1	0	1	2	3	0	part-00000.csv
-shard	1	5	0	1	0	1	3	0	part-00001.csv
+shard	0	7	1	0	1	2	3	0	part-00000.csv	191	db81c19f
+shard	1	5	0	1	0	1	3	0	part-00001.csv	137	0fb65480
 end
 EOF
 	printf '1\n2\n6\n' | expect_file ctx/keep/part-00000

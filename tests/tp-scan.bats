@@ -20,8 +20,8 @@ EOF
 	tp-scan -l isFraud part-00007.csv >got
 	# amount: 12.5 7 3 4 5 -> mean 6.3, m2 = 6.2^2+0.7^2+3.3^2+2.3^2+1.3^2 = 56.8
 	# c1: row 2 (2024-02-29) is earlier than row 0; c3 no time, '' no key, c4 no label
-	printf '%s\n' 'tp-summary	1' 'shard	7' 'header	1' 'source	part-00007.csv' \
-		'rows	6	1	1	1	0' 'label	isFraud' 'dedup	customerId' 'temporal	orderDate' 'split	temporal' \
+	printf '%s\n' 'tp-summary	2' 'shard	7' 'header	1' 'source	part-00007.csv' \
+		'rows	6	1	1	1	0' 'input	196	3e0abca0' 'label	isFraud' 'dedup	customerId' 'temporal	orderDate' 'split	temporal' \
 		'col	customerId' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
 		'col	orderDate' 'stat	5	1	0	0	0	0	0	0	0	0	0	0' \
 		'col	amount' 'stat	5	1	4	5	0	0	3	7	3	12.5	6.2999999999999998	56.799999999999997' \
@@ -102,21 +102,38 @@ EOF
 	orders part-00003.csv
 	gzip -c part-00003.csv >part-00003.gz.data
 	gzip -c part-00003.csv >part-00003.csv.gz
-	tp-scan -l isFraud part-00003.csv | grep -v '^source' >plain
-	tp-scan -l isFraud part-00003.gz.data | grep -v '^source' >nogz
-	tp-scan -l isFraud part-00003.csv.gz | grep -v '^source' >gz
-	tp-scan -l isFraud -n 3 <part-00003.csv.gz | grep -v '^source' >stdin
+	# the same summary but for the source and the input record (of the bytes read)
+	tp-scan -l isFraud part-00003.csv | grep -v '^source\|^input' >plain
+	tp-scan -l isFraud part-00003.gz.data | grep -v '^source\|^input' >nogz
+	tp-scan -l isFraud part-00003.csv.gz | grep -v '^source\|^input' >gz
+	tp-scan -l isFraud -n 3 <part-00003.csv.gz | grep -v '^source\|^input' >stdin
 	cmp plain nogz
 	cmp plain gz
 	cmp plain stdin
 	grep -q '^rows	6	1	1	1	0$' plain
 }
 
+@test "tp-scan: the input record: size and CRC-32 of the bytes read (gzip: as compressed), file or stdin" {
+	orders part-00003.csv
+	gzip -n -c part-00003.csv >part-00003.csv.gz
+	: >part-00004.csv
+	# the CRC-32 of gzip's trailer (little-endian) is the one of zlib, over the file's bytes
+	crc() { gzip -n -c "$1" | tail -c 8 | od -An -tx4 -N4 | tr -d ' \n'; }
+	expect_eq "$(crc part-00003.csv)" "3e0abca0" "CRC-32 of the shard"
+	for f in part-00003.csv part-00003.csv.gz part-00004.csv; do
+		want="input	$(stat -c %s "$f")	$(crc "$f")"
+		expect_eq "$(tp-scan "$f" | grep '^input')" "$want" "$f"
+		expect_eq "$(tp-scan -n 3 <"$f" | grep '^input')" "$want" "$f on stdin"
+		expect_eq "$(cat "$f" | tp-scan -n 3 | grep '^input')" "$want" "$f from a pipe"
+	done
+	expect_eq "$(tp-scan part-00004.csv | grep '^input')" "input	0	00000000" "0-byte shard"
+}
+
 @test "tp-scan: CRLF line ends and a UTF-8 BOM read like LF input" {
 	orders lf.csv
 	{ printf '\357\273\277'; sed 's/$/\r/' lf.csv; } >crlf.csv
-	tp-scan -l isFraud -n 0 lf.csv | grep -v '^source' >a
-	tp-scan -l isFraud -n 0 crlf.csv | grep -v '^source' >b
+	tp-scan -l isFraud -n 0 lf.csv | grep -v '^source\|^input' >a
+	tp-scan -l isFraud -n 0 crlf.csv | grep -v '^source\|^input' >b
 	cmp a b
 	grep -q '^col	customerId$' b
 }

@@ -175,12 +175,47 @@ EOF
 	printf 'id,orderDate,note\n1,2024-01-01,a\n' >fewer.csv
 	run --separate-stderr tp-transform -c ctx -n 0 fewer.csv
 	expect_status 1
-	expect_eq "$stderr" "tp-transform: fewer.csv: 1 rows, but 2 in pass 1: the shard changed between the passes"
+	expect_eq "$stderr" "tp-transform: fewer.csv: changed since pass 1 (size 48 -> 33 bytes, CRC-32 9c1d825f -> 2ec54298)"
 	printf 'id,orderDate,nope\n1,2024-01-01,a\n2,2024-01-02,b\n' >renamed.csv
 	expect_err 1 "tp-transform: renamed.csv:1: column 3 is 'nope', but 'note' in pass 1" \
 		tp-transform -c ctx -n 0 renamed.csv
 	printf 'id,orderDate\n1,2024-01-01\n2,2024-01-02\n' >narrow.csv
 	expect_err 1 "tp-transform: narrow.csv:1: 2 columns, but 3 in pass 1" tp-transform -c ctx -n 0 narrow.csv
+}
+
+@test "tp-transform: a shard changed between the passes with the same rows and size is an error (plain, gzip, stdin)" {
+	printf 'id,orderDate,note\n1,2024-01-01,a\n2,2024-01-02,b\n' >part-00000.csv
+	printf 'id,orderDate,note\n1,2024-01-01,a\n2,2024-01-03,b\n' >changed.csv # one digit
+	context ctx -- -- part-00000.csv
+	tp-transform -c ctx part-00000.csv >unchanged
+	tail -n +2 part-00000.csv | cmp - <(tail -n +2 unchanged)
+	run --separate-stderr tp-transform -c ctx -n 0 changed.csv
+	expect_status 1
+	expect_eq "$stderr" "tp-transform: changed.csv: changed since pass 1 (size 48 -> 48 bytes, CRC-32 9c1d825f -> 24a1e53a)"
+	expect_eq "$output" "" "stdout"
+	# gzip: the compressed bytes are checked (the same length here, one byte differs)
+	gzip -n -c part-00000.csv >part-00001.csv.gz
+	gzip -n -c changed.csv >changed.csv.gz
+	context ctxz -- -- part-00001.csv.gz
+	tp-transform -c ctxz part-00001.csv.gz | cmp - unchanged
+	run --separate-stderr tp-transform -c ctxz -n 1 changed.csv.gz
+	expect_status 1
+	[[ $stderr =~ ^tp-transform:\ changed\.csv\.gz:\ changed\ since\ pass\ 1\ \(size\ [0-9]+\ -\>\ [0-9]+\ bytes,\ CRC-32\ [0-9a-f]{8}\ -\>\ [0-9a-f]{8}\)$ ]] ||
+		flunk "gzip: $stderr"
+	# standard input in both passes
+	tp-scan -n 2 <part-00000.csv >s.sum
+	tp-context -q -c ctxs s.sum
+	tp-transform -c ctxs -n 2 <part-00000.csv | cmp - unchanged
+	run --separate-stderr tp-transform -c ctxs -n 2 - <changed.csv
+	expect_status 1
+	expect_eq "$stderr" "tp-transform: -: changed since pass 1 (size 48 -> 48 bytes, CRC-32 9c1d825f -> 24a1e53a)"
+	gzip -n -c changed.csv | tp-scan -n 2 >sz.sum
+	tp-context -q -c ctxsz sz.sum
+	gzip -n -c changed.csv | tp-transform -c ctxsz -n 2 >/dev/null
+	run --separate-stderr tp-transform -c ctxsz -n 2 <changed.csv
+	expect_status 1
+	[[ $stderr == "tp-transform: -: changed since pass 1 (size "*" -> 48 bytes, CRC-32 "*" -> 24a1e53a)" ]] ||
+		flunk "gzip in pass 1, plain in pass 2: $stderr"
 }
 
 @test "tp-transform: a label value unknown to pass 1 is an error" {

@@ -7,6 +7,7 @@
 #include "reader.h"
 #include "sort.h"
 #include "summary.h"
+#include "term.h"
 #include "value.h"
 
 #include <errno.h>
@@ -132,6 +133,8 @@ main(int argc, char **argv)
     };
     static const char *const jobs[] = {"training", "validation", "testing", "calibration"};
     tp_setprogname(argv);
+    if (tp_watch_start() < 0)
+        tp_die(TP_EXIT_USAGE);
     tp_merge_opts o = {0};
     o.seed = 42;
     o.max_bad = -1;

@@ -8,6 +8,7 @@
 #include "rejects.h"
 #include "summary.h"
 #include "value.h"
+#include "term.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -197,6 +198,8 @@ main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
+    if (tp_watch_start() < 0)
+        tp_die(TP_EXIT_USAGE);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
     const char *out = "-", *sigfile = NULL, *policy_name = NULL, *rejects = NULL;
@@ -315,6 +318,7 @@ main(int argc, char **argv)
     }
     sc.s->rows = tp_reader_rows(r);
     sc.s->bad = tp_reader_bad(r);
+    tp_reader_input(r, &sc.s->in_bytes, &sc.s->in_crc);
     if (sc.rejects && tp_rejects_close(sc.rejects) < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);

@@ -12,6 +12,7 @@
 #include "reader.h"
 #include "text.h"
 #include "value.h"
+#include "term.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -325,6 +326,8 @@ main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
+    if (tp_watch_start() < 0)
+        tp_die(TP_EXIT_USAGE);
     const char *dir = NULL, *audit = NULL, *policy_name = NULL, *rejects = NULL;
     long long shard = -1;
     int policy, c;

@@ -10,6 +10,7 @@
 #include "reader.h"
 #include "text.h"
 #include "value.h"
+#include "term.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -157,6 +158,8 @@ main(int argc, char **argv)
     };
     static const char *const formats[] = {"csv", "tsv", "csv.gz", "tsv.gz"};
     tp_setprogname(argv);
+    if (tp_watch_start() < 0)
+        tp_die(TP_EXIT_USAGE);
     struct wr w = {0};
     w.ext = "csv";
     const char *dir = NULL, *report = NULL, *policy_name = NULL, *rejects = NULL;
