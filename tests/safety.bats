@@ -295,3 +295,18 @@ resume_equals_fresh() {
 	expect_err 1 "tp-run: nosig: cannot read signature file" tp-run -q -s nosig in out2
 	expect_err 1 "tp-run: in/part-00000.csv: not a directory" tp-run -q in/part-00000.csv out3
 }
+
+@test "safety: a pass-2 stage that fails after tp-write completed its files leaves none of that shard" {
+	shards in
+	# tp-run next to a tp-transform that writes all its rows and then fails, as a
+	# check at its end does
+	mkdir bin
+	cp "$(command -v tp-run)" bin/
+	for t in tp-scan tp-context tp-split tp-write; do ln -s "$(command -v $t)" bin/$t; done
+	printf '#!/bin/sh\n"%s" "$@" || exit\ncase "$*" in *part-00001*) exit 1 ;; esac\n' "$(command -v tp-transform)" >bin/tp-transform
+	chmod +x bin/tp-transform
+	run --separate-stderr bin/tp-run -q -j 1 -l label in out
+	expect_status 1
+	expect_no_file out/train/part-00001.csv out/test/part-00001.csv out/val/part-00001.csv out/_tp/done/part-00001
+	[ -f out/train/part-00000.csv ] || flunk "the shard done before the failure lost its files"
+}
