@@ -160,3 +160,9 @@ EOF
 	tp-scan --no-dedup -o s.sum out/train/part-00000.csv
 	grep -q $'\357\273\277name' s.sum || flunk "the name lost its mark: $(cat s.sum)"
 }
+
+@test "tp-write: -f in any case (CSV.GZ is csv.gz); an unknown format is a usage error" {
+	printf 'tp:split,a\ntrain,1\n' | tp-write -f CSV.GZ out
+	expect_eq "$(gzip -dc out/train/part-00000.csv.gz)" $'a\n1'
+	expect_usage_err "^tp-write: --format: expected csv, tsv, csv.gz or tsv.gz: 'xml'$" tp-write -f xml out
+}

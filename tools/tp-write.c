@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char usage_text[] =
     "usage: tp-write [-hq] [-c DIR] [-f FORMAT] [-n N] [-r FILE] [--on-bad-row POLICY]\n"
@@ -173,7 +174,7 @@ main(int argc, char **argv)
         case 'f':
             w.ext = NULL;
             for (size_t i = 0; i < 4; i++)
-                if (strcmp(optarg, formats[i]) == 0)
+                if (strcasecmp(optarg, formats[i]) == 0)
                     w.ext = formats[i];
             if (!w.ext) {
                 tp_warnx("--format: expected csv, tsv, csv.gz or tsv.gz: '%s'", optarg);
