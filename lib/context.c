@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct shardacc {
@@ -1053,13 +1056,17 @@ write_context(const tp_context *c, const char *dir)
         rc |= put_str(o, cl->value);
         rc |= tp_out_byte(o, '\n');
     }
+    /* the shard records come last, sorted by shard number, each with the rows kept
+     * before it: tp_context_read_shard finds one without reading the others */
+    long long before = 0;
     for (size_t s = 0; s < c->nshards; s++) {
         const tp_shardinfo *si = &c->shards[s];
         rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t", si->shard,
                             si->rows, si->drop_label, si->drop_time, si->drop_key, si->drop_dup,
                             si->kept, si->bad);
         rc |= put_str(o, si->source);
-        rc |= tp_out_printf(o, "\t%lld\t%08lx\n", si->bytes, si->crc);
+        rc |= tp_out_printf(o, "\t%lld\t%08lx\t%lld\n", si->bytes, si->crc, before);
+        before += si->kept;
     }
     rc |= tp_out_printf(o, "end\n");
     if (rc) {
@@ -1103,8 +1110,137 @@ static_type(const char *t)
     return NULL;
 }
 
+/* The fields after SOURCE of a shard record: BYTES, CRC, BEFORE. */
+static int
+shard_tail(char **f, tp_shardinfo *si)
+{
+    return ll_fields(f, 1, &si->bytes) == 0 && tp_parse_crc(f[1], &si->crc) == 0 &&
+                   ll_fields(f + 2, 1, &si->before) == 0
+               ? 0
+               : -1;
+}
+
+/*
+ * The shard record of shard among the sorted records that fill path from byte off to
+ * the final "end" line (checked here, since the reader stopped before it). A binary
+ * search over byte offsets: a probe reads from a midpoint to the next line start and
+ * compares that record's shard number; once the range is small it is read and scanned.
+ * 1 found (*si filled, source NULL), 0 not in the context, -1 with an error recorded.
+ */
+static int
+find_shard(const char *path, long long off, long shard, tp_shardinfo *si)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        tp_err(path, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    int rc = -1;
+    char *buf = NULL, **f = NULL;
+    size_t fcap = 0, cap = 0;
+    struct stat st;
+    char tail[4];
+    if (fstat(fd, &st) < 0 || st.st_size < off + 4 || pread(fd, tail, 4, st.st_size - 4) != 4 ||
+        memcmp(tail, "end\n", 4) != 0) {
+        tp_err(path, 0, "truncated context (no 'end' record)");
+        goto out;
+    }
+    /* lo: a record start whose shard is < shard (or off); hi: a record start whose
+     * shard is >= shard (or the 'end' line) */
+    long long lo = off, hi = st.st_size - 4;
+    while (hi - lo > 65536) {
+        long long mid = lo + (hi - lo) / 2, p = -1;
+        char probe[64];
+        for (long long q = mid; q < hi && p < 0;) {
+            ssize_t got = pread(fd, probe, sizeof probe, q);
+            if (got <= 0)
+                break;
+            char *nl = memchr(probe, '\n', (size_t)got);
+            if (nl)
+                p = q + (nl - probe) + 1;
+            q += got;
+        }
+        if (p < 0 || p >= hi) {
+            hi = mid; /* no record starts in [mid, hi): the answer lies before mid */
+            continue;
+        }
+        ssize_t got = pread(fd, probe, sizeof probe - 1, p);
+        long long v;
+        probe[got > 0 ? got : 0] = '\0';
+        char *t1 = strchr(probe, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        char *num = t1 ? t1 + 1 : NULL;
+        if (got < 7 || strncmp(probe, "shard\t", 6) != 0 || !t2 ||
+            (*t2 = '\0', ll_fields(&num, 1, &v)) < 0) {
+            tp_err(path, 0, "malformed context record at byte %lld", p);
+            goto out;
+        }
+        if (v < shard)
+            lo = p;
+        else
+            hi = p;
+    }
+    /* scan [lo, hi) and the record at hi */
+    size_t len = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? 2 * cap : 65536 + 8192;
+            buf = tp_xrealloc(buf, cap);
+        }
+        ssize_t got = pread(fd, buf + len, cap - len - 1, lo + (long long)len);
+        if (got < 0) {
+            tp_err(path, 0, "read error: %s", strerror(errno));
+            goto out;
+        }
+        len += (size_t)got;
+        buf[len] = '\0';
+        char *last = len > (size_t)(hi - lo) ? memchr(buf + (hi - lo), '\n', len - (size_t)(hi - lo)) : NULL;
+        if (last || got == 0)
+            break;
+    }
+    rc = 0;
+    for (char *s = buf; *s && rc == 0;) {
+        char *nl = strchr(s, '\n');
+        if (!nl)
+            break;
+        *nl = '\0';
+        size_t n = tp_fields_split(s, &f, &fcap);
+        long long v[8];
+        if (strcmp(f[0], "end") == 0)
+            break;
+        if (strcmp(f[0], "shard") != 0 || n != 13 || ll_fields(f + 1, 8, v) < 0) {
+            tp_err(path, 0, "malformed context record '%s'", f[0]);
+            rc = -1;
+        } else if (v[0] == shard) {
+            si->shard = (long)v[0], si->rows = v[1], si->drop_label = v[2];
+            si->drop_time = v[3], si->drop_key = v[4], si->drop_dup = v[5], si->kept = v[6];
+            si->bad = v[7];
+            si->source = NULL;
+            if (shard_tail(f + 10, si) < 0) {
+                tp_err(path, 0, "malformed context record 'shard'");
+                rc = -1;
+            } else {
+                rc = 1;
+            }
+        } else if (v[0] > shard) {
+            break;
+        }
+        s = nl + 1;
+    }
+out:
+    free(buf);
+    free(f);
+    close(fd);
+    return rc;
+}
+
 tp_context *
 tp_context_read(const char *dir)
+{
+    return tp_context_read_shard(dir, -1);
+}
+
+tp_context *
+tp_context_read_shard(const char *dir, long want)
 {
     char *path = tp_xmalloc(strlen(dir) + 16);
     sprintf(path, "%s/context", dir);
@@ -1117,6 +1253,7 @@ tp_context_read(const char *dir)
     c->label = c->dedup = c->temporal = c->splitcol = -1;
     size_t incap = 0, outcap = 0, ccap = 0, vcap = 0, scap = 0, kcap = 0;
     int rc, end = 0;
+    long long shard_off = -1;
     char **f;
     size_t n;
     long long v[12];
@@ -1210,7 +1347,12 @@ tp_context_read(const char *dir)
             ok = ll_fields(f + 1, 4, v) == 0;
             c->has_train_cut = (int)v[0], c->train_cut = v[1];
             c->has_test_cut = (int)v[2], c->test_cut = v[3];
-        } else if (strcmp(tag, "shard") == 0 && n == 12) {
+        } else if (strcmp(tag, "shard") == 0 && want >= 0) {
+            /* the first shard record: the rest of the file is shard records */
+            shard_off = tp_lines_offset(l);
+            rc = 0;
+            break;
+        } else if (strcmp(tag, "shard") == 0 && n == 13) {
             if (c->nshards == scap) {
                 scap = scap ? 2 * scap : 16;
                 c->shards = tp_xrealloc(c->shards, scap * sizeof *c->shards);
@@ -1221,7 +1363,7 @@ tp_context_read(const char *dir)
             si->drop_time = v[3], si->drop_key = v[4], si->drop_dup = v[5], si->kept = v[6];
             si->bad = v[7];
             si->source = tp_xstrdup(f[9]);
-            ok = ok && ll_fields(f + 10, 1, &si->bytes) == 0 && tp_parse_crc(f[11], &si->crc) == 0;
+            ok = ok && shard_tail(f + 10, si) == 0;
         } else {
             ok = 0;
         }
@@ -1229,6 +1371,20 @@ tp_context_read(const char *dir)
             tp_err(path, tp_lines_line(l), "malformed context record '%s'", tag);
             rc = -1;
             break;
+        }
+    }
+    if (rc == 0 && shard_off >= 0) {
+        tp_shardinfo si;
+        int found = find_shard(path, shard_off, want, &si);
+        if (found < 0) {
+            rc = -1;
+        } else {
+            end = 1;
+            if (found) {
+                c->shards = tp_xmalloc(sizeof *c->shards);
+                c->shards[0] = si;
+                c->nshards = 1;
+            }
         }
     }
     if (rc == 0 && !end) {

@@ -38,6 +38,7 @@ typedef struct tp_shardinfo {
     long long bad;     /* bad rows skipped or quarantined (within rows) */
     long long bytes;   /* size of the shard as pass 1 read it */
     unsigned long crc; /* CRC-32 of those bytes, checked by pass 2 */
+    long long before;  /* rows kept by the shards of lower number (the rank offset) */
 } tp_shardinfo;
 
 typedef struct tp_context {
@@ -129,6 +130,16 @@ void tp_merge_abort(tp_merge *m);
 
 /* Read DIR/context; NULL with an error recorded. */
 tp_context *tp_context_read(const char *dir);
+
+/*
+ * Read DIR/context for a pass-2 worker of one shard: everything but the shard records,
+ * of which only that of shard (>= 0) is loaded, found by a binary search over the
+ * sorted records with pread (as look(1) searches a sorted file): O(log shards) reads,
+ * so that a run of many shards does not parse every shard's record in every worker.
+ * c->nshards is 1 and c->shards[0] the record when the shard is in the context, else
+ * 0; its source is not loaded (NULL). NULL with an error recorded.
+ */
+tp_context *tp_context_read_shard(const char *dir, long shard);
 void tp_context_free(tp_context *c);
 
 /* Index of shard number in c->shards, or -1. */

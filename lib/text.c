@@ -63,7 +63,36 @@ struct tp_lines {
     char **f;
     size_t fcap;
     long lineno;
+    long long off, next; /* byte offsets of the current record and of the next one */
 };
+
+static char *unescape(char *s);
+
+size_t
+tp_fields_split(char *s, char ***f, size_t *cap)
+{
+    size_t k = 0;
+    for (;;) {
+        if (k == *cap) {
+            *cap = *cap ? 2 * *cap : 16;
+            *f = tp_xrealloc(*f, *cap * sizeof **f);
+        }
+        char *tab = strchr(s, '\t');
+        if (tab)
+            *tab = '\0';
+        (*f)[k++] = unescape(s);
+        if (!tab)
+            break;
+        s = tab + 1;
+    }
+    return k;
+}
+
+long long
+tp_lines_offset(const tp_lines *l)
+{
+    return l->off;
+}
 
 tp_lines *
 tp_lines_open(const char *path)
@@ -127,6 +156,7 @@ tp_lines_next(tp_lines *l, char ***f, size_t *n)
         memcpy(l->line + ll, l->buf + l->pos, take);
         ll += take;
         l->pos += take + (nl ? 1 : 0);
+        l->next += (long long)take + (nl ? 1 : 0);
         if (nl)
             goto done;
     }
@@ -136,28 +166,14 @@ tp_lines_next(tp_lines *l, char ***f, size_t *n)
     return -1;
 done:
     l->lineno++;
+    l->off = l->next - (long long)ll - 1;
     l->line[ll] = '\0';
     if (memchr(l->line, '\0', ll)) {
         tp_err(tp_in_name(l->in), l->lineno, "NUL byte in record");
         return -1;
     }
-    size_t k = 0;
-    char *s = l->line;
-    for (;;) {
-        if (k == l->fcap) {
-            l->fcap *= 2;
-            l->f = tp_xrealloc(l->f, l->fcap * sizeof *l->f);
-        }
-        char *tab = strchr(s, '\t');
-        if (tab)
-            *tab = '\0';
-        l->f[k++] = unescape(s);
-        if (!tab)
-            break;
-        s = tab + 1;
-    }
+    *n = tp_fields_split(l->line, &l->f, &l->fcap);
     *f = l->f;
-    *n = k;
     return 1;
 }
 

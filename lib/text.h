@@ -28,6 +28,19 @@ tp_lines *tp_lines_open(const char *path);
  */
 int tp_lines_next(tp_lines *l, char ***f, size_t *n);
 
+/*
+ * Byte offset in the file of the record tp_lines_next returned last (its first byte),
+ * for a plain (not gzip) file; a reader can come back to it with pread.
+ */
+long long tp_lines_offset(const tp_lines *l);
+
+/*
+ * Split the NUL-terminated record s in place into its TAB-separated fields, unescaped:
+ * pointers into s in (*f)[0..n-1], n returned. *f and *cap are a reusable array (NULL
+ * and 0 the first time; grown with realloc; the caller frees *f).
+ */
+size_t tp_fields_split(char *s, char ***f, size_t *cap);
+
 /* Current line number and file name, for messages. */
 long tp_lines_line(const tp_lines *l);
 const char *tp_lines_name(const tp_lines *l);

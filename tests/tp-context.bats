@@ -70,8 +70,8 @@ vocab	true
 job	training	temporal	0.7	0.5	42
 rows	6	4	1	1
 cutoff	1	1704585600000000	1	1704758400000000
-shard	0	7	1	0	1	2	3	0	part-00000.csv	191	db81c19f
-shard	1	5	0	1	0	1	3	0	part-00001.csv	137	0fb65480
+shard	0	7	1	0	1	2	3	0	part-00000.csv	191	db81c19f	0
+shard	1	5	0	1	0	1	3	0	part-00001.csv	137	0fb65480	3
 end
 EOF
 	printf '1\n2\n6\n' | expect_file ctx/keep/part-00000

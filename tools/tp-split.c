@@ -369,7 +369,10 @@ main(int argc, char **argv)
     if (argc - optind > 1)
         usage(TP_EXIT_USAGE);
     const char *in = optind < argc ? argv[optind] : "-";
-    tp_context *ctx = tp_context_read(dir);
+    /* with the shard known, only its record is read (tp_context_read_shard) */
+    if (shard < 0)
+        shard = tp_shard_number(in);
+    tp_context *ctx = shard >= 0 ? tp_context_read_shard(dir, (long)shard) : tp_context_read(dir);
     if (!ctx)
         tp_die(TP_EXIT_DATA);
     struct sp s = {0};
@@ -393,8 +396,6 @@ main(int argc, char **argv)
     }
     if (s.how == BY_RANK || s.how == BY_CLASS) {
         /* the rank of a row needs its shard: -n, the file name, or the only shard */
-        if (shard < 0)
-            shard = tp_shard_number(in);
         if (shard < 0 && ctx->nshards == 1)
             shard = ctx->shards[0].shard;
         if (shard < 0) {
@@ -406,8 +407,7 @@ main(int argc, char **argv)
             tp_err(dir, 0, "shard %lld is not in the context", shard);
             tp_die(TP_EXIT_DATA);
         }
-        for (long i = 0; i < si; i++)
-            s.offset += ctx->shards[i].kept;
+        s.offset = ctx->shards[si].before;
         s.kept = ctx->shards[si].kept;
         if (s.how == BY_CLASS && load_strata(&s, dir, (long)shard) < 0)
             tp_die(TP_EXIT_DATA);

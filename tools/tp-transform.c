@@ -237,7 +237,11 @@ main(int argc, char **argv)
     if (argc - optind > 1)
         usage(TP_EXIT_USAGE);
     const char *in = optind < argc ? argv[optind] : "-";
-    tp_context *ctx = tp_context_read(dir);
+    if (shard < 0)
+        shard = tp_shard_number(in);
+    if (shard < 0)
+        shard = 0;
+    tp_context *ctx = tp_context_read_shard(dir, (long)shard);
     if (!ctx)
         tp_die(TP_EXIT_DATA);
     char **sig = NULL;
@@ -248,10 +252,6 @@ main(int argc, char **argv)
         sig = ctx->in; /* headerless shards: the signature of pass 1 */
         nsig = (long)ctx->nin;
     }
-    if (shard < 0)
-        shard = tp_shard_number(in);
-    if (shard < 0)
-        shard = 0;
     struct xf x = {ctx, NULL, in, NULL, -1, 0, NULL, NULL};
     long si = tp_context_shard(ctx, (long)shard);
     if (ctx->dedup >= 0) {

@@ -218,7 +218,7 @@ main(int argc, char **argv)
     w.gzip = strstr(w.ext, ".gz") != NULL;
     long long expect = -1;
     if (dir) {
-        tp_context *ctx = tp_context_read(dir);
+        tp_context *ctx = tp_context_read_shard(dir, w.shard);
         if (!ctx)
             tp_die(TP_EXIT_DATA);
         long si = tp_context_shard(ctx, w.shard);

@@ -13,6 +13,7 @@ main(void)
     test_reader();
     test_hash();
     test_context();
+    test_context_shard();
     test_io();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;

@@ -23,6 +23,7 @@ void test_text(void);
 void test_reader(void);
 void test_hash(void);
 void test_context(void);
+void test_context_shard(void);
 void test_io(void);
 
 #endif
