@@ -60,6 +60,10 @@ check: deps all tests/unit/run
 	tests/unit/run
 	TP_SANITIZE=$(SANITIZE) bats tests
 
+# Tests too slow for every check (minutes): 100,000 shards through tp-run. CI runs it once.
+check-slow: deps all
+	bats tests/slow
+
 # The unit tests under valgrind (memory errors and leaks fail).
 valgrind: tests/unit/run
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 tests/unit/run
@@ -79,7 +83,7 @@ install: all
 clean:
 	rm -rf bin build lib/*.o lib/libtp.a tests/unit/run .flags-*
 
-.PHONY: all check demo bench install clean deps valgrind
+.PHONY: all check check-slow demo bench install clean deps valgrind
 
 # Fuzzing (libFuzzer, clang): one target for the row reader and one for each filter
 # (tests/fuzz/). The first input bytes of a filter's target choose its options (split

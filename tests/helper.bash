@@ -14,6 +14,7 @@ export LC_ALL=C
 unset LABEL_FIELD TRAIN_RATIO TEST_VAL_RATIO OUTPUT_FORMAT MAX_WORKERS
 
 TP_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+[ -f "$TP_ROOT/Makefile" ] || TP_ROOT=$(cd "$TP_ROOT/.." && pwd) # tests/slow/
 TP_BIN=$TP_ROOT/bin
 TP_TOOLS="tp-scan tp-context tp-transform tp-split tp-write tp-run"
 
