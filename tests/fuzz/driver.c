@@ -95,6 +95,22 @@ fuzz_arg(struct fuzz *z, const char *s)
         z->argv[z->argc++] = (char *)s;
 }
 
+/* The bad-row policy chosen by sel (0..3): fail (no option), skip, quarantine with
+ * --rejects, skip with --rejects, as every tool target takes it. */
+HELPER void
+fuzz_policy(struct fuzz *z, unsigned sel)
+{
+    static const char *const policies[] = {NULL, "skip", "quarantine", "skip"};
+    if (policies[sel & 3]) {
+        fuzz_arg(z, "--on-bad-row");
+        fuzz_arg(z, policies[sel & 3]);
+    }
+    if ((sel & 3) >= 2) {
+        fuzz_arg(z, "--rejects");
+        fuzz_arg(z, fuzz_path("rejects.csv"));
+    }
+}
+
 /* Write the sample's header as a signature file; its path. */
 HELPER const char *
 fuzz_signature(void)

@@ -25,7 +25,6 @@ static const char *const modes[] = {NULL,         "temporal:orderDate", "random"
                                     "stratified", "group:customerId",   "hash:id",
                                     "none",       "temporal:id"};
 static const char *const dedups[] = {NULL, NULL, "customerId", "emailAddress"};
-static const char *const policies[] = {NULL, "skip", "quarantine", "skip"};
 
 static void
 fuzz_options(struct fuzz *z)
@@ -45,14 +44,7 @@ fuzz_options(struct fuzz *z)
         fuzz_arg(z, "--dedup");
         fuzz_arg(z, dedups[(a >> 4) & 3]);
     }
-    if (policies[a >> 6]) {
-        fuzz_arg(z, "--on-bad-row");
-        fuzz_arg(z, policies[a >> 6]);
-    }
-    if (a >> 6 >= 2) {
-        fuzz_arg(z, "--rejects");
-        fuzz_arg(z, fuzz_path("rejects.csv"));
-    }
+    fuzz_policy(z, a >> 6);
     if (b & 1)
         fuzz_arg(z, "--tsv");
     if (b & 2)

@@ -21,7 +21,6 @@
 
 #include "map.h"
 
-static const char *const policies[] = {NULL, "skip", "quarantine", "skip"};
 static const char *const splits[] = {"train", "val", "test"};
 
 static void
@@ -35,14 +34,7 @@ fuzz_options(struct fuzz *z)
         fuzz_arg(z, "-n");
         fuzz_arg(z, a >> 6 == 2 ? "1" : "0");
     }
-    if (policies[(a >> 3) & 3]) {
-        fuzz_arg(z, "--on-bad-row");
-        fuzz_arg(z, policies[(a >> 3) & 3]);
-    }
-    if (((a >> 3) & 3) >= 2) {
-        fuzz_arg(z, "--rejects");
-        fuzz_arg(z, fuzz_path("rejects.csv"));
-    }
+    fuzz_policy(z, (a >> 3) & 3);
     if (a & 32) {
         fuzz_arg(z, "-a");
         fuzz_arg(z, fuzz_path("audit"));

@@ -17,7 +17,6 @@
 #define FUZZ_NOPT 1
 #include "driver.c"
 
-static const char *const policies[] = {NULL, "skip", "quarantine", "skip"};
 
 static void
 fuzz_options(struct fuzz *z)
@@ -28,14 +27,7 @@ fuzz_options(struct fuzz *z)
     fuzz_arg(z, fuzz_ctx_dir(a & 7));
     fuzz_arg(z, "-n");
     fuzz_arg(z, a & 128 ? "1" : "0");
-    if (policies[(a >> 3) & 3]) {
-        fuzz_arg(z, "--on-bad-row");
-        fuzz_arg(z, policies[(a >> 3) & 3]);
-    }
-    if (((a >> 3) & 3) >= 2) {
-        fuzz_arg(z, "--rejects");
-        fuzz_arg(z, fuzz_path("rejects.csv"));
-    }
+    fuzz_policy(z, (a >> 3) & 3);
     if (a & 32)
         fuzz_arg(z, "--tsv");
     if (a & 64) {

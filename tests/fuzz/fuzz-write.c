@@ -17,7 +17,6 @@
 #include "driver.c"
 
 static const char *const formats[] = {"csv", "tsv", "csv.gz", "tsv.gz"};
-static const char *const policies[] = {NULL, "skip", "quarantine", "skip"};
 
 static void
 fuzz_options(struct fuzz *z)
@@ -25,14 +24,7 @@ fuzz_options(struct fuzz *z)
     uint8_t a = z->opt[0];
     fuzz_arg(z, "-f");
     fuzz_arg(z, formats[a & 3]);
-    if (policies[(a >> 2) & 3]) {
-        fuzz_arg(z, "--on-bad-row");
-        fuzz_arg(z, policies[(a >> 2) & 3]);
-    }
-    if (((a >> 2) & 3) >= 2) {
-        fuzz_arg(z, "--rejects");
-        fuzz_arg(z, fuzz_path("rejects.csv"));
-    }
+    fuzz_policy(z, (a >> 2) & 3);
     if (a & 16) {
         fuzz_ctx(1); /* a missing context is an error of the setup, not of the tool */
         fuzz_arg(z, "-c");
