@@ -7,7 +7,7 @@ MANDIR = $(PREFIX)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
 TP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Ilib
-LDLIBS = -lcsv -lz -lm
+LDLIBS = -lcsv -lz -lsnappy -lzstd -llz4 -lbrotlidec -lm
 ifeq ($(SANITIZE),1)
 CC = clang
 CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
