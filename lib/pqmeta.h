@@ -104,7 +104,7 @@ enum { TP_PQ_DATA_PAGE = 0, TP_PQ_INDEX_PAGE = 1, TP_PQ_DICTIONARY_PAGE = 2, TP_
 
 /* One SchemaElement. The schema is a depth-first list; element 0 is the root. */
 typedef struct tp_pq_schema {
-    char *name;           /* field 4, malloc'd, NUL-terminated ("" when absent) */
+    char *name;           /* field 4 (required), malloc'd, NUL-terminated */
     int type;             /* field 1, TP_PQ_*; -1 for a group */
     int32_t type_length;  /* field 2, FIXED_LEN_BYTE_ARRAY width in bytes; 0 when absent */
     int repetition;       /* field 3, TP_PQ_REQUIRED..., TP_PQ_REP_NONE when absent */
