@@ -17,6 +17,7 @@ main(void)
     test_io();
     test_thrift();
     test_pqmeta();
+    test_pqvalue();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

@@ -27,5 +27,6 @@ void test_context_shard(void);
 void test_io(void);
 void test_thrift(void);
 void test_pqmeta(void);
+void test_pqvalue(void);
 
 #endif
