@@ -172,7 +172,7 @@ tp_pq_rle_decode(const uint8_t *p, size_t n, int width, uint32_t *out, size_t co
             bitunpack32(p + pos, n - pos, width, out + got, want);
             got += want;
             /* groups * width cannot overflow once groups is known to be below n */
-            uint64_t run = groups > n - pos ? n - pos : groups * (uint64_t)width;
+            uint64_t run = width == 0 ? 0 : groups > n - pos ? n - pos : groups * (uint64_t)width;
             pos += run < n - pos ? (size_t)run : n - pos;
         } else {
             uint64_t len = h >> 1;
@@ -522,7 +522,9 @@ tp_pq_delta_bytes_decode(const uint8_t *p, size_t n, size_t count, tp_bytes *sto
                         "DELTA_BYTE_ARRAY suffix lengths");
     if (b < 0)
         goto out;
-    size_t pos = (size_t)a + (size_t)b, prev_off = 0;
+    /* first check every length and the total, so that a hostile page is refused before
+     * the store grows */
+    size_t start = (size_t)a + (size_t)b, pos = start;
     uint64_t prev_len = 0, rebuilt = 0;
     for (size_t i = 0; i < count; i++) {
         uint32_t pl = pre[i], sl = len[i];
@@ -537,27 +539,32 @@ tp_pq_delta_bytes_decode(const uint8_t *p, size_t n, size_t count, tp_bytes *sto
             tp_err(NULL, 0, "DELTA_BYTE_ARRAY: suffixes beyond the data");
             goto out;
         }
-        uint64_t vlen = (uint64_t)pl + sl;
-        rebuilt += vlen;
-        if (vlen > UINT32_MAX || rebuilt > MAX_REBUILT) {
+        prev_len = (uint64_t)pl + sl;
+        rebuilt += prev_len;
+        if (prev_len > UINT32_MAX || rebuilt > MAX_REBUILT) {
             tp_err(NULL, 0, "DELTA_BYTE_ARRAY: values add up to more than %llu bytes",
                    (unsigned long long)MAX_REBUILT);
             goto out;
         }
-        off[i] = store->len;
-        if (vlen) {
-            uint8_t *d = tp_bytes_reserve(store, (size_t)vlen);
-            if (pl)
-                memcpy(d, store->p + prev_off, pl);
-            if (sl)
-                memcpy(d + pl, p + pos, sl);
-            store->len += (size_t)vlen;
-        }
-        len[i] = (uint32_t)vlen;
-        prev_off = off[i];
-        prev_len = vlen;
         pos += sl;
     }
+    /* then build them, in room reserved once (store->p does not move meanwhile) */
+    uint8_t *d = rebuilt ? tp_bytes_reserve(store, (size_t)rebuilt) : NULL;
+    size_t at = 0, prev_at = 0;
+    pos = start;
+    for (size_t i = 0; i < count; i++) {
+        uint32_t pl = pre[i], sl = len[i];
+        if (pl)
+            memcpy(d + at, d + prev_at, pl);
+        if (sl)
+            memcpy(d + at + pl, p + pos, sl);
+        off[i] = store->len + at;
+        len[i] = pl + sl;
+        prev_at = at;
+        at += (size_t)pl + sl;
+        pos += sl;
+    }
+    store->len += at;
     ret = (long)pos;
 out:
     free(pre);
