@@ -18,6 +18,8 @@ main(void)
     test_thrift();
     test_pqmeta();
     test_pqvalue();
+    test_pqcodec();
+    test_pqenc();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

@@ -28,5 +28,7 @@ void test_io(void);
 void test_thrift(void);
 void test_pqmeta(void);
 void test_pqvalue(void);
+void test_pqcodec(void);
+void test_pqenc(void);
 
 #endif
