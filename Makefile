@@ -97,6 +97,9 @@ clean:
 # process exit, which never comes in a fuzzer; leaks are checked by valgrind instead
 # (TP_VALGRIND=1 bats tests, make valgrind).
 FUZZ_SECONDS ?= 20
+# The reader's target also starts from the Apache Parquet test corpus (the files up to
+# 64 KiB, after two option bytes of 0: as given, fail policy), when ../shared is there.
+PARQUET_TESTING ?= ../shared/data/parquet-testing
 FUZZ_TARGETS = reader scan transform split write
 FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DTP_FUZZ -Wall -Wextra -Werror -Ilib -O1 -g \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -120,6 +123,10 @@ fuzz-build: deps all $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS)) build/fuzz/ct
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		rm -rf build/fuzz/corpus-$$t && mkdir -p build/fuzz/corpus-$$t; \
+		[ $$t != reader ] || for f in $(PARQUET_TESTING)/*.parquet $(PARQUET_TESTING)/bad_data/*.parquet; do \
+			[ -f "$$f" ] && [ $$(stat -c %s "$$f") -le 65536 ] || continue; \
+			{ printf '\000\000'; cat "$$f"; } >"build/fuzz/corpus-$$t/pq-$${f##*/}"; \
+		done; \
 		echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
 		ASAN_OPTIONS=detect_leaks=0 build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
 			-detect_leaks=0 -rss_limit_mb=4096 -artifact_prefix=build/fuzz/crash-$$t- \

@@ -1026,6 +1026,9 @@ write_context(const tp_context *c, const char *dir)
     for (size_t i = 0; i < c->nin; i++)
         if (c->distinct[i] >= 0)
             rc |= tp_out_printf(o, "distinct\t%zu\t%lld\n", i, c->distinct[i]);
+    for (size_t i = 0; i < c->nin; i++)
+        if (tp_decl_name(c->stats[i].declared))
+            rc |= tp_out_printf(o, "decl\t%zu\t%s\n", i, tp_decl_name(c->stats[i].declared));
     for (size_t i = 0; i < c->nout; i++) {
         rc |= tp_out_printf(o, "out\t");
         rc |= put_str(o, c->out[i]);
@@ -1193,7 +1196,8 @@ find_shard(const char *path, long long off, long shard, tp_shardinfo *si)
         }
         len += (size_t)got;
         buf[len] = '\0';
-        char *last = len > (size_t)(hi - lo) ? memchr(buf + (hi - lo), '\n', len - (size_t)(hi - lo)) : NULL;
+        char *last =
+            len > (size_t)(hi - lo) ? memchr(buf + (hi - lo), '\n', len - (size_t)(hi - lo)) : NULL;
         if (last || got == 0)
             break;
     }
@@ -1281,6 +1285,11 @@ tp_context_read_shard(const char *dir, long want)
             s->nbool = v[4], s->ntrue = v[5], s->imin = v[6], s->imax = v[7];
             s->min = d[0], s->max = d[1], s->mean = d[2], s->m2 = d[3];
             c->in[c->nin++] = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "decl") == 0 && n == 3) {
+            ok = ll_fields(f + 1, 1, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin &&
+                 tp_decl_parse(f[2]) != TP_DECL_NONE;
+            if (ok)
+                c->stats[v[0]].declared = tp_decl_parse(f[2]);
         } else if (strcmp(tag, "distinct") == 0 && n == 3) {
             ok = ll_fields(f + 1, 2, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
             if (ok) {

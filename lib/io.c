@@ -234,6 +234,16 @@ tp_in_read(tp_in *in, void *buf, size_t n)
     return (ssize_t)got;
 }
 
+int
+tp_in_file(const tp_in *in, long long *size)
+{
+    struct stat st;
+    if (in->state != IN_PLAIN || fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    *size = (long long)st.st_size;
+    return in->fd;
+}
+
 void
 tp_in_sum(const tp_in *in, long long *bytes, unsigned long *crc)
 {

@@ -42,6 +42,14 @@ void tp_in_sum(const tp_in *in, long long *bytes, unsigned long *crc);
 /* Name given at open. */
 const char *tp_in_name(const tp_in *in);
 
+/*
+ * After the first tp_in_read: the descriptor of an input that is a regular file read
+ * as is (not gzip), for random access with pread (a Parquet footer is at the end), and
+ * its size in *size; -1 for gzip, pipes and devices. The stream position is not used by
+ * pread, so tp_in_read can go on afterwards (to take the CRC of the whole file).
+ */
+int tp_in_file(const tp_in *in, long long *size);
+
 /* Close and free; NULL is ignored. */
 void tp_in_close(tp_in *in);
 

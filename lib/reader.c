@@ -8,11 +8,15 @@
 #include "err.h"
 #include "io.h"
 #include "map.h"
+#include "pqread.h"
 #include "value.h"
 
 #include <csv.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct tp_reader {
     tp_in *in;
@@ -43,6 +47,7 @@ struct tp_reader {
     int policy;
     tp_bad_fn on_bad;
     long long bad;
+    const char **types;  /* declared column types (Parquet), NULL entries: inferred */
     char why[160];       /* fault found in a field of the current record, "" if none */
     const char *why_col; /* its column, or NULL */
     long why_line;
@@ -300,6 +305,124 @@ feed(tp_reader *r, const char *s, size_t n)
     return r->rc;
 }
 
+/*
+ * A Parquet shard: the file itself when it is a plain regular file (pread), else (gzip,
+ * a pipe) a copy of its decoded bytes in an unlinked temporary file. Either way the
+ * input stream is read to its end, so that its size and CRC are those of the whole file.
+ */
+static int
+spool(tp_reader *r, const char *first, size_t n, char *chunk, size_t cap, long long *size)
+{
+    const char *dir = getenv("TMPDIR");
+    char *tmpl = tp_xmalloc(strlen(dir && *dir ? dir : "/tmp") + 16);
+    sprintf(tmpl, "%s/tp-pq.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(tmpl);
+    if (fd < 0) {
+        tp_err(tmpl, 0, "cannot create a temporary file:");
+        free(tmpl);
+        return -1;
+    }
+    unlink(tmpl);
+    *size = 0;
+    const char *p = first;
+    ssize_t got = (ssize_t)n;
+    for (;;) {
+        for (size_t done = 0; done < (size_t)got;) {
+            ssize_t k = write(fd, p + done, (size_t)got - done);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k < 0) {
+                tp_err(tmpl, 0, "cannot write a temporary copy of %s:", r->name);
+                close(fd);
+                free(tmpl);
+                return -1;
+            }
+            done += (size_t)k;
+        }
+        *size += got;
+        got = tp_in_read(r->in, chunk, cap);
+        if (got < 0) {
+            close(fd);
+            free(tmpl);
+            return -1;
+        }
+        if (got == 0)
+            break;
+        p = chunk;
+    }
+    free(tmpl);
+    return fd;
+}
+
+static int
+run_parquet(tp_reader *r, char *chunk, size_t got, size_t cap)
+{
+    long long size;
+    int fd = tp_in_file(r->in, &size), own = 0;
+    if (fd < 0) {
+        if ((fd = spool(r, chunk, got, chunk, cap, &size)) < 0)
+            return r->rc = -1;
+        own = 1;
+    }
+    tp_pq_reader *pq = tp_pq_open(fd, size, r->name);
+    if (!pq) {
+        if (own)
+            close(fd);
+        return r->rc = -1;
+    }
+    size_t nc = tp_pq_ncols(pq);
+    if (r->have_header) {
+        if (nc != r->ncols) {
+            tp_err(r->name, 0, "the Parquet schema has %zu columns, the signature %zu", nc,
+                   r->ncols);
+            r->rc = -1;
+        }
+    } else {
+        r->own_cols = 1;
+        r->ncols = nc;
+        r->cols = tp_xmalloc((nc ? nc : 1) * sizeof *r->cols);
+        for (size_t i = 0; i < nc; i++)
+            r->cols[i] = tp_xstrdup(tp_pq_colname(pq, i));
+    }
+    if (r->rc == 0) {
+        r->types = tp_xcalloc(nc ? nc : 1, sizeof *r->types);
+        for (size_t i = 0; i < nc; i++)
+            r->types[i] = tp_pq_coltype(pq, i) ? tp_pq_coltype(pq, i) : NULL;
+        r->rc = set_header(r);
+    }
+    while (r->rc == 0) {
+        const char *const *f;
+        const size_t *len;
+        const char *bad, *badcol;
+        int k = tp_pq_next(pq, &f, &len, &bad, &badcol);
+        if (k < 0)
+            r->rc = -1;
+        if (k <= 0)
+            break;
+        /* a Parquet row's "line" is its row number, counted from 1 */
+        tp_row row = {nc, (const char **)f, len, (long)(r->rows + 1), r->rows};
+        if (bad) {
+            bad_record(r, &row, row.line, badcol, bad);
+            continue;
+        }
+        r->rows++;
+        if (r->on_row)
+            r->rc = r->on_row(r->arg, &row);
+    }
+    tp_pq_close(pq);
+    if (own)
+        close(fd);
+    /* the rest of the file, for its size and CRC */
+    while (r->rc == 0) {
+        ssize_t k = tp_in_read(r->in, chunk, cap);
+        if (k < 0)
+            r->rc = -1;
+        if (k <= 0)
+            break;
+    }
+    return r->rc;
+}
+
 int
 tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
 {
@@ -322,6 +445,11 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
         const char *s = chunk, *end = chunk + got;
         if (first) {
             first = 0;
+            if (got >= 4 && memcmp(s, "PAR1", 4) == 0) {
+                run_parquet(r, chunk, (size_t)got, CHUNK);
+                free(chunk);
+                return r->rc;
+            }
             if (got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
                 s += 3;
         }
@@ -361,6 +489,12 @@ tp_reader_col(const tp_reader *r, size_t i)
 }
 
 const char *
+tp_reader_coltype(const tp_reader *r, size_t i)
+{
+    return r->types && i < r->ncols ? r->types[i] : NULL;
+}
+
+const char *
 tp_reader_name(const tp_reader *r)
 {
     return r->name;
@@ -397,6 +531,7 @@ tp_reader_close(tp_reader *r)
     csv_free(&r->p);
     if (r->own_cols)
         tp_strv_free(r->cols, r->ncols);
+    free(r->types);
     free(r->buf);
     free(r->off);
     free(r->flen);

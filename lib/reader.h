@@ -95,6 +95,13 @@ int tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *
 size_t tp_reader_ncols(const tp_reader *r);
 const char *tp_reader_col(const tp_reader *r, size_t i);
 const char *tp_reader_name(const tp_reader *r);
+
+/*
+ * The type the input declares for column i ("int64", "float64", "bool"; see
+ * tp_pq_coltype), or NULL when its values decide (every CSV and TSV column). Valid once
+ * the header is known.
+ */
+const char *tp_reader_coltype(const tp_reader *r, size_t i);
 long long tp_reader_rows(const tp_reader *r); /* data rows delivered so far */
 
 /*

@@ -56,6 +56,11 @@ tp_colstat_add(tp_colstat *c, const char *s, size_t n)
 void
 tp_colstat_merge(tp_colstat *a, const tp_colstat *b)
 {
+    /* a shard that declares nothing (CSV) leaves the declaration of the others */
+    if (a->declared == TP_DECL_NONE)
+        a->declared = b->declared;
+    else if (b->declared != TP_DECL_NONE && b->declared != a->declared)
+        a->declared = TP_DECL_MIXED;
     if (b->nint > 0) {
         if (a->nint == 0 || b->imin < a->imin)
             a->imin = b->imin;
@@ -83,6 +88,10 @@ tp_colstat_merge(tp_colstat *a, const tp_colstat *b)
 const char *
 tp_colstat_type(const tp_colstat *c)
 {
+    if (c->declared == TP_DECL_FLOAT64 && c->nnum == c->count)
+        return "float64";
+    if (c->declared == TP_DECL_BOOL && c->nbool == c->count)
+        return "bool";
     if (c->nint == c->count)
         return "int64";
     if (c->nnum == c->count)
@@ -96,4 +105,20 @@ double
 tp_colstat_std(const tp_colstat *c)
 {
     return c->nnum > 0 ? sqrt(c->m2 / (double)c->nnum) : 0.0;
+}
+
+int
+tp_decl_parse(const char *type)
+{
+    for (int d = TP_DECL_INT64; d <= TP_DECL_BOOL; d++)
+        if (type && strcmp(type, tp_decl_name(d)) == 0)
+            return d;
+    return TP_DECL_NONE;
+}
+
+const char *
+tp_decl_name(int decl)
+{
+    static const char *const n[] = {NULL, "int64", "float64", "bool", NULL};
+    return decl >= 0 && decl <= TP_DECL_MIXED ? n[decl] : NULL;
 }

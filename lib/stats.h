@@ -26,7 +26,21 @@ typedef struct tp_colstat {
     int64_t imin, imax; /* over int64 values (valid when nint > 0) */
     double min, max;    /* over numbers (valid when nnum > 0) */
     double mean, m2;    /* over numbers: mean and sum of squared deviations */
+    int declared;       /* type the input declares (Parquet schema): TP_DECL_* */
 } tp_colstat;
+
+/*
+ * Declared types. A declared type is the column's type when every non-missing value
+ * satisfies it (so a DOUBLE column of whole numbers is float64, an all-null BOOLEAN
+ * column bool); otherwise, and when shards declare different types, the values decide.
+ */
+enum { TP_DECL_NONE, TP_DECL_INT64, TP_DECL_FLOAT64, TP_DECL_BOOL, TP_DECL_MIXED };
+
+/* "int64", "float64", "bool" to TP_DECL_*; NULL or another name to TP_DECL_NONE. */
+int tp_decl_parse(const char *type);
+
+/* TP_DECL_INT64... to its name; NULL for TP_DECL_NONE and TP_DECL_MIXED. */
+const char *tp_decl_name(int decl);
 
 void tp_colstat_init(tp_colstat *c);
 
@@ -36,7 +50,8 @@ void tp_colstat_add(tp_colstat *c, const char *s, size_t n);
 /* a := a merged with b. */
 void tp_colstat_merge(tp_colstat *a, const tp_colstat *b);
 
-/* "int64", "float64", "bool" or "object". */
+/* "int64", "float64", "bool" or "object": the declared type if the values satisfy it,
+ * else the first of int64, float64, bool that every non-missing value satisfies. */
 const char *tp_colstat_type(const tp_colstat *c);
 
 /* Population standard deviation over the numeric values (0 when there are none). */

@@ -128,6 +128,8 @@ tp_summary_write(const tp_summary *s, const char *path)
                             "%.17g\t%.17g\n",
                             c->count, c->missing, c->nint, c->nnum, c->nbool, c->ntrue,
                             (long long)c->imin, (long long)c->imax, c->min, c->max, c->mean, c->m2);
+        if (tp_decl_name(c->declared))
+            rc |= tp_out_printf(o, "decl\t%s\n", tp_decl_name(c->declared));
     }
     size_t *ix = tp_map_sorted(s->labels);
     for (size_t i = 0; i < tp_map_size(s->labels) && rc == 0; i++)
@@ -309,6 +311,9 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             if (field_d(l, f[9], &c->min) < 0 || field_d(l, f[10], &c->max) < 0 ||
                 field_d(l, f[11], &c->mean) < 0 || field_d(l, f[12], &c->m2) < 0)
                 goto fail;
+        } else if (strcmp(tag, "decl") == 0 && n == 2 && s->ncols > 0 &&
+                   tp_decl_parse(f[1]) != TP_DECL_NONE) {
+            s->stats[s->ncols - 1].declared = tp_decl_parse(f[1]);
         } else if (strcmp(tag, "lv") == 0 && n == 2) {
             tp_map_put(s->labels, f[1], strlen(f[1]), NULL);
         } else if (strcmp(tag, "t") == 0 && n == 3) {

@@ -151,3 +151,17 @@ body() {
 ctx_rec() {
 	awk -F'\t' -v t="$2" '$1 == t' "$1/context"
 }
+
+# --- DuckDB, the peer tp's output is checked against ------------------------------
+
+# duck_require: install DuckDB's Node.js client once (tests/duckdb/install.sh), or skip
+# the test, visibly, when npm cannot install it.
+duck_require() {
+	local why
+	why=$("$TP_ROOT/tests/duckdb/install.sh" 2>&1) || skip "DuckDB is not available: $why"
+}
+
+# duck SQL...: run the statements with DuckDB; the last one's rows as CSV on stdout.
+duck() {
+	NODE_PATH=$TP_ROOT/build/duckdb/node_modules node "$TP_ROOT/tests/duckdb/duck.js" "$@"
+}

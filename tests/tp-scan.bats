@@ -286,3 +286,15 @@ EOF
 	# equal times share a split: row 2 (23:59:60) goes where row 3 (00:00:00) goes
 	expect_eq "$(grep -E ',(2|3)$' sp | cut -d, -f1 | sort -u | wc -l)" 1 "splits of rows 2 and 3"
 }
+
+@test "tp-scan --rows: the rows as read, header first, as CSV; bad rows left out; a write error is exit 1" {
+	printf 'a,b\n1,"x,y"\n2\n3,z\n' >part-00000.csv
+	run -0 tp-scan --on-bad-row skip --rows rows.csv -o /dev/null part-00000.csv
+	printf '%s\n' 'a,b' '1,"x,y"' '3,z' | expect_file rows.csv
+	run -0 tp-scan --on-bad-row skip --rows - -o /dev/null part-00000.csv
+	expect_eq "$output" $'a,b\n1,"x,y"\n3,z'
+	run -1 tp-scan --on-bad-row skip --rows /dev/full -o /dev/null part-00000.csv
+	[[ "$output" == "tp-scan: /dev/full: "* ]]
+	run -1 tp-scan --on-bad-row skip --rows no/such/dir/rows.csv -o /dev/null part-00000.csv
+	[ ! -e rows.csv.tmp ]
+}

@@ -4,6 +4,7 @@
  * dedup and the temporal split need (see lib/summary.h).
  */
 #include "reader.h"
+#include "io.h"
 #include "err.h"
 #include "rejects.h"
 #include "summary.h"
@@ -17,8 +18,8 @@
 
 static const char usage_text[] =
     "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
-    "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--split MODE] [--tsv]\n"
-    "               [FILE]\n";
+    "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--rows FILE]\n"
+    "               [--split MODE] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -38,7 +39,17 @@ struct scan {
     const char *sigfile; /* -s FILE, where the column names come from, or NULL */
     tp_reader *r;
     tp_rejects *rejects;
+    tp_out *rows; /* --rows: the rows as read, as CSV */
 };
+
+static int
+put_record(tp_out *o, size_t n, const char *const *f, const size_t *len)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = tp_out_rec_field(o, f[i], len[i], ',');
+    return rc | tp_out_rec_end(o);
+}
 
 static int
 on_bad(void *arg, const tp_bad *b)
@@ -68,6 +79,13 @@ on_header(void *arg, tp_reader *r)
         return -1;
     }
     s->ncols = tp_reader_ncols(r);
+    if (sc->rows && s->ncols > 0) {
+        int rc = 0;
+        for (size_t i = 0; i < s->ncols; i++)
+            rc |= tp_out_rec_field(sc->rows, tp_reader_col(r, i), strlen(tp_reader_col(r, i)), ',');
+        if ((rc | tp_out_rec_end(sc->rows)) < 0)
+            return -1;
+    }
     if (s->ncols == 0)
         return 0; /* 0-byte shard: nothing to resolve */
     s->cols = tp_xmalloc(s->ncols * sizeof *s->cols);
@@ -75,6 +93,7 @@ on_header(void *arg, tp_reader *r)
     for (size_t i = 0; i < s->ncols; i++) {
         s->cols[i] = tp_xstrdup(tp_reader_col(r, i));
         tp_colstat_init(&s->stats[i]);
+        s->stats[i].declared = tp_decl_parse(tp_reader_coltype(r, i));
     }
     if (sc->distinct) {
         s->distinct = tp_xcalloc(s->ncols, sizeof *s->distinct);
@@ -137,6 +156,8 @@ on_row(void *arg, const tp_row *row)
             has_t = 1;
         }
     }
+    if (sc->rows && put_record(sc->rows, row->n, row->f, row->len) < 0)
+        return -1;
     for (size_t i = 0; i < row->n; i++)
         tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
     for (size_t i = 0; s->distinct && i < row->n; i++)
@@ -180,7 +201,16 @@ on_row(void *arg, const tp_row *row)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_DEDUP = 256, OPT_DISTINCT, OPT_NO_DEDUP, OPT_BAD, OPT_REJECTS, OPT_SPLIT, OPT_TSV };
+    enum {
+        OPT_DEDUP = 256,
+        OPT_DISTINCT,
+        OPT_NO_DEDUP,
+        OPT_BAD,
+        OPT_REJECTS,
+        OPT_ROWS,
+        OPT_SPLIT,
+        OPT_TSV
+    };
     static const struct option longopts[] = {
         {"dedup", required_argument, NULL, OPT_DEDUP},
         {"distinct", no_argument, NULL, OPT_DISTINCT},
@@ -191,6 +221,7 @@ main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"rejects", required_argument, NULL, OPT_REJECTS},
+        {"rows", required_argument, NULL, OPT_ROWS},
         {"shard", required_argument, NULL, 'n'},
         {"signature", required_argument, NULL, 's'},
         {"split", required_argument, NULL, OPT_SPLIT},
@@ -202,7 +233,7 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_USAGE);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
-    const char *out = "-", *sigfile = NULL, *policy_name = NULL, *rejects = NULL;
+    const char *out = "-", *sigfile = NULL, *policy_name = NULL, *rejects = NULL, *rows = NULL;
     int policy;
     long long shard = -1;
     int tsv = 0, c;
@@ -239,6 +270,9 @@ main(int argc, char **argv)
             break;
         case OPT_REJECTS:
             rejects = optarg;
+            break;
+        case OPT_ROWS:
+            rows = optarg;
             break;
         case OPT_NO_DEDUP:
             sc.no_dedup = 1;
@@ -311,11 +345,16 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_DATA);
     sc.r = r;
     sc.rejects = rejects ? tp_rejects_new(rejects, in) : NULL;
+    if (rows && !(sc.rows = tp_out_open(rows, 0)))
+        tp_die(TP_EXIT_DATA);
     tp_reader_policy(r, policy, on_bad);
     if (tp_reader_run(r, on_header, on_row, &sc) != 0) {
         tp_rejects_abort(sc.rejects);
+        tp_out_abort(sc.rows);
         tp_die(TP_EXIT_DATA);
     }
+    if (sc.rows && tp_out_commit(sc.rows, NULL) < 0)
+        tp_die(TP_EXIT_DATA);
     sc.s->rows = tp_reader_rows(r);
     sc.s->bad = tp_reader_bad(r);
     tp_reader_input(r, &sc.s->in_bytes, &sc.s->in_crc);

@@ -1,5 +1,7 @@
 /*
- * Fuzz target: the row reader alone, and the value parsers on every field. Two option
+ * Fuzz target: the row reader alone, and the value parsers on every field; data that
+ * starts with "PAR1" is read as Parquet (make fuzz seeds it with the Apache Parquet test
+ * corpus, ../shared/data/parquet-testing). Two option
  * bytes, then the data:
  *   byte 0, bit 0:    TSV instead of CSV
  *           bits 1-2: bad-row policy fail, skip, quarantine (skip with a callback), skip

@@ -52,4 +52,33 @@ test_stats(void)
     tp_colstat_init(&empty);
     tp_colstat_merge(&empty, &a);
     CHECK(empty.min == 2 && empty.max == 9 && fabs(empty.mean - 5.0) < 1e-12);
+
+    /* declared types (Parquet): kept when the values agree, else inference */
+    tp_colstat d;
+    tp_colstat_init(&d);
+    d.declared = tp_decl_parse("float64");
+    tp_colstat_add(&d, "1", 1);
+    tp_colstat_add(&d, "2", 1);
+    CHECK(strcmp(tp_colstat_type(&d), "float64") == 0);
+    tp_colstat_add(&d, "x", 1);
+    CHECK(strcmp(tp_colstat_type(&d), "object") == 0);
+    tp_colstat bo;
+    tp_colstat_init(&bo);
+    bo.declared = TP_DECL_BOOL;
+    CHECK(strcmp(tp_colstat_type(&bo), "bool") == 0); /* all null */
+    tp_colstat m;
+    tp_colstat_init(&m);
+    tp_colstat_merge(&m, &bo); /* none + bool = bool */
+    CHECK(m.declared == TP_DECL_BOOL);
+    tp_colstat csv;
+    tp_colstat_init(&csv);
+    tp_colstat_merge(&m, &csv); /* a CSV shard declares nothing */
+    CHECK(m.declared == TP_DECL_BOOL);
+    tp_colstat f;
+    tp_colstat_init(&f);
+    f.declared = TP_DECL_FLOAT64;
+    tp_colstat_merge(&m, &f);
+    CHECK(m.declared == TP_DECL_MIXED && tp_decl_name(TP_DECL_MIXED) == NULL);
+    CHECK(strcmp(tp_colstat_type(&m), "int64") == 0); /* no values: inference */
+    CHECK(tp_decl_parse("object") == TP_DECL_NONE && tp_decl_parse(NULL) == TP_DECL_NONE);
 }
