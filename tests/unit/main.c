@@ -15,6 +15,7 @@ main(void)
     test_context();
     test_context_shard();
     test_io();
+    test_pqwrite();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

@@ -25,5 +25,6 @@ void test_hash(void);
 void test_context(void);
 void test_context_shard(void);
 void test_io(void);
+void test_pqwrite(void);
 
 #endif
