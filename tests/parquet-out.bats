@@ -180,3 +180,41 @@ EOF
 	q train | grep -E '^(id|name|ok),' >stats
 	printf '%s\n' id,-9223372036854775808,2,1 ok,false,true,0 'name,plain,é ü 漢字,1' | expect_file stats
 }
+
+@test "parquet: tp-run's Parquet options: bad values are usage errors naming the option, before any work" {
+	gen_orders in -n 1 -r 10
+	expect_usage_err "^tp-run: --format: expected csv, tsv, csv.gz, tsv.gz or parquet: 'orc'$" tp-run -f orc in out
+	OUTPUT_FORMAT=x run --separate-stderr tp-run in out
+	expect_status 2
+	[[ ${stderr_lines[0]} == "tp-run: OUTPUT_FORMAT: expected csv, tsv, csv.gz, tsv.gz or parquet: 'x'" ]] || flunk "$stderr"
+	expect_usage_err "^tp-run: --compression: expected snappy, zstd, gzip or none: 'lzo'$" \
+		tp-run -f parquet --compression lzo in out
+	local v
+	for v in 0 -5 x 2147483648 99999999999; do
+		expect_usage_err "^tp-run: --row-group-size: not an integer in \[1, 2147483647\]: '$v'$" \
+			tp-run -f parquet --row-group-size "$v" in out
+	done
+	expect_usage_err "^tp-run: --compression: only with -f parquet$" tp-run --compression zstd in out
+	expect_usage_err "^tp-run: --row-group-size: only with -f parquet$" tp-run -f csv.gz --row-group-size 9 in out
+	expect_no_file out
+}
+
+@test "parquet: tp-run --resume in another format or codec replaces what it names, nothing else" {
+	gen_orders in -n 2 -r 200
+	tp-run -q in out
+	[ -f out/train/part-00000.csv ]
+	touch out/train/notes.parquet out/train/part-00000.parquet.bak out/train/mine.csv
+	tp-run -q --resume -f parquet in out
+	expect_eq "$(cd out/train && ls | tr '\n' ' ')" \
+		"mine.csv notes.parquet part-00000.parquet part-00000.parquet.bak part-00001.parquet "
+	cp -r out snap
+	# another codec: pass 2 is done again (the completion record names it)
+	tp-run -q --resume -f parquet --compression zstd in out
+	! cmp -s out/train/part-00000.parquet snap/train/part-00000.parquet
+	tp-run -q -f parquet --compression zstd in z
+	cmp out/train/part-00000.parquet z/train/part-00000.parquet
+	# and back to csv: the Parquet files go
+	tp-run -q --resume in out
+	expect_eq "$(cd out/train && ls | tr '\n' ' ')" \
+		"mine.csv notes.parquet part-00000.csv part-00000.parquet.bak part-00001.csv "
+}
