@@ -164,7 +164,7 @@ EOF
 @test "tp-write: -f in any case (CSV.GZ is csv.gz); an unknown format is a usage error" {
 	printf 'tp:split,a\ntrain,1\n' | tp-write -f CSV.GZ out
 	expect_eq "$(gzip -dc out/train/part-00000.csv.gz)" $'a\n1'
-	expect_usage_err "^tp-write: --format: expected csv, tsv, csv.gz or tsv.gz: 'xml'$" tp-write -f xml out
+	expect_usage_err "^tp-write: --format: expected csv, tsv, csv.gz, tsv.gz or parquet: 'xml'$" tp-write -f xml out
 }
 
 # --- Parquet (tests/parquet-out.bats reads the files back with DuckDB) ---------------
