@@ -210,15 +210,26 @@ out_uint(struct out *o, uint64_t v, int width)
     out_put(o, tmp + i, sizeof tmp - (size_t)i);
 }
 
-/* Fixed-point decimal from an integer count of 10^-places units, e.g. cents. */
+/*
+ * Decimal from an integer count of 10^-places units (e.g. cents), in the shortest form
+ * that reads back to the same double: trailing zeros of the fraction dropped, and the
+ * point with them ("-538.14", "12"), as printf "%.15g" writes a value of at most 15
+ * significant digits, and as a Parquet DOUBLE of the value reads back as text.
+ */
 static void
 out_fixed(struct out *o, int64_t v, unsigned places, uint64_t scale)
 {
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t frac = mag % scale;
     if (v < 0) out_char(o, '-');
     out_uint(o, mag / scale, 1);
+    if (frac == 0) return;
+    while (frac % 10 == 0) {
+        frac /= 10;
+        places--;
+    }
     out_char(o, '.');
-    out_uint(o, mag % scale, (int)places);
+    out_uint(o, frac, (int)places);
 }
 
 struct person {

@@ -55,6 +55,14 @@ tp_pq_writer *tp_pq_writer_open(const char *path, size_t ncols, const char *cons
  */
 int tp_pq_writer_row(tp_pq_writer *w, const char *const *f, const size_t *len);
 
+/*
+ * After tp_pq_writer_row returned -1: the index of the column whose value was refused
+ * (the row was not added and w takes further rows: the caller may skip the row as bad,
+ * the message after "column 'NAME': " being the reason), or -1 after an I/O error (abort
+ * w). (Added by the writer's implementation, for tp-write's bad-row policy.)
+ */
+long tp_pq_writer_bad_column(const tp_pq_writer *w);
+
 /* Write the last row group and the footer, then commit (rename). 0 or -1; frees w. */
 int tp_pq_writer_commit(tp_pq_writer *w);
 

@@ -268,7 +268,7 @@ resume_equals_fresh() {
 	expect_usage_err "^tp-run: -j: not a number of jobs in 0\.\.99999: '99999999999999999999'$" \
 		tp-run -j 99999999999999999999 in b
 	MAX_WORKERS=-3 expect_usage_err "^tp-run: MAX_WORKERS: not a number of jobs in 0\.\.99999: '-3'$" tp-run in b
-	OUTPUT_FORMAT=xml expect_usage_err "^tp-run: OUTPUT_FORMAT: expected csv, tsv, csv.gz or tsv.gz: 'xml'$" tp-run in b
+	OUTPUT_FORMAT=xml expect_usage_err "^tp-run: OUTPUT_FORMAT: expected csv, tsv, csv.gz, tsv.gz or parquet: 'xml'$" tp-run in b
 	TRAIN_RATIO=2 expect_usage_err "^tp-run: TRAIN_RATIO: not a decimal number in \[0, 1\]: '2'$" tp-run in b
 	mv in ./-in
 	tp-run -q -l label -- -in -out

@@ -164,5 +164,114 @@ EOF
 @test "tp-write: -f in any case (CSV.GZ is csv.gz); an unknown format is a usage error" {
 	printf 'tp:split,a\ntrain,1\n' | tp-write -f CSV.GZ out
 	expect_eq "$(gzip -dc out/train/part-00000.csv.gz)" $'a\n1'
-	expect_usage_err "^tp-write: --format: expected csv, tsv, csv.gz or tsv.gz: 'xml'$" tp-write -f xml out
+	expect_usage_err "^tp-write: --format: expected csv, tsv, csv.gz, tsv.gz or parquet: 'xml'$" tp-write -f xml out
+}
+
+# --- Parquet (tests/parquet-out.bats reads the files back with DuckDB) ---------------
+
+# pq_check FILE...: each FILE is Parquet as far as its framing goes: "PAR1" at both
+# ends, and a footer length that fits between them.
+pq_check() {
+	python3 - "$@" <<'PY'
+import struct, sys
+for path in sys.argv[1:]:
+    b = open(path, "rb").read()
+    assert b[:4] == b"PAR1" and b[-4:] == b"PAR1", path
+    (n,) = struct.unpack("<I", b[-8:-4])
+    assert 0 < n <= len(b) - 12, (path, n)
+PY
+}
+
+# pq_ctx: a context typing id int64, x float64, ok bool, s object, and a stream of it.
+pq_ctx() {
+	printf 'id,x,ok,s\n1,1.5,true,a\n2,,false,NA\n3,-0,TRUE,b\n' >part-00000.csv
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c ctx s.sum
+	tp-transform -c ctx part-00000.csv | tp-split -c ctx >sp.csv
+}
+
+@test "tp-write: -f parquet writes OUTDIR/<split>/part-NNNNN.parquet, in any case, no temporary files" {
+	stream s.csv
+	tp-write -f PARQUET -n 3 -r rep out s.csv
+	expect_eq "$(cd out && find . -type f | sort | tr '\n' ' ')" \
+		"./test/part-00003.parquet ./train/part-00003.parquet ./val/part-00003.parquet "
+	pq_check out/*/part-00003.parquet
+	printf 'split\ttrain\t2\t%s\nsplit\ttest\t1\t%s\nsplit\tval\t1\t%s\n' \
+		"$(stat -c %s out/train/part-00003.parquet)" "$(stat -c %s out/test/part-00003.parquet)" \
+		"$(stat -c %s out/val/part-00003.parquet)" | expect_file rep
+	expect_eq "$(find . -name '*tmp*' | wc -l)" 0 "temporary files"
+	# the same rows and options give the same bytes
+	tp-write -f parquet -n 3 out2 s.csv
+	expect_same_tree out out2
+}
+
+@test "tp-write: -f parquet with -c: every option changes the file as it should, each gives the same bytes twice" {
+	pq_ctx
+	local z
+	for z in snappy zstd gzip none SNAPPY; do
+		tp-write -c ctx -f parquet --compression $z o-$z sp.csv
+		tp-write -c ctx -f parquet --compression=$z o2-$z sp.csv
+		expect_same_tree o-$z o2-$z
+		pq_check o-$z/*/*.parquet
+	done
+	expect_same_tree o-snappy o-SNAPPY
+	tp-write -c ctx -f parquet o-default sp.csv
+	expect_same_tree o-default o-snappy
+	! cmp -s o-none/train/part-00000.parquet o-zstd/train/part-00000.parquet
+	tp-write -c ctx -f parquet --row-group-size 1 o-rg1 sp.csv
+	tp-write -c ctx -f parquet --row-group-size 1048576 o-rgd sp.csv
+	expect_same_tree o-rgd o-snappy
+	# train's two rows in two groups, not one
+	! cmp -s o-rg1/train/part-00000.parquet o-snappy/train/part-00000.parquet
+}
+
+@test "tp-write: bad Parquet option values are usage errors naming the option" {
+	printf 'tp:split,a\ntrain,1\n' >s.csv
+	expect_usage_err "^tp-write: --compression: expected snappy, zstd, gzip or none: 'lz4'$" \
+		tp-write -f parquet --compression lz4 out s.csv
+	expect_usage_err "^tp-write: --compression: expected snappy, zstd, gzip or none: ''$" \
+		tp-write -f parquet --compression '' out s.csv
+	local v
+	for v in 0 -1 abc 1.5 2147483648 ''; do
+		expect_usage_err "^tp-write: --row-group-size: not an integer in \[1, 2147483647\]: '$v'$" \
+			tp-write -f parquet --row-group-size "$v" out s.csv
+	done
+	expect_usage_err "^tp-write: --compression: only with -f parquet$" tp-write --compression zstd out s.csv
+	expect_usage_err "^tp-write: --row-group-size: only with -f parquet$" tp-write -f csv --row-group-size 5 out s.csv
+	expect_usage_err "^tp-write: --format: expected csv, tsv, csv.gz, tsv.gz or parquet: 'parq'$" \
+		tp-write -f parq out s.csv
+	expect_no_file out
+}
+
+@test "tp-write: -f parquet: a value not of its column's type is a bad row (fail, skip, quarantine)" {
+	pq_ctx
+	sed 's/^train,2,/train,2x,/' sp.csv >bad.csv
+	grep -q '2x' bad.csv
+	line=$(grep -n '2x' bad.csv | cut -d: -f1)
+	expect_err 1 "tp-write: bad.csv:$line: column 'id': not an int64: '2x'" \
+		tp-write -c ctx -f parquet out bad.csv
+	expect_no_file out/train/part-00000.parquet
+	expect_eq "$(find . -name '*tmp*' | wc -l)" 0 "temporary files"
+	sed 's/^train,2,,false/train,2,,maybe/' sp.csv >badb.csv
+	expect_err 1 "tp-write: badb.csv:$line: column 'ok': not a bool: 'maybe'" \
+		tp-write -c ctx -f parquet out badb.csv
+	tp-write -c ctx -f parquet --on-bad-row skip -r rep out bad.csv
+	tp-write -c ctx -f parquet --on-bad-row quarantine --rejects rej.csv out2 bad.csv
+	expect_same_tree out out2
+	grep -q "not an int64: '2x'" rej.csv || flunk "rejects: $(cat rej.csv)"
+	# the row is not written: one row fewer in train than the good stream gives
+	tp-write -c ctx -r repgood -f parquet good sp.csv
+	expect_eq "$(awk -F'\t' '$2 == "train" { print $3 }' rep)" \
+		"$(($(awk -F'\t' '$2 == "train" { print $3 }' repgood) - 1))" "train rows"
+	# without -c every column is a string: nothing is refused
+	tp-write -f parquet nctx bad.csv
+	pq_check nctx/*/*.parquet
+}
+
+@test "tp-write: -f parquet on a full disk (/dev/full) exits 1 naming the file" {
+	stream s.csv
+	mkdir -p out/train
+	ln -s /dev/full out/train/part-00000.parquet
+	expect_err 1 "tp-write: out/train/part-00000.parquet: write error: No space left on device" \
+		tp-write -f parquet out s.csv
 }

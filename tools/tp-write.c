@@ -1,12 +1,15 @@
 /*
  * tp-write: pass 2, last stage. Routes the rows of tp-split's stream to
  * OUTDIR/<split>/part-NNNNN.<ext>, one file per split that has rows, each written under
- * a temporary name and renamed only when complete.
+ * a temporary name and renamed only when complete. CSV and TSV go through the record
+ * writer of io.h; Parquet through pqwrite.h, with column types from the context.
  */
 #include "context.h"
 #include "err.h"
 #include "rejects.h"
 #include "io.h"
+#include "pqcodec.h"
+#include "pqwrite.h"
 #include "reader.h"
 #include "text.h"
 #include "value.h"
@@ -17,10 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 static const char usage_text[] =
-    "usage: tp-write [-hq] [-c DIR] [-f FORMAT] [-n N] [-r FILE] [--on-bad-row POLICY]\n"
-    "                [--rejects FILE] OUTDIR [FILE]\n";
+    "usage: tp-write [-hq] [-c DIR] [-f FORMAT] [-n N] [-r FILE] [--compression CODEC]\n"
+    "                [--on-bad-row POLICY] [--rejects FILE] [--row-group-size N] OUTDIR [FILE]\n";
 
 static void
 usage(int status)
@@ -30,9 +34,16 @@ usage(int status)
 
 enum { MAXSPLITS = 16 };
 
+/* Parquet row groups: at most this many rows (pyarrow's default, 1Mi) or this many bytes
+ * of buffered values, whichever comes first (tp-write(1)). */
+enum { PQ_GROUP_ROWS = 1 << 20 };
+#define PQ_GROUP_BYTES ((size_t)64 << 20)
+
 struct dest {
     char *name;
     tp_out *out;
+    tp_pq_writer *pq;
+    char *path; /* Parquet: the file, for its size once committed */
     long long rows;
 };
 
@@ -45,7 +56,13 @@ struct wr {
     tp_reader *r;
     struct dest d[MAXSPLITS];
     size_t nd;
-    long long rows;
+    long long rows, refused; /* rows written; rows refused by the Parquet writer */
+    /* Parquet */
+    int parquet, codec;
+    long long group_rows;
+    tp_context *ctx; /* column types, or NULL: every column is object */
+    int *kinds;      /* per stream column after tp:split */
+    char *kv[2];     /* footer values: tp.signature, tp.metadata */
 };
 
 static int
@@ -60,6 +77,78 @@ valid_split(const char *s, size_t n)
     return 1;
 }
 
+/* The footer's key/value text: the record of fields f(i, arg) for i < n, CSV, with '\n'. */
+static void
+kv_record(tp_out *m, size_t n, const char *(*f)(size_t, void *), void *arg)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = f(i, arg);
+        tp_out_rec_field(m, s, strlen(s), ',');
+    }
+    tp_out_rec_end(m);
+}
+
+static const char *
+kind_type(int kind)
+{
+    static const char *const t[] = {"int64", "float64", "bool", "object"};
+    return t[kind];
+}
+
+struct mdrow {
+    const char *name;
+    int kind;
+};
+
+static const char *
+md_field(size_t i, void *arg)
+{
+    const struct mdrow *m = arg;
+    return i == 0   ? m->name
+           : i == 1 ? (m->kind == TP_PQW_STRING ? "true" : "false")
+                    : kind_type(m->kind);
+}
+
+static const char *
+col_field(size_t i, void *arg)
+{
+    return tp_reader_col(arg, i + 1);
+}
+
+/*
+ * Parquet: each stream column's kind, from the context's type of the output column of
+ * that name; a column the context does not type (no -c, or a name it does not have) is
+ * object, a string, which holds any value. Then the footer's key/value texts, in the
+ * format of OUTDIR/signature/signature and OUTDIR/metadata/metadata for these columns.
+ */
+static void
+pq_header(struct wr *w, tp_reader *r)
+{
+    size_t n = tp_reader_ncols(r) - 1;
+    w->kinds = tp_xcalloc(n ? n : 1, sizeof *w->kinds);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = tp_reader_col(r, i + 1);
+        w->kinds[i] = TP_PQW_STRING;
+        for (size_t j = 0; w->ctx && j < w->ctx->nout; j++)
+            if (strcmp(w->ctx->out[j], name) == 0) {
+                int k = tp_pq_kind(w->ctx->type[j]);
+                w->kinds[i] = k >= 0 ? k : TP_PQW_STRING;
+                break;
+            }
+    }
+    tp_out *m = tp_out_mem();
+    kv_record(m, n, col_field, r);
+    w->kv[0] = tp_xmemdup(m->buf, m->len);
+    m->len = 0;
+    tp_out_printf(m, "varname,iscategory,datatype\n");
+    for (size_t i = 0; i < n; i++) {
+        struct mdrow row = {tp_reader_col(r, i + 1), w->kinds[i]};
+        kv_record(m, 3, md_field, &row);
+    }
+    w->kv[1] = tp_xmemdup(m->buf, m->len);
+    tp_out_abort(m);
+}
+
 static int
 on_header(void *arg, tp_reader *r)
 {
@@ -68,6 +157,8 @@ on_header(void *arg, tp_reader *r)
         tp_err(w->file, 1, "the first column must be '" TP_SPLIT_COL "' (the output of tp-split)");
         return -1;
     }
+    if (w->parquet)
+        pq_header(w, r);
     return 0;
 }
 
@@ -91,11 +182,35 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
     struct dest *d = NULL;
     if (tp_mkdirs(path, 0777) == 0) {
         snprintf(path, plen, "%s/%s/part-%05ld.%s", w->outdir, name, w->shard, w->ext);
+        if (w->parquet) {
+            size_t n = tp_reader_ncols(w->r) - 1;
+            const char **names = tp_xmalloc((n ? n : 1) * sizeof *names);
+            for (size_t i = 0; i < n; i++)
+                names[i] = tp_reader_col(w->r, i + 1);
+            static const char *const keys[] = {"tp.signature", "tp.metadata"};
+            const char *vals[] = {w->kv[0], w->kv[1]};
+            tp_pq_writer *pq = tp_pq_writer_open(path, n, names, w->kinds, w->codec, w->group_rows,
+                                                 PQ_GROUP_BYTES, keys, vals, 2);
+            free(names);
+            if (pq) {
+                d = &w->d[w->nd++];
+                d->name = tp_xstrdup(name);
+                d->out = NULL;
+                d->pq = pq;
+                d->path = path;
+                d->rows = 0;
+            } else {
+                free(path);
+            }
+            return d;
+        }
         tp_out *o = tp_out_open(path, w->gzip);
         if (o) {
             d = &w->d[w->nd++];
             d->name = tp_xstrdup(name);
             d->out = o;
+            d->pq = NULL;
+            d->path = NULL;
             d->rows = 0;
             int rc = 0;
             for (size_t i = 1; i < tp_reader_ncols(w->r); i++) {
@@ -117,6 +232,22 @@ on_row(void *arg, const tp_row *row)
     struct dest *d = dest_for(w, row->f[0], row->len[0], row->line);
     if (!d)
         return -1;
+    if (d->pq) {
+        if (tp_pq_writer_row(d->pq, row->f + 1, row->len + 1) < 0) {
+            long bad = tp_pq_writer_bad_column(d->pq);
+            if (bad < 0)
+                return -1;
+            /* a value not of its column's type is a bad row: "column 'NAME': REASON" */
+            const char *col = tp_reader_col(w->r, (size_t)bad + 1);
+            char why[1024];
+            snprintf(why, sizeof why, "%s", tp_errmsg() + strlen(col) + strlen("column '': "));
+            w->refused++;
+            return tp_reader_reject(w->r, row, col, why);
+        }
+        d->rows++;
+        w->rows++;
+        return 0;
+    }
     int rc = 0;
     for (size_t i = 1; i < row->n; i++)
         rc |= tp_out_rec_field(d->out, row->f[i], row->len[i], w->delim);
@@ -138,15 +269,18 @@ abort_all(struct wr *w)
 {
     for (size_t i = 0; i < w->nd; i++) {
         tp_out_abort(w->d[i].out);
+        tp_pq_writer_abort(w->d[i].pq);
         w->d[i].out = NULL;
+        w->d[i].pq = NULL;
     }
 }
 
 int
 main(int argc, char **argv)
 {
-    enum { OPT_BAD = 256, OPT_REJECTS };
+    enum { OPT_BAD = 256, OPT_COMPRESSION, OPT_REJECTS, OPT_ROW_GROUP };
     static const struct option longopts[] = {
+        {"compression", required_argument, NULL, OPT_COMPRESSION},
         {"context", required_argument, NULL, 'c'},
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
@@ -154,17 +288,21 @@ main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"rejects", required_argument, NULL, OPT_REJECTS},
         {"report", required_argument, NULL, 'r'},
+        {"row-group-size", required_argument, NULL, OPT_ROW_GROUP},
         {"shard", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
-    static const char *const formats[] = {"csv", "tsv", "csv.gz", "tsv.gz"};
+    static const char *const formats[] = {"csv", "tsv", "csv.gz", "tsv.gz", "parquet"};
     tp_setprogname(argv);
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
     struct wr w = {0};
     w.ext = "csv";
     const char *dir = NULL, *report = NULL, *policy_name = NULL, *rejects = NULL;
+    const char *pq_opt = NULL; /* a Parquet option given, for the check against -f */
     long long shard = 0;
+    w.codec = TP_PQ_SNAPPY;
+    w.group_rows = PQ_GROUP_ROWS;
     int policy, c;
     while ((c = getopt_long(argc, argv, "c:f:hn:qr:", longopts, NULL)) != -1) {
         switch (c) {
@@ -173,11 +311,11 @@ main(int argc, char **argv)
             break;
         case 'f':
             w.ext = NULL;
-            for (size_t i = 0; i < 4; i++)
+            for (size_t i = 0; i < 5; i++)
                 if (strcasecmp(optarg, formats[i]) == 0)
                     w.ext = formats[i];
             if (!w.ext) {
-                tp_warnx("--format: expected csv, tsv, csv.gz or tsv.gz: '%s'", optarg);
+                tp_warnx("--format: expected csv, tsv, csv.gz, tsv.gz or parquet: '%s'", optarg);
                 usage(TP_EXIT_USAGE);
             }
             break;
@@ -198,8 +336,23 @@ main(int argc, char **argv)
         case OPT_BAD:
             policy_name = optarg;
             break;
+        case OPT_COMPRESSION:
+            w.codec = tp_pq_codec_parse(optarg);
+            if (w.codec < 0) {
+                tp_warnx("--compression: expected snappy, zstd, gzip or none: '%s'", optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            pq_opt = "--compression";
+            break;
         case OPT_REJECTS:
             rejects = optarg;
+            break;
+        case OPT_ROW_GROUP:
+            if (tp_opt_ll("--row-group-size", optarg, 1, 2147483647, &w.group_rows) < 0) {
+                tp_warnx("%s", tp_errmsg());
+                usage(TP_EXIT_USAGE);
+            }
+            pq_opt = "--row-group-size";
             break;
         default:
             usage(TP_EXIT_USAGE);
@@ -209,6 +362,11 @@ main(int argc, char **argv)
         usage(TP_EXIT_USAGE);
     if (tp_bad_options(policy_name, rejects, &policy) < 0) {
         tp_warnx("%s", tp_errmsg());
+        usage(TP_EXIT_USAGE);
+    }
+    w.parquet = strcmp(w.ext, "parquet") == 0;
+    if (pq_opt && !w.parquet) {
+        tp_warnx("%s: only with -f parquet", pq_opt);
         usage(TP_EXIT_USAGE);
     }
     w.outdir = argv[optind];
@@ -227,7 +385,7 @@ main(int argc, char **argv)
             tp_die(TP_EXIT_DATA);
         }
         expect = ctx->shards[si].kept;
-        tp_context_free(ctx);
+        w.ctx = ctx;
     }
     w.r = tp_reader_open(w.file, ',', NULL, 0);
     if (!w.r)
@@ -239,7 +397,8 @@ main(int argc, char **argv)
         tp_rejects_abort(w.rejects);
         tp_die(TP_EXIT_DATA);
     }
-    if (expect >= 0 && w.rows != expect) {
+    /* (rows the Parquet writer refused are among those pass 1 kept) */
+    if (expect >= 0 && w.rows + w.refused != expect) {
         abort_all(&w);
         tp_rejects_abort(w.rejects);
         if (w.rows < expect)
@@ -269,14 +428,25 @@ main(int argc, char **argv)
     for (size_t i = 0; i < w.nd; i++) {
         long long bytes = 0;
         tp_out *o = w.d[i].out;
+        tp_pq_writer *pq = w.d[i].pq;
         w.d[i].out = NULL;
-        if (rc == 0 && tp_out_commit(o, &bytes) < 0)
+        w.d[i].pq = NULL;
+        if (pq && rc == 0) {
+            struct stat st;
+            if (tp_pq_writer_commit(pq) < 0)
+                rc = -1;
+            else if (stat(w.d[i].path, &st) == 0)
+                bytes = (long long)st.st_size;
+        } else if (pq) {
+            tp_pq_writer_abort(pq);
+        } else if (rc == 0 && tp_out_commit(o, &bytes) < 0)
             rc = -1;
         else if (rc)
             tp_out_abort(o);
         if (rep && rc == 0)
             rc = tp_out_printf(rep, "split\t%s\t%lld\t%lld\n", w.d[i].name, w.d[i].rows, bytes);
         free(w.d[i].name);
+        free(w.d[i].path);
     }
     if (rep && rc == 0)
         rc = tp_out_commit(rep, NULL);
@@ -285,5 +455,10 @@ main(int argc, char **argv)
     if (rc < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(w.r);
+    if (w.ctx)
+        tp_context_free(w.ctx);
+    free(w.kinds);
+    free(w.kv[0]);
+    free(w.kv[1]);
     return 0;
 }

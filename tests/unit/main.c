@@ -20,6 +20,7 @@ main(void)
     test_pqvalue();
     test_pqcodec();
     test_pqenc();
+    test_pqwrite();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

@@ -30,5 +30,6 @@ void test_pqmeta(void);
 void test_pqvalue(void);
 void test_pqcodec(void);
 void test_pqenc(void);
+void test_pqwrite(void);
 
 #endif

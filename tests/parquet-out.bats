@@ -1,0 +1,220 @@
+#!/usr/bin/env bats
+# Parquet output (tp-write -f parquet, tp-run -f parquet) read back by an independent
+# reader, DuckDB's Node.js client: the same values as tp's CSV output of the same run,
+# the types of the metadata, nulls for missing values, every codec, row groups, and
+# -j 1 = -j 2 byte for byte. DuckDB is installed once per file with npm (or taken from
+# TP_DUCKDB_DIR, a directory with node_modules/@duckdb/node-api); without it the tests
+# that need it are skipped with a message.
+
+load helper
+
+setup_file() {
+	local d=$BATS_FILE_TMPDIR/duck
+	if [ -n "${TP_DUCKDB_DIR:-}" ] && [ -d "$TP_DUCKDB_DIR/node_modules/@duckdb/node-api" ]; then
+		d=$TP_DUCKDB_DIR
+	elif ! command -v node >/dev/null || ! command -v npm >/dev/null ||
+		! npm install --prefix "$d" @duckdb/node-api@1.5.6-r.1 >"$BATS_FILE_TMPDIR/npm.log" 2>&1; then
+		d=
+	fi
+	export TP_DUCK=$d
+}
+
+# need_duck: skip the test, visibly, when DuckDB could not be installed.
+need_duck() {
+	[ -n "$TP_DUCK" ] || skip "SKIP: DuckDB for Node.js could not be installed (npm install @duckdb/node-api)"
+}
+
+# duck SQL...: the rows of each statement as CSV (NULL is \N).
+duck() {
+	node "$TP_ROOT/tests/duckdb-query.js" "$TP_DUCK" "$@"
+}
+
+# The missing values of tp (value.h, tp_is_missing), as DuckDB's nullstr list.
+NULLS="['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', '-NaN', '-nan', 'NULL', 'null', 'None', '<NA>', '#N/A', '#NA', '#N/A N/A', '1.#IND', '-1.#IND', '1.#QNAN', '-1.#QNAN']"
+
+# duck_type TYPE: the DuckDB type of a metadata type.
+duck_type() {
+	case $1 in int64) echo BIGINT ;; float64) echo DOUBLE ;; bool) echo BOOLEAN ;; object) echo VARCHAR ;; esac
+}
+
+# same_as_csv CSVGLOB PQGLOB: DuckDB reads the CSV files with the Parquet files' column
+# types and tp's missing values as nulls; the two multisets of rows are equal (EXCEPT
+# ALL both ways is empty, and the counts agree). Prints the row count.
+same_as_csv() {
+	local cols
+	cols=$(duck "DESCRIBE SELECT * FROM read_parquet('$2')" |
+		awk -F, '{ printf "%s'\''%s'\'': '\''%s'\''", (NR > 1 ? ", " : ""), $1, $2 }')
+	local c="read_csv('$1', header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {$cols}, nullstr = $NULLS)"
+	local p="read_parquet('$2')"
+	run duck "SELECT count(*) FROM (SELECT * FROM $c EXCEPT ALL SELECT * FROM $p)" \
+		"SELECT count(*) FROM (SELECT * FROM $p EXCEPT ALL SELECT * FROM $c)" \
+		"SELECT count(*) FROM $c" "SELECT count(*) FROM $p"
+	[ "$status" -eq 0 ] || flunk "duckdb: $output"
+	[ "${lines[0]}" = 0 ] && [ "${lines[1]}" = 0 ] || flunk "$1 and $2 differ: ${lines[0]} rows only in the CSV, ${lines[1]} only in the Parquet"
+	[ "${lines[2]}" = "${lines[3]}" ] || flunk "row counts differ: ${lines[2]} in the CSV, ${lines[3]} in the Parquet"
+	echo "${lines[2]}"
+}
+
+@test "parquet: DuckDB reads tp-run's Parquet as the CSV of the same run, with the metadata's types" {
+	need_duck
+	gen_orders in -n 3 -r 400 -x 6
+	tp-run -q -j 2 in c
+	tp-run -q -j 2 -f parquet in p
+	expect_same_tree c/metadata p/metadata
+	local total=0 s n
+	for s in train val test; do
+		n=$(same_as_csv "c/$s/*.csv" "p/$s/*.parquet")
+		[ "$n" -gt 0 ] || flunk "no $s rows"
+		total=$((total + n))
+		expect_eq "$(find p/$s -name '*.parquet' | wc -l)" "$(find c/$s -name '*.csv' | wc -l)" "$s files"
+	done
+	expect_eq "$total" "$(awk '/^rows written/ { print $3 }' p/_tp/report.txt)" "rows"
+	# the types: metadata int64 float64 bool object are BIGINT DOUBLE BOOLEAN VARCHAR
+	duck "DESCRIBE SELECT * FROM 'p/train/part-00000.parquet'" | cut -d, -f1,2 >types
+	tail -n +2 p/metadata/metadata | while IFS=, read -r name cat type; do
+		printf '%s,%s\n' "$name" "$(duck_type "$type")"
+	done | expect_file types
+	grep -q ',BIGINT$' types && grep -q ',DOUBLE$' types && grep -q ',BOOLEAN$' types ||
+		flunk "not every type is there: $(cat types)"
+	# missing values are nulls (NA and empty in the generated data)
+	run duck "SELECT count(*) FILTER (WHERE customerName IS NULL), count(*) FILTER (WHERE orderAmount IS NULL), count(*) FILTER (WHERE isFraud IS NULL) FROM 'p/*/*.parquet'"
+	[[ $output =~ ^[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*$ ]] || flunk "expected nulls in every column kind: $output"
+	# the footer: created_by, tp's key/value metadata (the metadata file's text)
+	expect_eq "$(duck "SELECT created_by FROM parquet_file_metadata('p/train/part-00000.parquet')")" "tp version 0.1.0"
+	duck "SELECT decode(value) FROM parquet_kv_metadata('p/train/part-00000.parquet') WHERE key = 'tp.metadata'" >kv
+	[ "$(cat kv)" = "\"$(cat p/metadata/metadata)"$'\n'"\"" ] || flunk "tp.metadata: $(cat kv)"
+	duck "SELECT decode(value) FROM parquet_kv_metadata('p/train/part-00000.parquet') WHERE key = 'tp.signature'" >kv
+	expect_eq "$(cat kv)" "\"$(cat p/signature/signature)"$'\n'"\"" "tp.signature"
+}
+
+@test "parquet: -j 1 and -j 2 give byte-identical Parquet files, for every codec" {
+	gen_orders in -n 4 -r 300
+	local z
+	for z in snappy zstd gzip none; do
+		tp-run -q -j 1 -f parquet --compression $z in a-$z
+		tp-run -q -j 2 -f parquet --compression $z in b-$z
+		expect_same_tree a-$z b-$z _tp
+		[ "$(find a-$z -name '*.parquet' | wc -l)" -ge 3 ] || flunk "no Parquet files"
+	done
+	# the codecs give different files
+	! cmp -s a-snappy/train/part-00000.parquet a-zstd/train/part-00000.parquet
+	! cmp -s a-none/train/part-00000.parquet a-gzip/train/part-00000.parquet
+}
+
+@test "parquet: every codec reads back in DuckDB as the same rows; OUTPUT_FORMAT=parquet in any case" {
+	need_duck
+	gen_orders in -n 2 -r 300 -x 4
+	tp-run -q -f csv in c
+	local z want
+	for z in snappy zstd gzip none; do
+		OUTPUT_FORMAT=PARQUET tp-run -q --compression ${z^^} in p-$z
+		want=${z^^}
+		[ "$z" = none ] && want=UNCOMPRESSED
+		expect_eq "$(duck "SELECT DISTINCT compression FROM parquet_metadata('p-$z/*/*.parquet')")" "$want" "codec"
+		for s in train val test; do same_as_csv "c/$s/*.csv" "p-$z/$s/*.parquet" >/dev/null; done
+	done
+	# the default is snappy
+	tp-run -q -f parquet in d
+	expect_same_tree d p-snappy _tp
+}
+
+@test "parquet: --row-group-size bounds the rows of a row group; the values stay the same" {
+	need_duck
+	gen_orders in -n 1 -r 1000
+	tp-run -q -f csv in c
+	tp-run -q -f parquet --row-group-size 64 in p
+	run duck "SELECT count(DISTINCT row_group_id), max(row_group_num_rows) FROM parquet_metadata('p/train/part-00000.parquet')"
+	n=$(body c/train/part-00000.csv | wc -l)
+	expect_eq "$output" "$(((n + 63) / 64)),64" "row groups, rows"
+	same_as_csv "c/train/*.csv" "p/train/*.parquet" >/dev/null
+}
+
+# ctx_stream: a small context (int64, float64, bool, object) and its tp-split stream.
+ctx_stream() {
+	cat >part-00000.csv <<'EOF'
+id,x,ok,name,when
+1,1.5,true,plain,2024-01-01
+2,,false,"with, comma",2024-01-02
+3,-0,TRUE,"say ""hi""",2024-01-03
+4,1e308,NA,"two
+lines",2024-01-04
+,-2.25,False,é ü 漢字,2024-01-05
+-9223372036854775808,inf,true,NA,2024-01-06
+9223372036854775807,0,true,,2024-01-07
+EOF
+	tp-scan -o s.sum part-00000.csv
+	tp-context -q -c ctx -d meta s.sum
+	tp-transform -c ctx part-00000.csv | tp-split -c ctx >sp.csv
+}
+
+@test "parquet: tp-write on a small context: values, nulls and types as DuckDB reads them" {
+	need_duck
+	ctx_stream
+	tp-write -c ctx -f parquet out sp.csv
+	tp-write -c ctx -f csv outc sp.csv
+	cat meta/metadata/metadata >&2
+	duck "DESCRIBE SELECT * FROM read_parquet('out/*/*.parquet')" | cut -d, -f1,2 >types
+	printf '%s\n' id,BIGINT x,DOUBLE ok,BOOLEAN name,VARCHAR when,VARCHAR | expect_file types
+	# (as DuckDB's text: JavaScript numbers would lose -0)
+	duck "SELECT COLUMNS(*)::VARCHAR FROM read_parquet('out/*/*.parquet') ORDER BY id NULLS FIRST" >rows
+	cat >want <<'EOF'
+\N,-2.25,false,é ü 漢字,2024-01-05
+-9223372036854775808,inf,true,\N,2024-01-06
+1,1.5,true,plain,2024-01-01
+2,\N,false,"with, comma",2024-01-02
+3,-0.0,true,"say ""hi""",2024-01-03
+4,1e+308,\N,"two
+lines",2024-01-04
+9223372036854775807,0.0,true,\N,2024-01-07
+EOF
+	expect_file rows <want
+	for s in $(ls out); do same_as_csv "outc/$s/*.csv" "out/$s/*.parquet" >/dev/null; done
+	# statistics: a zero min is written -0.0, a zero max +0.0 (parquet.thrift, ColumnOrder);
+	# strings in byte order ('p' < 0xC3); null counts
+	q() { duck "SELECT path_in_schema, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata('out/$1/part-00000.parquet') ORDER BY column_id"; }
+	q val >stats
+	printf '%s\n' id,3,3,0 x,-0.0,0.0,0 ok,true,true,0 'name,"say ""hi""","say ""hi""",0' \
+		when,2024-01-03,2024-01-03,0 | expect_file stats
+	q test | grep '^x,' >stats
+	echo 'x,-0.0,1e+308,0' | expect_file stats
+	q train | grep -E '^(id|name|ok),' >stats
+	printf '%s\n' id,-9223372036854775808,2,1 ok,false,true,0 'name,plain,é ü 漢字,1' | expect_file stats
+}
+
+@test "parquet: tp-run's Parquet options: bad values are usage errors naming the option, before any work" {
+	gen_orders in -n 1 -r 10
+	expect_usage_err "^tp-run: --format: expected csv, tsv, csv.gz, tsv.gz or parquet: 'orc'$" tp-run -f orc in out
+	OUTPUT_FORMAT=x run --separate-stderr tp-run in out
+	expect_status 2
+	[[ ${stderr_lines[0]} == "tp-run: OUTPUT_FORMAT: expected csv, tsv, csv.gz, tsv.gz or parquet: 'x'" ]] || flunk "$stderr"
+	expect_usage_err "^tp-run: --compression: expected snappy, zstd, gzip or none: 'lzo'$" \
+		tp-run -f parquet --compression lzo in out
+	local v
+	for v in 0 -5 x 2147483648 99999999999; do
+		expect_usage_err "^tp-run: --row-group-size: not an integer in \[1, 2147483647\]: '$v'$" \
+			tp-run -f parquet --row-group-size "$v" in out
+	done
+	expect_usage_err "^tp-run: --compression: only with -f parquet$" tp-run --compression zstd in out
+	expect_usage_err "^tp-run: --row-group-size: only with -f parquet$" tp-run -f csv.gz --row-group-size 9 in out
+	expect_no_file out
+}
+
+@test "parquet: tp-run --resume in another format or codec replaces what it names, nothing else" {
+	gen_orders in -n 2 -r 200
+	tp-run -q in out
+	[ -f out/train/part-00000.csv ]
+	touch out/train/notes.parquet out/train/part-00000.parquet.bak out/train/mine.csv
+	tp-run -q --resume -f parquet in out
+	expect_eq "$(cd out/train && ls | tr '\n' ' ')" \
+		"mine.csv notes.parquet part-00000.parquet part-00000.parquet.bak part-00001.parquet "
+	cp -r out snap
+	# another codec: pass 2 is done again (the completion record names it)
+	tp-run -q --resume -f parquet --compression zstd in out
+	! cmp -s out/train/part-00000.parquet snap/train/part-00000.parquet
+	tp-run -q -f parquet --compression zstd in z
+	cmp out/train/part-00000.parquet z/train/part-00000.parquet
+	# and back to csv: the Parquet files go
+	tp-run -q --resume in out
+	expect_eq "$(cd out/train && ls | tr '\n' ' ')" \
+		"mine.csv notes.parquet part-00000.csv part-00000.parquet.bak part-00001.csv "
+}
