@@ -430,6 +430,8 @@ setup_columns(tp_context *c, const tp_merge_opts *o)
     int all = 1;
     for (size_t i = 0; i < 4; i++)
         all &= col_index(c->in, c->nin, n3r[i]) >= 0;
+    /* a data set that has its text column already (tp's own output, read again) keeps it */
+    all &= col_index((char **)c->out, c->nout, "text") < 0;
     if (all && add_concat(c, "text", (char **)n3r, 4, "names3risk text column") < 0)
         return -1;
     for (size_t i = 0; i < o->nconcat; i++) {

@@ -280,13 +280,13 @@ EOF
 	expect_eq "$n" 30 "table rows"
 }
 
-@test "errors: tp-run -j x, --format parquet, --split bogus/group:/stratified, --job-type, --seed" {
+@test "errors: tp-run -j x, --format feather, --split bogus/group:/stratified, --job-type, --seed" {
 	mkdir in
 	printf 'id,orderDate\n1,2024-01-01\n' >in/part-00000.csv
 	expect_usage_err "^tp-run: -j: .*'x'" tp-run -j x in out
 	expect_usage_err "^tp-run: -j: .*'-1'" tp-run -j -1 in out
-	expect_usage_err "^tp-run: --format: .*'parquet'" tp-run --format parquet in out
-	OUTPUT_FORMAT=parquet expect_usage_err "'parquet'" tp-run in out
+	expect_usage_err "^tp-run: --format: .*'feather'" tp-run --format feather in out
+	OUTPUT_FORMAT=feather expect_usage_err "'feather'" tp-run in out
 	expect_usage_err "^tp-run: --split: .*'bogus'" tp-run --split bogus in out
 	expect_usage_err "^tp-run: --split: .*'group:'" tp-run --split group: in out
 	expect_usage_err "^tp-run: --split: .*'hash:'" tp-run --split hash: in out
@@ -312,9 +312,9 @@ EOF
 	expect_usage_err "^tp-scan: --dedup and --no-dedup exclude each other" tp-scan --dedup id --no-dedup d.csv
 }
 
-@test "errors: tp-write --format parquet, tp-context --job-type/--seed, missing -c" {
+@test "errors: tp-write --format feather, tp-context --job-type/--seed, missing -c" {
 	printf 'tp:split,id\ntrain,1\n' >s.csv
-	expect_usage_err "^tp-write: --format: .*'parquet'" tp-write -f parquet out s.csv
+	expect_usage_err "^tp-write: --format: .*'feather'" tp-write -f feather out s.csv
 	expect_usage_err "^tp-write: --shard: .*'x'" tp-write -n x out s.csv
 	expect_usage_err "^tp-context: --job-type: .*'x'" tp-context -c c --job-type x s
 	expect_usage_err "^tp-context: --seed: .*'x'" tp-context -c c --seed x s

@@ -2,31 +2,19 @@
 # Parquet output (tp-write -f parquet, tp-run -f parquet) read back by an independent
 # reader, DuckDB's Node.js client: the same values as tp's CSV output of the same run,
 # the types of the metadata, nulls for missing values, every codec, row groups, and
-# -j 1 = -j 2 byte for byte. DuckDB is installed once per file with npm (or taken from
-# TP_DUCKDB_DIR, a directory with node_modules/@duckdb/node-api); without it the tests
-# that need it are skipped with a message.
+# -j 1 = -j 2 byte for byte. DuckDB is installed once, under build/duckdb, by
+# tests/duckdb/install.sh; without it the tests that need it are skipped with a message.
 
 load helper
 
-setup_file() {
-	local d=$BATS_FILE_TMPDIR/duck
-	if [ -n "${TP_DUCKDB_DIR:-}" ] && [ -d "$TP_DUCKDB_DIR/node_modules/@duckdb/node-api" ]; then
-		d=$TP_DUCKDB_DIR
-	elif ! command -v node >/dev/null || ! command -v npm >/dev/null ||
-		! npm install --prefix "$d" @duckdb/node-api@1.5.6-r.1 >"$BATS_FILE_TMPDIR/npm.log" 2>&1; then
-		d=
-	fi
-	export TP_DUCK=$d
-}
-
-# need_duck: skip the test, visibly, when DuckDB could not be installed.
+# need_duck: DuckDB's Node.js client (helper.bash), or skip the test, visibly.
 need_duck() {
-	[ -n "$TP_DUCK" ] || skip "SKIP: DuckDB for Node.js could not be installed (npm install @duckdb/node-api)"
+	duck_require
 }
 
-# duck SQL...: the rows of each statement as CSV (NULL is \N).
-duck() {
-	node "$TP_ROOT/tests/duckdb-query.js" "$TP_DUCK" "$@"
+# duckq SQL...: the rows of each statement as CSV, no header (NULL is \N).
+duckq() {
+	duck --rows "$@"
 }
 
 # The missing values of tp (value.h, tp_is_missing), as DuckDB's nullstr list.
@@ -42,11 +30,11 @@ duck_type() {
 # ALL both ways is empty, and the counts agree). Prints the row count.
 same_as_csv() {
 	local cols
-	cols=$(duck "DESCRIBE SELECT * FROM read_parquet('$2')" |
+	cols=$(duckq "DESCRIBE SELECT * FROM read_parquet('$2')" |
 		awk -F, '{ printf "%s'\''%s'\'': '\''%s'\''", (NR > 1 ? ", " : ""), $1, $2 }')
 	local c="read_csv('$1', header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {$cols}, nullstr = $NULLS)"
 	local p="read_parquet('$2')"
-	run duck "SELECT count(*) FROM (SELECT * FROM $c EXCEPT ALL SELECT * FROM $p)" \
+	run duckq "SELECT count(*) FROM (SELECT * FROM $c EXCEPT ALL SELECT * FROM $p)" \
 		"SELECT count(*) FROM (SELECT * FROM $p EXCEPT ALL SELECT * FROM $c)" \
 		"SELECT count(*) FROM $c" "SELECT count(*) FROM $p"
 	[ "$status" -eq 0 ] || flunk "duckdb: $output"
@@ -70,20 +58,20 @@ same_as_csv() {
 	done
 	expect_eq "$total" "$(awk '/^rows written/ { print $3 }' p/_tp/report.txt)" "rows"
 	# the types: metadata int64 float64 bool object are BIGINT DOUBLE BOOLEAN VARCHAR
-	duck "DESCRIBE SELECT * FROM 'p/train/part-00000.parquet'" | cut -d, -f1,2 >types
+	duckq "DESCRIBE SELECT * FROM 'p/train/part-00000.parquet'" | cut -d, -f1,2 >types
 	tail -n +2 p/metadata/metadata | while IFS=, read -r name cat type; do
 		printf '%s,%s\n' "$name" "$(duck_type "$type")"
 	done | expect_file types
 	grep -q ',BIGINT$' types && grep -q ',DOUBLE$' types && grep -q ',BOOLEAN$' types ||
 		flunk "not every type is there: $(cat types)"
 	# missing values are nulls (NA and empty in the generated data)
-	run duck "SELECT count(*) FILTER (WHERE customerName IS NULL), count(*) FILTER (WHERE orderAmount IS NULL), count(*) FILTER (WHERE isFraud IS NULL) FROM 'p/*/*.parquet'"
+	run duckq "SELECT count(*) FILTER (WHERE customerName IS NULL), count(*) FILTER (WHERE orderAmount IS NULL), count(*) FILTER (WHERE isFraud IS NULL) FROM 'p/*/*.parquet'"
 	[[ $output =~ ^[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*$ ]] || flunk "expected nulls in every column kind: $output"
 	# the footer: created_by, tp's key/value metadata (the metadata file's text)
-	expect_eq "$(duck "SELECT created_by FROM parquet_file_metadata('p/train/part-00000.parquet')")" "tp version 0.1.0"
-	duck "SELECT decode(value) FROM parquet_kv_metadata('p/train/part-00000.parquet') WHERE key = 'tp.metadata'" >kv
+	expect_eq "$(duckq "SELECT created_by FROM parquet_file_metadata('p/train/part-00000.parquet')")" "tp version 0.1.0"
+	duckq "SELECT decode(value) FROM parquet_kv_metadata('p/train/part-00000.parquet') WHERE key = 'tp.metadata'" >kv
 	[ "$(cat kv)" = "\"$(cat p/metadata/metadata)"$'\n'"\"" ] || flunk "tp.metadata: $(cat kv)"
-	duck "SELECT decode(value) FROM parquet_kv_metadata('p/train/part-00000.parquet') WHERE key = 'tp.signature'" >kv
+	duckq "SELECT decode(value) FROM parquet_kv_metadata('p/train/part-00000.parquet') WHERE key = 'tp.signature'" >kv
 	expect_eq "$(cat kv)" "\"$(cat p/signature/signature)"$'\n'"\"" "tp.signature"
 }
 
@@ -110,7 +98,7 @@ same_as_csv() {
 		OUTPUT_FORMAT=PARQUET tp-run -q --compression ${z^^} in p-$z
 		want=${z^^}
 		[ "$z" = none ] && want=UNCOMPRESSED
-		expect_eq "$(duck "SELECT DISTINCT compression FROM parquet_metadata('p-$z/*/*.parquet')")" "$want" "codec"
+		expect_eq "$(duckq "SELECT DISTINCT compression FROM parquet_metadata('p-$z/*/*.parquet')")" "$want" "codec"
 		for s in train val test; do same_as_csv "c/$s/*.csv" "p-$z/$s/*.parquet" >/dev/null; done
 	done
 	# the default is snappy
@@ -123,7 +111,7 @@ same_as_csv() {
 	gen_orders in -n 1 -r 1000
 	tp-run -q -f csv in c
 	tp-run -q -f parquet --row-group-size 64 in p
-	run duck "SELECT count(DISTINCT row_group_id), max(row_group_num_rows) FROM parquet_metadata('p/train/part-00000.parquet')"
+	run duckq "SELECT count(DISTINCT row_group_id), max(row_group_num_rows) FROM parquet_metadata('p/train/part-00000.parquet')"
 	n=$(body c/train/part-00000.csv | wc -l)
 	expect_eq "$output" "$(((n + 63) / 64)),64" "row groups, rows"
 	same_as_csv "c/train/*.csv" "p/train/*.parquet" >/dev/null
@@ -153,10 +141,10 @@ EOF
 	tp-write -c ctx -f parquet out sp.csv
 	tp-write -c ctx -f csv outc sp.csv
 	cat meta/metadata/metadata >&2
-	duck "DESCRIBE SELECT * FROM read_parquet('out/*/*.parquet')" | cut -d, -f1,2 >types
+	duckq "DESCRIBE SELECT * FROM read_parquet('out/*/*.parquet')" | cut -d, -f1,2 >types
 	printf '%s\n' id,BIGINT x,DOUBLE ok,BOOLEAN name,VARCHAR when,VARCHAR | expect_file types
 	# (as DuckDB's text: JavaScript numbers would lose -0)
-	duck "SELECT COLUMNS(*)::VARCHAR FROM read_parquet('out/*/*.parquet') ORDER BY id NULLS FIRST" >rows
+	duckq "SELECT COLUMNS(*)::VARCHAR FROM read_parquet('out/*/*.parquet') ORDER BY id NULLS FIRST" >rows
 	cat >want <<'EOF'
 \N,-2.25,false,é ü 漢字,2024-01-05
 -9223372036854775808,inf,true,\N,2024-01-06
@@ -171,7 +159,7 @@ EOF
 	for s in $(ls out); do same_as_csv "outc/$s/*.csv" "out/$s/*.parquet" >/dev/null; done
 	# statistics: a zero min is written -0.0, a zero max +0.0 (parquet.thrift, ColumnOrder);
 	# strings in byte order ('p' < 0xC3); null counts
-	q() { duck "SELECT path_in_schema, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata('out/$1/part-00000.parquet') ORDER BY column_id"; }
+	q() { duckq "SELECT path_in_schema, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata('out/$1/part-00000.parquet') ORDER BY column_id"; }
 	q val >stats
 	printf '%s\n' id,3,3,0 x,-0.0,0.0,0 ok,true,true,0 'name,"say ""hi""","say ""hi""",0' \
 		when,2024-01-03,2024-01-03,0 | expect_file stats
@@ -217,4 +205,22 @@ EOF
 	tp-run -q --resume in out
 	expect_eq "$(cd out/train && ls | tr '\n' ' ')" \
 		"mine.csv notes.parquet part-00000.csv part-00000.parquet.bak part-00001.csv "
+}
+
+@test "parquet: round trip: the demo's orders written as Parquet by tp-run and read back by tp-run give the CSV of the run on the CSV input, byte for byte" {
+	tp-gen-orders -n 8 -r 20000 -x 6 -z -o in >/dev/null # as make demo
+	tp-run -q --label isFraud in csv
+	tp-run -q -j 2 -f parquet --label isFraud in pq
+	local s
+	for s in train val test; do
+		ls pq/$s/part-*.parquet >/dev/null
+		# a job without split, dedup or label writes every row as it reads it
+		tp-run -q -j 2 --job-type validation --no-dedup pq/$s back-$s
+		diff -r csv/$s back-$s/validation
+		cmp csv/metadata/metadata back-$s/metadata/metadata
+		cmp csv/signature/signature back-$s/signature/signature
+	done
+	# the missing values spelled NA in the input are empty in both outputs
+	grep -q ',NA,' <(zcat in/*.csv.gz)
+	! grep -q ',NA,' csv/train/part-00000.csv
 }

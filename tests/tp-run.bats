@@ -159,7 +159,7 @@ EOF
 	tp-run -q -l isFraud --train-ratio 1 --concat route=customerId,zip --concat z2=zip in out
 	printf '%s\n' 'customerId,orderDate,emailAddress,billingAddressName,customerName,paymentAccountHolderName,isFraud,zip,text,route,z2' \
 		'1,2024-01-01,a@x.com,Ann,Ann,"Lee, Ann",0,123,"a@x.com|Ann|Ann|Lee, Ann",1|123,123' \
-		'2,2024-01-02,,NA,Bob,Bob,1,,[MISSING]|[MISSING]|Bob|Bob,2|[MISSING],[MISSING]' |
+		'2,2024-01-02,,,Bob,Bob,1,,[MISSING]|[MISSING]|Bob|Bob,2|[MISSING],[MISSING]' |
 		expect_file out/train/part-00000.csv
 	expect_eq "$(tail -n 3 out/metadata/metadata | tr '\n' ' ')" "text,true,object route,true,object z2,true,object "
 }

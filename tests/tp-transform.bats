@@ -93,8 +93,8 @@ EOF
 	expect_file t <<'EOF'
 customerId,orderDate,emailAddress,billingAddressName,customerName,paymentAccountHolderName,isFraud,a.b,text,k,k2
 1,2024-01-01,a@x.com,Ann Lee,Ann,"Lee, Ann",0,7,"a@x.com|Ann Lee|Ann|Lee, Ann",7|1,7|2024-01-01
-2,2024-01-02,,NA,Bob,Bob,1,,[MISSING]|[MISSING]|Bob|Bob,[MISSING]|2,[MISSING]|2024-01-02
-3,2024-01-03,c@x.com,"Say ""hi""",NULL,Cy,0,9,"c@x.com|Say ""hi""|[MISSING]|Cy",9|3,9|2024-01-03
+2,2024-01-02,,,Bob,Bob,1,,[MISSING]|[MISSING]|Bob|Bob,[MISSING]|2,[MISSING]|2024-01-02
+3,2024-01-03,c@x.com,"Say ""hi""",,Cy,0,9,"c@x.com|Say ""hi""|[MISSING]|Cy",9|3,9|2024-01-03
 EOF
 }
 

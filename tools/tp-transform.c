@@ -143,6 +143,10 @@ on_row(void *arg, const tp_row *row)
             char num[24];
             int k = snprintf(num, sizeof num, "%zu", (size_t)(hit - c->vocabv));
             rc |= tp_out_rec_field(o, num, (size_t)k, ',');
+        } else if (tp_is_missing(row->f[i], row->len[i])) {
+            /* a missing value is written empty, whatever its spelling ("NA", "null"),
+             * as pandas' to_csv writes NaN and as a Parquet null reads back */
+            rc |= tp_out_rec_field(o, "", 0, ',');
         } else {
             rc |= tp_out_rec_field(o, row->f[i], row->len[i], ',');
         }
