@@ -467,6 +467,11 @@ flush_group(tp_pq_writer *w)
             return -1;
         rg->total_byte_size += rg->columns[i].meta.total_uncompressed_size;
         c->def.len = c->val.len = 0;
+        /* memory goes back after a large group: the bound is on what is buffered */
+        if (c->val.cap > (1u << 20))
+            tp_bytes_free(&c->val);
+        if (c->def.cap > (1u << 20))
+            tp_bytes_free(&c->def);
         c->nval = 0;
         c->has_minmax = 0;
     }
@@ -602,6 +607,18 @@ free_writer(tp_pq_writer *w)
     tp_bytes_free(&w->hdr);
     free(w->path);
     free(w);
+}
+
+size_t
+tp_pq_writer_buffered(const tp_pq_writer *w)
+{
+    return w->buffered;
+}
+
+int
+tp_pq_writer_flush(tp_pq_writer *w)
+{
+    return flush_group(w);
 }
 
 int

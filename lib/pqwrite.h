@@ -69,6 +69,16 @@ int tp_pq_writer_commit(tp_pq_writer *w);
 /* Remove the temporary file and free w; NULL is ignored. */
 void tp_pq_writer_abort(tp_pq_writer *w);
 
+/* Bytes of values buffered for the current row group: most of the writer's memory. */
+size_t tp_pq_writer_buffered(const tp_pq_writer *w);
+
+/*
+ * Write the buffered rows as a row group now (nothing when there are none), so that a
+ * caller with several writers (tp-write: one per split) can keep the sum of their
+ * buffers under one bound. The buffers of a large group are released. 0 or -1.
+ */
+int tp_pq_writer_flush(tp_pq_writer *w);
+
 /* Bytes written to the file so far. */
 long long tp_pq_writer_bytes(const tp_pq_writer *w);
 

@@ -224,3 +224,20 @@ EOF
 	grep -q ',NA,' <(zcat in/*.csv.gz)
 	! grep -q ',NA,' csv/train/part-00000.csv
 }
+
+@test "parquet: the Parquet files of one tp-write share one 64 MiB bound on buffered values (a wide shard)" {
+	tp-gen-orders -n 1 -r 25000 -x 800 -o in >/dev/null # 124 MB of CSV, 816 columns
+	tp-scan -q -l isFraud -o s in/part-00000.csv
+	tp-context -q -c ctx s
+	tp-transform -c ctx -n 0 in/part-00000.csv | tp-split -c ctx -n 0 >split.csv
+	/usr/bin/time -f '%M' -o rss tp-write -c ctx -f parquet -n 0 out split.csv
+	# 64 MiB of values, one chunk being encoded, the libraries: well under the 124 MB read
+	[ "$(cat rss)" -lt 130000 ] || flunk "tp-write peaked at $(cat rss) KiB"
+	# every split file still reads back as tp's CSV output of the same rows
+	tp-write -c ctx -n 0 csv split.csv
+	local s
+	for s in train val test; do
+		tp-scan --rows got.csv -o /dev/null out/$s/part-00000.parquet
+		cmp got.csv csv/$s/part-00000.csv
+	done
+}

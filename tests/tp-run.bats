@@ -164,6 +164,20 @@ EOF
 	expect_eq "$(tail -n 3 out/metadata/metadata | tr '\n' ' ')" "text,true,object route,true,object z2,true,object "
 }
 
+@test "tp-run: tp's own output read again keeps its text column; missing values are written empty" {
+	mkdir in
+	cat >in/part-00000.csv <<'EOF'
+customerId,orderDate,emailAddress,billingAddressName,customerName,paymentAccountHolderName,isFraud
+1,2024-01-01,a@x.com,Ann,Ann,"Lee, Ann",false
+2,2024-01-02,,NA,Bob,null,true
+EOF
+	tp-run -q -l isFraud --train-ratio 1 in out
+	tp-run -q --job-type validation --no-dedup out/train again
+	cmp out/train/part-00000.csv again/validation/part-00000.csv
+	expect_eq "$(sed -n 3p out/train/part-00000.csv)" '2,2024-01-02,,,Bob,,1,[MISSING]|[MISSING]|Bob|[MISSING]'
+	expect_eq "$(head -1 again/signature/signature)" "$(head -1 out/signature/signature)"
+}
+
 @test "tp-run: headerless gzip shards without .gz names, with -s" {
 	mkdir in
 	echo 'customerId,orderDate,v__DOT__x' >sig

@@ -35,7 +35,8 @@ usage(int status)
 enum { MAXSPLITS = 16 };
 
 /* Parquet row groups: at most this many rows (pyarrow's default, 1Mi) or this many bytes
- * of buffered values, whichever comes first (tp-write(1)). */
+ * of buffered values, whichever comes first (tp-write(1)); the bytes bound all the files
+ * of one tp-write together. */
 enum { PQ_GROUP_ROWS = 1 << 20 };
 #define PQ_GROUP_BYTES ((size_t)64 << 20)
 
@@ -60,9 +61,10 @@ struct wr {
     /* Parquet */
     int parquet, codec;
     long long group_rows;
-    tp_context *ctx; /* column types, or NULL: every column is object */
-    int *kinds;      /* per stream column after tp:split */
-    char *kv[2];     /* footer values: tp.signature, tp.metadata */
+    tp_context *ctx;    /* column types, or NULL: every column is object */
+    int *kinds;         /* per stream column after tp:split */
+    char *kv[2];        /* footer values: tp.signature, tp.metadata */
+    long long buffered; /* values buffered by all Parquet files (see flush_largest) */
 };
 
 static int
@@ -162,6 +164,24 @@ on_header(void *arg, tp_reader *r)
     return 0;
 }
 
+/*
+ * The Parquet files of one tp-write share one bound on buffered values
+ * (PQ_GROUP_BYTES): past it, the file holding the most writes its row group.
+ */
+static int
+flush_largest(struct wr *w)
+{
+    struct dest *big = NULL;
+    for (size_t i = 0; i < w->nd; i++)
+        if (w->d[i].pq &&
+            (!big || tp_pq_writer_buffered(w->d[i].pq) > tp_pq_writer_buffered(big->pq)))
+            big = &w->d[i];
+    if (!big)
+        return 0;
+    w->buffered -= (long long)tp_pq_writer_buffered(big->pq);
+    return tp_pq_writer_flush(big->pq);
+}
+
 static struct dest *
 dest_for(struct wr *w, const char *name, size_t n, long line)
 {
@@ -233,7 +253,12 @@ on_row(void *arg, const tp_row *row)
     if (!d)
         return -1;
     if (d->pq) {
-        if (tp_pq_writer_row(d->pq, row->f + 1, row->len + 1) < 0) {
+        long long before = (long long)tp_pq_writer_buffered(d->pq);
+        int prc = tp_pq_writer_row(d->pq, row->f + 1, row->len + 1);
+        w->buffered += (long long)tp_pq_writer_buffered(d->pq) - before;
+        if (prc == 0 && w->buffered > (long long)PQ_GROUP_BYTES && flush_largest(w) < 0)
+            return -1;
+        if (prc < 0) {
             long bad = tp_pq_writer_bad_column(d->pq);
             if (bad < 0)
                 return -1;
