@@ -26,6 +26,16 @@
 
 /* Level entries one page may declare: bounds the level and index arrays of a page. */
 enum { PAGE_VALUES_MAX = 1 << 24 };
+/*
+ * Bytes of the arrays sized by a page's entry count (levels, dictionary indices,
+ * values decoded from DELTA and RLE encodings) that all columns together may hold: a
+ * page's entries cost next to nothing in the file (an RLE run of 2^24 nulls is a few
+ * bytes), so every column of a small file could otherwise claim PAGE_VALUES_MAX of them.
+ */
+enum { HELD_MAX = 128 << 20 };
+/* Schema nesting tp reads: levels fit a byte, and the paths (every node's is its
+ * ancestors' names joined) and the recursions over the tree stay small. */
+enum { DEPTH_MAX = 100 };
 /* Bytes of a DECIMAL held in a byte array that tp renders. */
 enum { DECIMAL_BYTES_MAX = 128 };
 
@@ -58,6 +68,7 @@ struct node {
     struct node **child;
     size_t nchild;
     int def, rep; /* maximum levels at this node */
+    int depth;    /* 0 for the root */
     long leaf;    /* index in r->leaf, or -1 for a group */
     size_t first_leaf, nleaves;
     char *path;
@@ -87,8 +98,9 @@ struct leaf {
 
     /* page */
     tp_bytes raw, dec;
-    uint32_t *def, *rep, *idx;
-    size_t levcap, idxcap;
+    uint8_t *def, *rep; /* NULL when the maximum level is 0: all 0 */
+    uint32_t *idx;
+    size_t levcap, idxcap, scratchcap, vstorecap;
     size_t nlev, lev_i;
     const uint8_t *vfix;
     tp_bytes scratch;
@@ -137,6 +149,9 @@ struct tp_pq_reader {
     size_t *off, *len;
     const char **fp;
     tp_bytes tmp;
+    uint32_t *lev32; /* levels as decoded, before they are checked and narrowed */
+    size_t lev32cap;
+    size_t held; /* bytes of the arrays HELD_MAX bounds */
     const char *bad, *badcol;
     char why[200];
 };
@@ -408,18 +423,20 @@ build_tree(tp_pq_reader *r)
             }
             n->def = p->def + (rep != TP_PQ_REQUIRED);
             n->rep = p->rep + (rep == TP_PQ_REPEATED);
-            n->path = join_path(p->path, n->el->name);
-            if (n->def > 250 || n->rep > 250) {
-                cerr(r, n->path, "%s", "nested too deep");
+            n->depth = p->depth + 1;
+            if (n->depth > DEPTH_MAX) {
+                cerr(r, n->el->name, "%s", "schema nested more than 100 levels deep");
                 rc = -1;
                 break;
             }
+            n->path = join_path(p->path, n->el->name);
         } else {
             n->path = tp_xstrdup("");
         }
         int32_t nc = n->el->num_children;
         if (nc < 0 || (size_t)nc > m->nschema - 1 - i) {
-            cerr(r, n->path, "%s", "footer: schema element with a bad number of children");
+            cerr(r, i ? n->path : NULL, "%s",
+                 "footer: schema element with a bad number of children");
             rc = -1;
             break;
         }
@@ -690,13 +707,47 @@ chunk_start(tp_pq_reader *r, struct leaf *L, long g)
     L->nval = L->val_i = 0;
 }
 
-static void
-grow_u32(uint32_t **a, size_t *cap, size_t n)
+/*
+ * Account for an array of n elements of size bytes whose capacity is *cap, before it is
+ * grown to n: 0, or -1 with an error when the arrays of all columns would exceed
+ * HELD_MAX. Updates *cap.
+ */
+static int
+hold(tp_pq_reader *r, struct leaf *L, size_t *cap, size_t n, size_t size)
 {
-    if (n > *cap) {
-        *cap = n;
-        *a = tp_xrealloc(*a, n * sizeof **a);
+    if (n <= *cap)
+        return 0;
+    size_t more = (n - *cap) * size; /* n <= PAGE_VALUES_MAX, size <= 24: no overflow */
+    if (more > HELD_MAX - r->held) {
+        cerr(r, L->node->path, "%s",
+             "pages claim more values than tp holds at once (128 MiB of levels and "
+             "decoded values over all columns)");
+        return -1;
     }
+    r->held += more;
+    *cap = n;
+    return 0;
+}
+
+static int
+grow_u32(tp_pq_reader *r, struct leaf *L, uint32_t **a, size_t *cap, size_t n)
+{
+    size_t had = *cap;
+    if (hold(r, L, cap, n, sizeof **a) < 0)
+        return -1;
+    if (n > had)
+        *a = tp_xrealloc(*a, n * sizeof **a);
+    return 0;
+}
+
+/* L->scratch reserved for n bytes, within HELD_MAX. */
+static uint8_t *
+scratch(tp_pq_reader *r, struct leaf *L, size_t n)
+{
+    if (hold(r, L, &L->scratchcap, n, 1) < 0)
+        return NULL;
+    L->scratch.len = 0;
+    return tp_bytes_reserve(&L->scratch, n);
 }
 
 /* Plain BYTE_ARRAY values: n values at p[0..len) into ptr/len arrays. */
@@ -713,7 +764,7 @@ plain_ba(tp_pq_reader *r, struct leaf *L, const uint8_t *p, size_t len, size_t n
         *ptr = tp_xrealloc(*ptr, n * sizeof **ptr);
         *lens = tp_xrealloc(*lens, n * sizeof **lens);
     }
-    size_t at = 0;
+    size_t at = 0; /* n <= len / 4: these arrays are bounded by the page's bytes */
     for (size_t i = 0; i < n; i++) {
         if (len - at < 4) {
             cerr(r, L->node->path, "%s", "PLAIN data ends early");
@@ -768,10 +819,38 @@ read_dictionary(tp_pq_reader *r, struct leaf *L, const tp_pq_page *h, const uint
     return 0;
 }
 
+/* count levels up to max, RLE in the n bytes at p, into out (checked, as bytes). */
+static int
+levels(tp_pq_reader *r, struct leaf *L, const uint8_t *p, size_t n, int max, uint8_t *out,
+       size_t count)
+{
+    const char *cn = L->node->path;
+    size_t had = r->lev32cap;
+    if (hold(r, L, &r->lev32cap, count, sizeof *r->lev32) < 0)
+        return -1;
+    if (count > had)
+        r->lev32 = tp_xrealloc(r->lev32, count * sizeof *r->lev32);
+    if (tp_pq_rle_decode(p, n, tp_pq_bit_width((uint64_t)max), r->lev32, count) < 0) {
+        lib_err(r, cn);
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (r->lev32[i] > (uint32_t)max) {
+            char m[96];
+            snprintf(m, sizeof m, "level %lu above the maximum %d", (unsigned long)r->lev32[i],
+                     max);
+            cerr(r, cn, "%s", m);
+            return -1;
+        }
+        out[i] = (uint8_t)r->lev32[i]; /* max <= DEPTH_MAX */
+    }
+    return 0;
+}
+
 /* Levels of a v1 page: 4-byte length, then RLE; advances *p, *n. */
 static int
 levels_v1(tp_pq_reader *r, struct leaf *L, int enc, int max, const uint8_t **p, size_t *n,
-          uint32_t *out, size_t count)
+          uint8_t *out, size_t count)
 {
     const char *cn = L->node->path;
     if (enc != TP_PQ_RLE) {
@@ -784,25 +863,10 @@ levels_v1(tp_pq_reader *r, struct leaf *L, int enc, int max, const uint8_t **p, 
         return -1;
     }
     size_t k = le32(*p);
-    if (tp_pq_rle_decode(*p + 4, k, tp_pq_bit_width((uint64_t)max), out, count) < 0) {
-        lib_err(r, cn);
+    if (levels(r, L, *p + 4, k, max, out, count) < 0)
         return -1;
-    }
     *p += 4 + k;
     *n -= 4 + k;
-    return 0;
-}
-
-static int
-check_levels(tp_pq_reader *r, struct leaf *L, const uint32_t *v, size_t n, int max)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i] > (uint32_t)max) {
-            char m[96];
-            snprintf(m, sizeof m, "level %lu above the maximum %d", (unsigned long)v[i], max);
-            cerr(r, L->node->path, "%s", m);
-            return -1;
-        }
     return 0;
 }
 
@@ -823,7 +887,9 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
                 cerr(r, cn, "%s", "PLAIN data ends early");
                 return -1;
             }
-            uint8_t *o = tp_bytes_reserve(&L->scratch, nv ? nv : 1);
+            uint8_t *o = scratch(r, L, nv ? nv : 1);
+            if (!o)
+                return -1;
             for (size_t i = 0; i < nv; i++)
                 o[i] = (uint8_t)(p[i >> 3] >> (i & 7) & 1);
             L->vfix = o;
@@ -848,7 +914,8 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
                  n < 1 ? "dictionary indices missing" : "dictionary index bit width above 32");
             return -1;
         }
-        grow_u32(&L->idx, &L->idxcap, nv);
+        if (grow_u32(r, L, &L->idx, &L->idxcap, nv) < 0)
+            return -1;
         if (tp_pq_rle_decode(p + 1, n - 1, p[0], L->idx, nv) < 0) {
             lib_err(r, cn);
             return -1;
@@ -872,12 +939,15 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
             cerr(r, cn, "%s", "RLE data runs past the end of the page");
             return -1;
         }
-        grow_u32(&L->idx, &L->idxcap, nv ? nv : 1);
+        if (grow_u32(r, L, &L->idx, &L->idxcap, nv ? nv : 1) < 0)
+            return -1;
         if (tp_pq_rle_decode(p + 4, le32(p), 1, L->idx, nv) < 0) {
             lib_err(r, cn);
             return -1;
         }
-        uint8_t *o = tp_bytes_reserve(&L->scratch, nv ? nv : 1);
+        uint8_t *o = scratch(r, L, nv ? nv : 1);
+        if (!o)
+            return -1;
         for (size_t i = 0; i < nv; i++)
             o[i] = (uint8_t)L->idx[i];
         L->vfix = o;
@@ -886,6 +956,14 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
     case TP_PQ_DELTA_BINARY_PACKED: {
         if (t != TP_PQ_INT32 && t != TP_PQ_INT64)
             break;
+        uint8_t *o = scratch(r, L, nv * (size_t)L->width + 1);
+        if (!o)
+            return -1;
+        /* the decoded integers: a temporary array, within HELD_MAX while it lives */
+        size_t tmp = 0;
+        if (hold(r, L, &tmp, nv, sizeof(int64_t)) < 0)
+            return -1;
+        r->held -= tmp * sizeof(int64_t);
         int64_t *v = tp_xmalloc((nv ? nv : 1) * sizeof *v);
         long used = nv ? tp_pq_delta_decode(p, n, t == TP_PQ_INT32 ? 32 : 64, v, nv) : 0;
         if (used < 0) {
@@ -893,7 +971,6 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
             lib_err(r, cn);
             return -1;
         }
-        uint8_t *o = tp_bytes_reserve(&L->scratch, nv * (size_t)L->width + 1);
         for (size_t i = 0; i < nv; i++) {
             uint64_t u = (uint64_t)v[i];
             for (int b = 0; b < L->width; b++)
@@ -907,7 +984,8 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
         if (t != TP_PQ_BYTE_ARRAY)
             break;
         if (nv > L->vcap) {
-            L->vcap = nv;
+            if (hold(r, L, &L->vcap, nv, sizeof *L->vptr + sizeof *L->vlen) < 0)
+                return -1;
             L->vptr = tp_xrealloc(L->vptr, nv * sizeof *L->vptr);
             L->vlen = tp_xrealloc(L->vlen, nv * sizeof *L->vlen);
         }
@@ -920,15 +998,34 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
         if (t != TP_PQ_BYTE_ARRAY && t != TP_PQ_FIXED_LEN_BYTE_ARRAY)
             break;
         if (nv > L->vcap) {
-            L->vcap = nv;
+            if (hold(r, L, &L->vcap, nv, sizeof *L->vptr + sizeof *L->vlen) < 0)
+                return -1;
             L->vptr = tp_xrealloc(L->vptr, nv * sizeof *L->vptr);
             L->vlen = tp_xrealloc(L->vlen, nv * sizeof *L->vlen);
         }
         if (nv > L->voffcap) {
-            L->voffcap = nv;
+            if (hold(r, L, &L->voffcap, nv, sizeof *L->voff) < 0)
+                return -1;
             L->voff = tp_xrealloc(L->voff, nv * sizeof *L->voff);
         }
         L->vstore.len = 0;
+        /* the values rebuilt from prefixes may be far longer than the page (a long first
+         * value, then prefixes of its length and empty suffixes): add up the prefix
+         * lengths first, so that the store stays within HELD_MAX */
+        if (nv) {
+            size_t tmp = 0;
+            if (hold(r, L, &tmp, nv, sizeof(int64_t)) < 0)
+                return -1;
+            r->held -= tmp * sizeof(int64_t);
+            int64_t *pre = tp_xmalloc(nv * sizeof *pre);
+            uint64_t sum = n;
+            if (tp_pq_delta_decode(p, n, 32, pre, nv) >= 0)
+                for (size_t i = 0; i < nv && sum <= HELD_MAX; i++)
+                    sum += pre[i] > 0 ? (uint64_t)pre[i] : 0;
+            free(pre);
+            if (hold(r, L, &L->vstorecap, sum < HELD_MAX ? (size_t)sum : HELD_MAX + 1, 1) < 0)
+                return -1;
+        }
         if (nv && tp_pq_delta_bytes_decode(p, n, nv, &L->vstore, L->voff, L->vlen) < 0) {
             lib_err(r, cn);
             return -1;
@@ -942,7 +1039,9 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
         }
         if (t == TP_PQ_FIXED_LEN_BYTE_ARRAY) {
             /* rejoin as plain fixed-size values */
-            uint8_t *o = tp_bytes_reserve(&L->scratch, nv * (size_t)L->width + 1);
+            uint8_t *o = scratch(r, L, nv * (size_t)L->width + 1);
+            if (!o)
+                return -1;
             for (size_t i = 0; i < nv; i++)
                 memcpy(o + i * (size_t)L->width, L->vptr[i], (size_t)L->width);
             L->vfix = o;
@@ -1086,9 +1185,12 @@ load_page(tp_pq_reader *r, struct leaf *L)
         if (nv == 0)
             continue;
         if (nv > L->levcap) {
-            L->levcap = nv;
-            L->def = tp_xrealloc(L->def, nv * sizeof *L->def);
-            L->rep = tp_xrealloc(L->rep, nv * sizeof *L->rep);
+            if (hold(r, L, &L->levcap, nv, (size_t)(L->max_def > 0) + (L->max_rep > 0)) < 0)
+                return -1;
+            if (L->max_def > 0)
+                L->def = tp_xrealloc(L->def, nv);
+            if (L->max_rep > 0)
+                L->rep = tp_xrealloc(L->rep, nv);
         }
         const uint8_t *p = body;
         size_t n = blen;
@@ -1100,36 +1202,19 @@ load_page(tp_pq_reader *r, struct leaf *L)
                 levels_v1(r, L, h.def_encoding, L->max_def, &p, &n, L->def, nv) < 0)
                 return -1;
         } else {
-            if (L->max_rep > 0 &&
-                tp_pq_rle_decode(p, (size_t)h.rep_len, tp_pq_bit_width((uint64_t)L->max_rep),
-                                 L->rep, nv) < 0) {
-                lib_err(r, cn);
+            if (L->max_rep > 0 && levels(r, L, p, (size_t)h.rep_len, L->max_rep, L->rep, nv) < 0)
                 return -1;
-            }
             p += h.rep_len;
-            if (L->max_def > 0 &&
-                tp_pq_rle_decode(p, (size_t)h.def_len, tp_pq_bit_width((uint64_t)L->max_def),
-                                 L->def, nv) < 0) {
-                lib_err(r, cn);
+            if (L->max_def > 0 && levels(r, L, p, (size_t)h.def_len, L->max_def, L->def, nv) < 0)
                 return -1;
-            }
             p += h.def_len;
             n -= lev;
         }
-        if (L->max_rep == 0)
-            memset(L->rep, 0, nv * sizeof *L->rep);
-        else if (check_levels(r, L, L->rep, nv, L->max_rep) < 0)
-            return -1;
         size_t nonnull = nv;
-        if (L->max_def == 0) {
-            for (size_t i = 0; i < nv; i++)
-                L->def[i] = 0;
-        } else {
-            if (check_levels(r, L, L->def, nv, L->max_def) < 0)
-                return -1;
+        if (L->max_def > 0) {
             nonnull = 0;
             for (size_t i = 0; i < nv; i++)
-                nonnull += L->def[i] == (uint32_t)L->max_def;
+                nonnull += L->def[i] == L->max_def;
         }
         L->nlev = nv;
         L->lev_i = 0;
@@ -1303,8 +1388,8 @@ take(tp_pq_reader *r, struct leaf *L, int *def, int *rep, size_t *j)
         if (rc <= 0)
             return rc;
     }
-    *def = (int)L->def[L->lev_i];
-    *rep = (int)L->rep[L->lev_i];
+    *def = L->def ? L->def[L->lev_i] : 0;
+    *rep = L->rep ? L->rep[L->lev_i] : 0;
     L->lev_i++;
     if (*def == L->max_def) {
         if (L->val_i >= L->nval) {
@@ -1327,7 +1412,7 @@ peek_rep(tp_pq_reader *r, struct leaf *L)
         if (rc == 0)
             return -1;
     }
-    return (int)L->rep[L->lev_i];
+    return L->rep ? L->rep[L->lev_i] : 0;
 }
 
 /* ---- JSON assembly ---- */
@@ -1695,6 +1780,7 @@ tp_pq_close(tp_pq_reader *r)
     free(r->fp);
     tp_bytes_free(&r->rowtxt);
     tp_bytes_free(&r->tmp);
+    free(r->lev32);
     tp_pq_meta_free(&r->meta);
     free(r->name);
     free(r);

@@ -429,8 +429,9 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
     r->on_header = on_header;
     r->on_row = on_row;
     r->arg = arg;
-    if (r->have_header && (r->rc = set_header(r)) != 0)
-        return r->rc;
+    /* with a signature, on_header waits for the first bytes: a Parquet shard's header
+     * comes with the types its schema declares, and must be delivered once */
+    int sig = r->have_header;
     enum { CHUNK = 256 * 1024 };
     char *chunk = tp_xmalloc(CHUNK);
     int first = 1;
@@ -450,6 +451,8 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
                 free(chunk);
                 return r->rc;
             }
+            if (sig && (r->rc = set_header(r)) != 0)
+                break;
             if (got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
                 s += 3;
         }
@@ -469,6 +472,8 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
             break;
     }
     free(chunk);
+    if (r->rc == 0 && first && sig)
+        r->rc = set_header(r); /* 0-byte input with a signature */
     if (r->rc == 0 && csv_fini(&r->p, on_field, on_record, r) != 0 && r->rc == 0)
         abandon_record(r, r->rec_line, "unterminated quoted field at end of file");
     if (r->rc == 0 && !r->have_header)

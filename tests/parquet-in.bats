@@ -257,6 +257,8 @@ EOF
 	printf 'a,b,c\n' >sig
 	run -0 tp-scan --rows - -o /dev/null -s sig "$PQ/lz4_raw_compressed.parquet"
 	expect_eq "${lines[0]}" "a,b,c"
+	# the header once (it was delivered twice, and leaked, with a signature)
+	expect_eq "${#lines[@]}" 5
 }
 
 @test "parquet: every file of bad_data/ and a bad page CRC are data errors with a message, never a crash" {
@@ -363,4 +365,36 @@ PY
 	# the text itself, not only the value: dates, timestamps, decimals, floats, booleans
 	expect_eq "$(sed -n 2p snappy.parquet.csv)" '0,,,true,1969-12-25,2024-01-01 00:00:00,-900.00,0,0,'
 	expect_eq "$(sed -n 3p v2-nodict.parquet.csv)" '1,"name, ""1""",1.25,false,1969-12-26,2024-01-01 00:00:01.234567,-896.83,1.5,1,'
+}
+
+# Files written by hand (tests/fuzz/hostile.py) whose counts, lengths and offsets claim
+# far more than the file holds; each must be refused with its message, quickly, and
+# (outside the sanitizers and valgrind, which add their own memory) in under 200 MB.
+@test "parquet: hostile counts, lengths, offsets and schemas are exit 1 with a message, in bounded time and memory" {
+	python3 "$TP_ROOT/tests/fuzz/hostile.py" hq >/dev/null
+	local name want rss
+	while IFS='|' read -r name want; do
+		run timeout 20 /usr/bin/time -f %M -o rss tp-scan -o /dev/null "hq/$name.parquet"
+		[ "$status" -eq 1 ] || flunk "$name: status $status: $output"
+		[[ "${lines[0]}" == "tp-scan: hq/$name.parquet: $want" ]] || flunk "$name: ${lines[0]}"
+		rss=$(tail -1 rss)
+		if [ "${TP_SANITIZE:-0}" != 1 ] && [ "${TP_VALGRIND:-0}" != 1 ]; then
+			[ "$rss" -lt 200000 ] || flunk "$name: $rss KB"
+		fi
+	done <<'EOF2'
+nulls-2g|column 'x': page with a bad value count
+nulls-16m-x13|column 'c4': pages claim more values than tp holds at once (128 MiB of levels and decoded values over all columns)
+dict-1g|column 's': PLAIN data ends early
+dict-int-1g|column 'i': dictionary page ends early
+list-rep1|column 'l.list.element': a row starts with a repetition level above 0
+children-past-end|footer: schema element with a bad number of children
+nested-200|column 'g100': schema nested more than 100 levels deep
+nested-required-100k|column 'g': schema nested more than 100 levels deep
+flba-2g|column 'f': FIXED_LEN_BYTE_ARRAY of length 2147483647
+chunk-into-footer|column 'x': column chunk at offset 4 of 61 bytes is outside the data (4 to 25)
+page-csize-2g|column 'x': page runs past the end of the column chunk
+rows-4e18|column 'x': row group 0 ends after 1 of its 4611686018427387904 rows
+delta-bytes-4g|column 's': pages claim more values than tp holds at once (128 MiB of levels and decoded values over all columns)
+EOF2
+	[ "$(ls hq | wc -l)" -eq 13 ]
 }

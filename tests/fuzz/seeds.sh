@@ -3,7 +3,8 @@
 # into tests/fuzz/corpus/TARGET): tests/fuzz/sample.csv, and what the tools make of it,
 # under option bytes that reach each split mode, bad-row policy and format, and gzip
 # files (valid, truncated, two members, trailing junk, a bad checksum) for the reader
-# and tp-scan. The option bytes are described at the top of each target's source.
+# and tp-scan, and Parquet files for the reader. The option bytes are described at the
+# top of each target's source.
 # Needs bin/ and build/fuzz/ctx (tests/fuzz/contexts.sh).
 set -eu
 dir=${1:-build/fuzz/seeds}
@@ -37,6 +38,20 @@ for g in gz gz-cut gz-2 gz-junk gz-crc gz-empty; do
 	seed reader "$g" 0200 "$tmp/$g"
 done
 seed reader gz-tsv 0300 "$tmp/gz-tsv"
+# Parquet: the Apache test corpus files up to 64 KiB (when ../shared is there) and the
+# hand-written hostile files of tests/fuzz/hostile.py, as given under the fail policy;
+# a few also gzipped in one member (read through the unlinked copy) and under skip
+pq=${PARQUET_TESTING:-../shared/data/parquet-testing}
+python3 tests/fuzz/hostile.py "$tmp/hostile" >/dev/null
+for f in "$pq"/*.parquet "$pq"/bad_data/*.parquet "$tmp"/hostile/*.parquet; do
+	[ -f "$f" ] && [ "$(stat -c %s "$f")" -le 65536 ] || continue
+	seed reader "pq-${f##*/}" 0000 "$f"
+done
+for f in alltypes_plain nested_lists.snappy nullable.impala; do
+	[ -f "$pq/$f.parquet" ] || continue
+	seed reader "pq-gz-$f" 0800 "$pq/$f.parquet"
+	seed reader "pq-skip-$f" 0600 "$pq/$f.parquet"
+done
 
 # scan: byte 0 = split mode, label, dedup, policy; byte 1 = tsv, distinct, -s, gzip, -n
 for a in 00 08 09 0a 0b 0c 0d 0e 0f 18 28 38 48 88 c8 4b 8c; do
