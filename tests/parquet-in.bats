@@ -398,3 +398,25 @@ delta-bytes-4g|column 's': pages claim more values than tp holds at once (128 Mi
 EOF2
 	[ "$(ls hq | wc -l)" -eq 13 ]
 }
+
+@test "parquet: DuckDB's TIME, UUID, unsigned, TIMESTAMP_MS/NS, BLOB, STRUCT, LIST and MAP columns as text" {
+	duck_require
+	duck "COPY (SELECT * FROM (VALUES
+		(TIME '12:34:56.789', UUID '123e4567-e89b-12d3-a456-426614174000', 255::UTINYINT,
+		 18446744073709551615::UBIGINT, TIMESTAMP_MS '2024-02-29 23:59:59.123',
+		 TIMESTAMP_NS '1969-12-31 23:59:59.000000001', '\x00\xffab'::BLOB,
+		 {'a': 1, 'b': {'c': 'x'}}, [1, NULL, 3], MAP {'k': 1.5, 'l': NULL}, -12.5::DECIMAL(5,1), 2.5::FLOAT),
+		(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, [], NULL, NULL, NULL))
+		t(tm, u, ut, ub, tms, tns, bl, st, li, mp, de, fl)) TO 'types.parquet' (FORMAT parquet)" >/dev/null
+	rows types.parquet >got.csv
+	expect_file got.csv <<'CSV'
+tm,u,ut,ub,tms,tns,bl,st.a,st.b.c,li,mp,de,fl
+12:34:56.789,123e4567-e89b-12d3-a456-426614174000,255,18446744073709551615,2024-02-29 23:59:59.123,1969-12-31 23:59:59.000000001,\x00\xffab,1,x,"[1,null,3]","{""k"":1.5,""l"":null}",-12.5,2.5
+,,,,,,,,,[],,,
+CSV
+	# the schema's types: unsigned and DECIMAL(5,1) and FLOAT, not the values, decide
+	mkdir in && cp types.parquet in/part-00000.parquet
+	tp-run -q --split random --no-dedup in out
+	expect_eq "$(grep -E '^(ut|ub|de|fl|tm),' out/metadata/metadata | tr '\n' ' ')" \
+		"tm,true,object ut,false,int64 ub,false,float64 de,false,float64 fl,false,float64 "
+}

@@ -241,3 +241,19 @@ EOF
 		cmp got.csv csv/$s/part-00000.csv
 	done
 }
+
+@test "parquet: a directory may mix CSV and Parquet shards with the same columns: the same output as all CSV" {
+	need_duck
+	tp-gen-orders -n 3 -r 500 -x 4 -o in >/dev/null
+	mkdir mixed
+	cp in/part-00000.csv in/part-00002.csv mixed/
+	# shard 1 as the upstream job writes it: every column a STRING, as Spark would
+	duckq "COPY (SELECT * FROM read_csv('in/part-00001.csv', all_varchar = true)) TO 'mixed/part-00001.parquet' (FORMAT parquet)" >/dev/null
+	tp-run -q --label isFraud in csv
+	tp-run -q --label isFraud mixed mix
+	diff -r -x _tp csv mix
+	# columns that do not agree are an error naming the shard
+	duckq "COPY (SELECT customerId, orderDate FROM read_csv('in/part-00001.csv', all_varchar = true)) TO 'mixed/part-00003.parquet' (FORMAT parquet)" >/dev/null
+	run -1 tp-run -q --label isFraud mixed bad
+	[[ "$output" == *part-00003.parquet* ]] || flunk "$output"
+}
