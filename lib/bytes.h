@@ -1,7 +1,8 @@
 /*
  * A growable byte buffer, for the Parquet writer and the codecs: bytes are appended at
  * the end and the buffer doubles as it grows (amortized O(1) per byte). Allocation
- * failure exits through tp_xrealloc (err.h), so appending cannot fail.
+ * failure exits through tp_xrealloc (err.h), so appending cannot fail. Also the
+ * little-endian loads the Parquet code shares.
  */
 #ifndef TP_BYTES_H
 #define TP_BYTES_H
@@ -48,6 +49,19 @@ tp_bytes_byte(tp_bytes *b, uint8_t c)
 {
     *tp_bytes_reserve(b, 1) = c;
     b->len++;
+}
+
+/* Little-endian loads from unaligned bytes (Parquet's PLAIN values and lengths). */
+static inline uint32_t
+tp_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t
+tp_le64(const uint8_t *p)
+{
+    return (uint64_t)tp_le32(p) | (uint64_t)tp_le32(p + 4) << 32;
 }
 
 /* Free the memory; the buffer is empty and may be reused. */

@@ -200,17 +200,6 @@ read_at(tp_pq_reader *r, uint64_t off, size_t n, uint8_t *buf)
     return 0;
 }
 
-static uint32_t
-le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static const char *
 enc_name(int e)
@@ -575,7 +564,7 @@ tp_pq_open(int fd, long long size, const char *name)
         tp_err(r->name, 0, "not a Parquet file (no PAR1 magic at both ends)");
         goto fail;
     }
-    uint32_t flen = le32(tail);
+    uint32_t flen = tp_le32(tail);
     if ((long long)flen > size - 12) {
         tp_err(r->name, 0, "footer length %lu is beyond the file (%lld bytes)", (unsigned long)flen,
                size);
@@ -770,7 +759,7 @@ plain_ba(tp_pq_reader *r, struct leaf *L, const uint8_t *p, size_t len, size_t n
             cerr(r, L->node->path, "%s", "PLAIN data ends early");
             return -1;
         }
-        uint32_t k = le32(p + at);
+        uint32_t k = tp_le32(p + at);
         at += 4;
         if (k > len - at) {
             cerr(r, L->node->path, "%s", "PLAIN value runs past the end of its page");
@@ -858,11 +847,11 @@ levels_v1(tp_pq_reader *r, struct leaf *L, int enc, int max, const uint8_t **p, 
              enc_name(enc) ? enc_name(enc) : "unknown");
         return -1;
     }
-    if (*n < 4 || le32(*p) > *n - 4) {
+    if (*n < 4 || tp_le32(*p) > *n - 4) {
         cerr(r, cn, "%s", "levels run past the end of the page");
         return -1;
     }
-    size_t k = le32(*p);
+    size_t k = tp_le32(*p);
     if (levels(r, L, *p + 4, k, max, out, count) < 0)
         return -1;
     *p += 4 + k;
@@ -935,13 +924,13 @@ decode_values(tp_pq_reader *r, struct leaf *L, int enc, const uint8_t *p, size_t
     case TP_PQ_RLE: {
         if (t != TP_PQ_BOOLEAN)
             break;
-        if (n < 4 || le32(p) > n - 4) {
+        if (n < 4 || tp_le32(p) > n - 4) {
             cerr(r, cn, "%s", "RLE data runs past the end of the page");
             return -1;
         }
         if (grow_u32(r, L, &L->idx, &L->idxcap, nv ? nv : 1) < 0)
             return -1;
-        if (tp_pq_rle_decode(p + 4, le32(p), 1, L->idx, nv) < 0) {
+        if (tp_pq_rle_decode(p + 4, tp_le32(p), 1, L->idx, nv) < 0) {
             lib_err(r, cn);
             return -1;
         }
@@ -1292,19 +1281,19 @@ render(struct leaf *L, size_t j, tp_bytes *o, int *quote)
         memcpy(b, p[0] ? "true" : "false", k);
         break;
     case K_I32:
-        k = tp_pq_fmt_i64((int32_t)le32(p), b);
+        k = tp_pq_fmt_i64((int32_t)tp_le32(p), b);
         break;
     case K_U32:
-        k = tp_pq_fmt_u64(le32(p), b);
+        k = tp_pq_fmt_u64(tp_le32(p), b);
         break;
     case K_I64:
-        k = tp_pq_fmt_i64((int64_t)le64(p), b);
+        k = tp_pq_fmt_i64((int64_t)tp_le64(p), b);
         break;
     case K_U64:
-        k = tp_pq_fmt_u64(le64(p), b);
+        k = tp_pq_fmt_u64(tp_le64(p), b);
         break;
     case K_FLOAT: {
-        uint32_t u = le32(p);
+        uint32_t u = tp_le32(p);
         float f;
         memcpy(&f, &u, 4);
         k = tp_pq_fmt_float(f, b);
@@ -1312,7 +1301,7 @@ render(struct leaf *L, size_t j, tp_bytes *o, int *quote)
         break;
     }
     case K_DOUBLE: {
-        uint64_t u = le64(p);
+        uint64_t u = tp_le64(p);
         double d;
         memcpy(&d, &u, 8);
         k = tp_pq_fmt_double(d, b);
@@ -1324,10 +1313,10 @@ render(struct leaf *L, size_t j, tp_bytes *o, int *quote)
         *quote = (b[0] == 'N' || b[0] == 'i' || b[1] == 'i');
         break;
     case K_DEC32:
-        k = tp_pq_fmt_decimal64((int32_t)le32(p), L->scale, b);
+        k = tp_pq_fmt_decimal64((int32_t)tp_le32(p), L->scale, b);
         break;
     case K_DEC64:
-        k = tp_pq_fmt_decimal64((int64_t)le64(p), L->scale, b);
+        k = tp_pq_fmt_decimal64((int64_t)tp_le64(p), L->scale, b);
         break;
     case K_DECBE:
         if (n > DECIMAL_BYTES_MAX)
@@ -1336,19 +1325,19 @@ render(struct leaf *L, size_t j, tp_bytes *o, int *quote)
         k = tp_pq_fmt_decimal_be(p, n, L->scale, b);
         break;
     case K_DATE:
-        k = tp_pq_fmt_date((int32_t)le32(p), b);
+        k = tp_pq_fmt_date((int32_t)tp_le32(p), b);
         *quote = 1;
         break;
     case K_TIME32:
-        k = tp_pq_fmt_time((int32_t)le32(p), L->unit, b);
+        k = tp_pq_fmt_time((int32_t)tp_le32(p), L->unit, b);
         *quote = 1;
         break;
     case K_TIME64:
-        k = tp_pq_fmt_time((int64_t)le64(p), L->unit, b);
+        k = tp_pq_fmt_time((int64_t)tp_le64(p), L->unit, b);
         *quote = 1;
         break;
     case K_TS:
-        k = tp_pq_fmt_timestamp((int64_t)le64(p), L->unit, b);
+        k = tp_pq_fmt_timestamp((int64_t)tp_le64(p), L->unit, b);
         *quote = 1;
         break;
     case K_INT96:
@@ -1504,6 +1493,33 @@ gather(tp_pq_reader *r, struct node *n)
 
 static int node_value(tp_pq_reader *r, struct node *n, tp_bytes *o);
 
+/* Triple i of a leaf's row as JSON: a string quoted, a number or boolean as it is. */
+static void
+leaf_text(const struct rowlev *rl, size_t i, tp_bytes *o)
+{
+    if (rl->quote[i])
+        json_str(o, (const char *)rl->txt.p + rl->off[i], rl->len[i]);
+    else
+        tp_bytes_put(o, rl->txt.p + rl->off[i], rl->len[i]);
+}
+
+/* One instance of group n as a JSON object of its fields, in schema order. */
+static int
+struct_value(tp_pq_reader *r, struct node *n, tp_bytes *o)
+{
+    tp_bytes_byte(o, '{');
+    for (size_t c = 0; c < n->nchild; c++) {
+        if (c)
+            tp_bytes_byte(o, ',');
+        json_str(o, n->child[c]->el->name, strlen(n->child[c]->el->name));
+        tp_bytes_byte(o, ':');
+        if (node_value(r, n->child[c], o) < 0)
+            return -1;
+    }
+    tp_bytes_byte(o, '}');
+    return 0;
+}
+
 /* The leaf whose levels decide presence and repetition for node n. */
 static struct rowlev *
 lead(tp_pq_reader *r, struct node *n)
@@ -1576,22 +1592,9 @@ elements(tp_pq_reader *r, struct node *rep, struct node *elem, int as_map, tp_by
                 struct rowlev *rl = &r->leaf[rep->leaf].rl;
                 if (rl->cur >= rl->n)
                     return short_levels(r, rep);
-                size_t i = rl->cur++;
-                if (rl->quote[i])
-                    json_str(o, (const char *)rl->txt.p + rl->off[i], rl->len[i]);
-                else
-                    tp_bytes_put(o, rl->txt.p + rl->off[i], rl->len[i]);
-            } else {
-                tp_bytes_byte(o, '{');
-                for (size_t c = 0; c < rep->nchild; c++) {
-                    if (c)
-                        tp_bytes_byte(o, ',');
-                    json_str(o, rep->child[c]->el->name, strlen(rep->child[c]->el->name));
-                    tp_bytes_byte(o, ':');
-                    if (node_value(r, rep->child[c], o) < 0)
-                        return -1;
-                }
-                tp_bytes_byte(o, '}');
+                leaf_text(rl, rl->cur++, o);
+            } else if (struct_value(r, rep, o) < 0) {
+                return -1;
             }
         } else if (node_value(r, elem, o) < 0) {
             return -1;
@@ -1622,11 +1625,7 @@ node_value(tp_pq_reader *r, struct node *n, tp_bytes *o)
         return 0;
     }
     if (n->leaf >= 0) {
-        size_t i = ld->cur++;
-        if (ld->quote[i])
-            json_str(o, (const char *)ld->txt.p + ld->off[i], ld->len[i]);
-        else
-            tp_bytes_put(o, ld->txt.p + ld->off[i], ld->len[i]);
+        leaf_text(ld, ld->cur++, o);
         return 0;
     }
     if ((is_list(n->el) || is_map(n->el)) && n->nchild == 1 &&
@@ -1648,17 +1647,7 @@ node_value(tp_pq_reader *r, struct node *n, tp_bytes *o)
         }
         return elements(r, rp, elem, 0, o);
     }
-    tp_bytes_byte(o, '{');
-    for (size_t c = 0; c < n->nchild; c++) {
-        if (c)
-            tp_bytes_byte(o, ',');
-        json_str(o, n->child[c]->el->name, strlen(n->child[c]->el->name));
-        tp_bytes_byte(o, ':');
-        if (node_value(r, n->child[c], o) < 0)
-            return -1;
-    }
-    tp_bytes_byte(o, '}');
-    return 0;
+    return struct_value(r, n, o);
 }
 
 /* ---- rows ---- */

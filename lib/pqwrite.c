@@ -115,11 +115,6 @@ put_le64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static uint32_t
-get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static uint64_t
 dbits(double d)
@@ -212,7 +207,7 @@ stat_value(const struct pqcol *c, int max, uint8_t **p, size_t *n)
         break;
     default: {
         size_t at = max ? c->smax : c->smin;
-        uint32_t len = get_le32(c->val.p + at);
+        uint32_t len = tp_le32(c->val.p + at);
         b = (uint8_t *)tp_xmemdup((const char *)c->val.p + at + 4, len);
         *n = len;
         break;
@@ -225,7 +220,7 @@ stat_value(const struct pqcol *c, int max, uint8_t **p, size_t *n)
 static int
 str_cmp(const uint8_t *a, const uint8_t *b)
 {
-    uint32_t la = get_le32(a), lb = get_le32(b);
+    uint32_t la = tp_le32(a), lb = tp_le32(b);
     int r = memcmp(a + 4, b + 4, la < lb ? la : lb);
     return r ? r : (la > lb) - (la < lb);
 }
@@ -291,7 +286,7 @@ build_dict(tp_pq_writer *w, const struct pqcol *c, size_t *ndict)
     size_t dict_bytes = 0, off = 0;
     int ok = 1;
     for (size_t k = 0; k < c->nval; k++) {
-        uint32_t len = get_le32(c->val.p + off);
+        uint32_t len = tp_le32(c->val.p + off);
         int created;
         uint32_t *slot = tp_map_put(m, c->val.p + off + 4, len, &created);
         if (created) {
@@ -374,7 +369,7 @@ write_chunk(tp_pq_writer *w, struct pqcol *c, tp_pq_chunk *ch)
         size_t r0 = r, v0 = v, off0 = off, est = 0;
         while (r < nrows && est < PAGE_BYTES && r - r0 < PAGE_ROWS) {
             if (def[r]) {
-                size_t sz = c->kind == TP_PQW_STRING ? 4 + (size_t)get_le32(c->val.p + off)
+                size_t sz = c->kind == TP_PQW_STRING ? 4 + (size_t)tp_le32(c->val.p + off)
                             : c->kind == TP_PQW_BOOL ? 1
                                                      : 8;
                 est += bw ? 4 : sz;
