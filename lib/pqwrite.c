@@ -400,7 +400,7 @@ write_chunk(tp_pq_writer *w, struct pqcol *c, tp_pq_chunk *ch)
                 if (c->val.p[i])
                     p[(i - v0) / 8] |= (uint8_t)(1u << ((i - v0) % 8));
             w->body.len += (v - v0 + 7) / 8;
-        } else {
+        } else if (off > off0) { /* (val.p is NULL while no value was buffered) */
             tp_bytes_put(&w->body, c->val.p + off0, off - off0);
         }
         tp_pq_page h = {0};

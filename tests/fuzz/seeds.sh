@@ -67,7 +67,7 @@ seed scan gz-tsv 8b03 "$tmp/gz-tsv"
 
 # transform: byte 0 = context, policy, tsv, -s, -n 1; split: its output, byte 0 =
 # context, policy, audit, shard; write: tp-split's output, byte 0 = format, policy,
-# -c, -r, -n 7, -q
+# -c, -r, -n 7, -q, byte 1 = Parquet, its codec, small row groups
 for n in 0 1 2 3 4 5 6 7; do
 	for p in 0 8 16 24 128; do
 		seed transform "t-$n-$p" "$(printf %02x $((n + p)))" "$sample"
@@ -80,9 +80,12 @@ for n in 0 1 2 3 4 5 6 7; do
 	done
 	bin/tp-split -c "$ctx/$n" -n 0 "$tmp/x-$n.csv" >"$tmp/y-$n.csv"
 	for p in 0 1 2 3 4 8 12 32 64 128; do
-		seed write "w-$n-$p" "$(printf %02x "$p")" "$tmp/y-$n.csv"
+		seed write "w-$n-$p" "$(printf %02x00 "$p")" "$tmp/y-$n.csv"
+	done
+	for q in 1 3 5 7 9 15; do
+		seed write "wpq-$n-$q" "$(printf 20%02x "$q")" "$tmp/y-$n.csv"
 	done
 done
-seed write w-ctx 10 "$tmp/y-1.csv"
-seed write w-ctx-report 33 "$tmp/y-1.csv"
+seed write w-ctx 1000 "$tmp/y-1.csv"
+seed write w-ctx-report 3300 "$tmp/y-1.csv"
 rm -rf "$tmp"
