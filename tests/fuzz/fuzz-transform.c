@@ -67,8 +67,8 @@ differs(const tp_context *c, const struct rec *o, const struct rec *r)
             if (tp_parse_int64(o->f[i], o->len[i], &k) < 0 || k < 0 || (size_t)k >= c->nvocab ||
                 strcmp(c->vocabv[k], r->f[i]) != 0)
                 return (long)i + 1;
-        } else if (!field_eq(o, i, r, i)) {
-            return (long)i + 1;
+        } else if (is_missing(r, (long)i) ? o->len[i] != 0 : !field_eq(o, i, r, i)) {
+            return (long)i + 1; /* a missing value is written empty, whatever its spelling */
         }
     }
     for (size_t k = 0; k < c->nconcat; k++) {
