@@ -6,6 +6,7 @@
 #include "err.h"
 #include "io.h"
 #include "reader.h"
+#include "record.h"
 #include "sort.h"
 #include "text.h"
 
@@ -997,12 +998,6 @@ tp_merge_finish(tp_merge *m)
 }
 
 static int
-put_str(tp_out *o, const char *s)
-{
-    return tp_out_esc(o, s, strlen(s));
-}
-
-static int
 write_context(const tp_context *c, const char *dir)
 {
     char *path = tp_xmalloc(strlen(dir) + 16);
@@ -1014,95 +1009,62 @@ write_context(const tp_context *c, const char *dir)
     char rb[32], qb[32];
     tp_ratio_format(c->r, rb, sizeof rb);
     tp_ratio_format(c->q, qb, sizeof qb);
-    int rc = tp_out_printf(o, "tp-context\t2\nheader\t%d\n", c->header);
-    for (size_t i = 0; i < c->nin; i++) {
-        const tp_colstat *s = &c->stats[i];
-        rc |= tp_out_printf(o, "in\t");
-        rc |= put_str(o, c->in[i]);
-        rc |= tp_out_printf(o,
-                            "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%.17g\t%.17g\t"
-                            "%.17g\t%.17g\n",
-                            s->count, s->missing, s->nint, s->nnum, s->nbool, s->ntrue,
-                            (long long)s->imin, (long long)s->imax, s->min, s->max, s->mean, s->m2);
-    }
+    int rc = tp_rec_str(o, "tp-context") || tp_rec_int(o, 2) || tp_rec_end(o);
+    rc |= tp_rec_str(o, "header") || tp_rec_int(o, c->header) || tp_rec_end(o);
+    for (size_t i = 0; i < c->nin; i++)
+        rc |= tp_rec_str(o, "in") || tp_rec_str(o, c->in[i]) || tp_colstat_write(o, &c->stats[i]) ||
+              tp_rec_end(o);
     for (size_t i = 0; i < c->nin; i++)
         if (c->distinct[i] >= 0)
-            rc |= tp_out_printf(o, "distinct\t%zu\t%lld\n", i, c->distinct[i]);
+            rc |= tp_rec_str(o, "distinct") || tp_rec_int(o, (long long)i) ||
+                  tp_rec_int(o, c->distinct[i]) || tp_rec_end(o);
     for (size_t i = 0; i < c->nin; i++)
         if (tp_decl_name(c->stats[i].declared))
-            rc |= tp_out_printf(o, "decl\t%zu\t%s\n", i, tp_decl_name(c->stats[i].declared));
-    for (size_t i = 0; i < c->nout; i++) {
-        rc |= tp_out_printf(o, "out\t");
-        rc |= put_str(o, c->out[i]);
-        rc |= tp_out_printf(o, "\t%s\n", c->type[i]);
-    }
+            rc |= tp_rec_str(o, "decl") || tp_rec_int(o, (long long)i) ||
+                  tp_rec_str(o, tp_decl_name(c->stats[i].declared)) || tp_rec_end(o);
+    for (size_t i = 0; i < c->nout; i++)
+        rc |= tp_rec_str(o, "out") || tp_rec_str(o, c->out[i]) || tp_rec_str(o, c->type[i]) ||
+              tp_rec_end(o);
     for (size_t i = 0; i < c->nconcat; i++) {
-        rc |= tp_out_printf(o, "concat\t");
-        rc |= put_str(o, c->concat[i].name);
+        rc |= tp_rec_str(o, "concat") || tp_rec_str(o, c->concat[i].name);
         for (size_t j = 0; j < c->concat[i].n; j++)
-            rc |= tp_out_printf(o, "\t%zu", c->concat[i].src[j]);
-        rc |= tp_out_byte(o, '\n');
+            rc |= tp_rec_int(o, (long long)c->concat[i].src[j]);
+        rc |= tp_rec_end(o);
     }
-    rc |= tp_out_printf(o, "roles\t%ld\t%ld\t%ld\t%d\t%ld\n", c->label, c->dedup, c->temporal,
-                        c->vocab, c->splitcol);
-    for (size_t i = 0; i < c->nvocab; i++) {
-        rc |= tp_out_printf(o, "vocab\t");
-        rc |= put_str(o, c->vocabv[i]);
-        rc |= tp_out_byte(o, '\n');
-    }
-    rc |= tp_out_printf(o, "job\t%s\t%s\t%s\t%s\t%lld\n", c->job, c->split, rb, qb, c->seed);
-    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", c->n, c->n_train, c->n_val, c->n_test);
-    rc |= tp_out_printf(o, "cutoff\t%d\t%lld\t%d\t%lld\n", c->has_train_cut,
-                        (long long)c->train_cut, c->has_test_cut, (long long)c->test_cut);
+    const long long roles[] = {c->label, c->dedup, c->temporal, c->vocab, c->splitcol};
+    rc |= tp_rec_str(o, "roles") || tp_rec_ints(o, roles, 5) || tp_rec_end(o);
+    for (size_t i = 0; i < c->nvocab; i++)
+        rc |= tp_rec_name(o, "vocab", c->vocabv[i]);
+    rc |= tp_rec_str(o, "job") || tp_rec_str(o, c->job) || tp_rec_str(o, c->split) ||
+          tp_rec_str(o, rb) || tp_rec_str(o, qb) || tp_rec_int(o, c->seed) || tp_rec_end(o);
+    const long long rows[] = {c->n, c->n_train, c->n_val, c->n_test};
+    rc |= tp_rec_str(o, "rows") || tp_rec_ints(o, rows, 4) || tp_rec_end(o);
+    const long long cut[] = {c->has_train_cut, c->train_cut, c->has_test_cut, c->test_cut};
+    rc |= tp_rec_str(o, "cutoff") || tp_rec_ints(o, cut, 4) || tp_rec_end(o);
     for (size_t i = 0; i < c->nclass; i++) {
         const tp_class *cl = &c->classes[i];
-        rc |= tp_out_printf(o, "class\t%lld\t%lld\t%lld\t%lld\t", cl->n, cl->n_train, cl->n_val,
-                            cl->n_test);
-        rc |= put_str(o, cl->value);
-        rc |= tp_out_byte(o, '\n');
+        const long long v[] = {cl->n, cl->n_train, cl->n_val, cl->n_test};
+        rc |= tp_rec_str(o, "class") || tp_rec_ints(o, v, 4) || tp_rec_str(o, cl->value) ||
+              tp_rec_end(o);
     }
     /* the shard records come last, sorted by shard number, each with the rows kept
      * before it: tp_context_read_shard finds one without reading the others */
     long long before = 0;
     for (size_t s = 0; s < c->nshards; s++) {
         const tp_shardinfo *si = &c->shards[s];
-        rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t", si->shard,
-                            si->rows, si->drop_label, si->drop_time, si->drop_key, si->drop_dup,
-                            si->kept, si->bad);
-        rc |= put_str(o, si->source);
-        rc |= tp_out_printf(o, "\t%lld\t%08lx\t%lld\n", si->bytes, si->crc, before);
+        const long long v[] = {si->shard,    si->rows,     si->drop_label, si->drop_time,
+                               si->drop_key, si->drop_dup, si->kept,       si->bad};
+        rc |= tp_rec_str(o, "shard") || tp_rec_ints(o, v, 8) || tp_rec_str(o, si->source) ||
+              tp_rec_int(o, si->bytes) || tp_rec_crc(o, si->crc) || tp_rec_int(o, before) ||
+              tp_rec_end(o);
         before += si->kept;
     }
-    rc |= tp_out_printf(o, "end\n");
+    rc |= tp_rec_str(o, "end") || tp_rec_end(o);
     if (rc) {
         tp_out_abort(o);
         return -1;
     }
     return tp_out_commit(o, NULL);
-}
-
-static int
-ll_fields(char **f, size_t n, long long *v)
-{
-    for (size_t i = 0; i < n; i++) {
-        int64_t x;
-        if (tp_parse_int64(f[i], strlen(f[i]), &x) < 0)
-            return -1;
-        v[i] = x;
-    }
-    return 0;
-}
-
-static int
-d_fields(char **f, size_t n, double *v)
-{
-    for (size_t i = 0; i < n; i++) {
-        char *end;
-        v[i] = strtod(f[i], &end);
-        if (!*f[i] || *end)
-            return -1;
-    }
-    return 0;
 }
 
 static const char *
@@ -1119,8 +1081,8 @@ static_type(const char *t)
 static int
 shard_tail(char **f, tp_shardinfo *si)
 {
-    return ll_fields(f, 1, &si->bytes) == 0 && tp_parse_crc(f[1], &si->crc) == 0 &&
-                   ll_fields(f + 2, 1, &si->before) == 0
+    return tp_field_int(f[0], &si->bytes) == 0 && tp_field_crc(f[1], &si->crc) == 0 &&
+                   tp_field_int(f[2], &si->before) == 0
                ? 0
                : -1;
 }
@@ -1175,7 +1137,7 @@ find_shard(const char *path, long long off, long shard, tp_shardinfo *si)
         char *t1 = strchr(probe, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
         char *num = t1 ? t1 + 1 : NULL;
         if (got < 7 || strncmp(probe, "shard\t", 6) != 0 || !t2 ||
-            (*t2 = '\0', ll_fields(&num, 1, &v)) < 0) {
+            (*t2 = '\0', tp_field_int(num, &v)) < 0) {
             tp_err(path, 0, "malformed context record at byte %lld", p);
             goto out;
         }
@@ -1213,7 +1175,7 @@ find_shard(const char *path, long long off, long shard, tp_shardinfo *si)
         long long v[8];
         if (strcmp(f[0], "end") == 0)
             break;
-        if (strcmp(f[0], "shard") != 0 || n != 13 || ll_fields(f + 1, 8, v) < 0) {
+        if (strcmp(f[0], "shard") != 0 || n != 13 || tp_field_ints(f + 1, 8, v) < 0) {
             tp_err(path, 0, "malformed context record '%s'", f[0]);
             rc = -1;
         } else if (v[0] == shard) {
@@ -1262,8 +1224,7 @@ tp_context_read_shard(const char *dir, long want)
     long long shard_off = -1;
     char **f;
     size_t n;
-    long long v[12];
-    double d[4];
+    long long v[8];
     while ((rc = tp_lines_next(l, &f, &n)) == 1) {
         const char *tag = f[0];
         int ok = 1;
@@ -1275,25 +1236,22 @@ tp_context_read_shard(const char *dir, long want)
             end = 1;
         } else if (strcmp(tag, "header") == 0 && n == 2) {
             c->header = strcmp(f[1], "0") != 0;
-        } else if (strcmp(tag, "in") == 0 && n == 14) {
+        } else if (strcmp(tag, "in") == 0 && n == 2 + TP_COLSTAT_FIELDS) {
             if (c->nin == incap) {
                 incap = incap ? 2 * incap : 32;
                 c->in = tp_xrealloc(c->in, incap * sizeof *c->in);
                 c->stats = tp_xrealloc(c->stats, incap * sizeof *c->stats);
             }
-            tp_colstat *s = &c->stats[c->nin];
-            ok = ll_fields(f + 2, 8, v) == 0 && d_fields(f + 10, 4, d) == 0;
-            s->count = v[0], s->missing = v[1], s->nint = v[2], s->nnum = v[3];
-            s->nbool = v[4], s->ntrue = v[5], s->imin = v[6], s->imax = v[7];
-            s->min = d[0], s->max = d[1], s->mean = d[2], s->m2 = d[3];
+            tp_colstat_init(&c->stats[c->nin]);
+            ok = tp_colstat_read(f + 2, &c->stats[c->nin]) == 0;
             c->in[c->nin++] = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "decl") == 0 && n == 3) {
-            ok = ll_fields(f + 1, 1, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin &&
+            ok = tp_field_int(f[1], &v[0]) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin &&
                  tp_decl_parse(f[2]) != TP_DECL_NONE;
             if (ok)
                 c->stats[v[0]].declared = tp_decl_parse(f[2]);
         } else if (strcmp(tag, "distinct") == 0 && n == 3) {
-            ok = ll_fields(f + 1, 2, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
+            ok = tp_field_ints(f + 1, 2, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
             if (ok) {
                 if (!c->distinct) {
                     c->distinct = tp_xmalloc(c->nin * sizeof *c->distinct);
@@ -1321,11 +1279,11 @@ tp_context_read_shard(const char *dir, long want)
             k->n = n - 2;
             k->src = tp_xmalloc((k->n ? k->n : 1) * sizeof *k->src);
             for (size_t i = 0; i < k->n && ok; i++) {
-                ok = ll_fields(f + 2 + i, 1, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
+                ok = tp_field_int(f[2 + i], &v[0]) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
                 k->src[i] = ok ? (size_t)v[0] : 0;
             }
         } else if (strcmp(tag, "roles") == 0 && n == 6) {
-            ok = ll_fields(f + 1, 5, v) == 0;
+            ok = tp_field_ints(f + 1, 5, v) == 0;
             c->label = (long)v[0], c->dedup = (long)v[1], c->temporal = (long)v[2];
             c->vocab = (int)v[3], c->splitcol = (long)v[4];
         } else if (strcmp(tag, "class") == 0 && n == 6) {
@@ -1334,7 +1292,7 @@ tp_context_read_shard(const char *dir, long want)
                 c->classes = tp_xrealloc(c->classes, kcap * sizeof *c->classes);
             }
             tp_class *cl = &c->classes[c->nclass++];
-            ok = ll_fields(f + 1, 4, v) == 0;
+            ok = tp_field_ints(f + 1, 4, v) == 0;
             cl->n = v[0], cl->n_train = v[1], cl->n_val = v[2], cl->n_test = v[3];
             cl->value = tp_xstrdup(f[5]);
         } else if (strcmp(tag, "vocab") == 0 && n == 2) {
@@ -1350,12 +1308,12 @@ tp_context_read_shard(const char *dir, long want)
             c->split = tp_xstrdup(f[2]);
             ok = tp_parse_ratio("train ratio", f[3], &c->r) == 0 &&
                  tp_parse_ratio("test-val ratio", f[4], &c->q) == 0 &&
-                 ll_fields(f + 5, 1, &c->seed) == 0;
+                 tp_field_int(f[5], &c->seed) == 0;
         } else if (strcmp(tag, "rows") == 0 && n == 5) {
-            ok = ll_fields(f + 1, 4, v) == 0;
+            ok = tp_field_ints(f + 1, 4, v) == 0;
             c->n = v[0], c->n_train = v[1], c->n_val = v[2], c->n_test = v[3];
         } else if (strcmp(tag, "cutoff") == 0 && n == 5) {
-            ok = ll_fields(f + 1, 4, v) == 0;
+            ok = tp_field_ints(f + 1, 4, v) == 0;
             c->has_train_cut = (int)v[0], c->train_cut = v[1];
             c->has_test_cut = (int)v[2], c->test_cut = v[3];
         } else if (strcmp(tag, "shard") == 0 && want >= 0) {
@@ -1369,7 +1327,7 @@ tp_context_read_shard(const char *dir, long want)
                 c->shards = tp_xrealloc(c->shards, scap * sizeof *c->shards);
             }
             tp_shardinfo *si = &c->shards[c->nshards++];
-            ok = ll_fields(f + 1, 8, v) == 0;
+            ok = tp_field_ints(f + 1, 8, v) == 0;
             si->shard = (long)v[0], si->rows = v[1], si->drop_label = v[2];
             si->drop_time = v[3], si->drop_key = v[4], si->drop_dup = v[5], si->kept = v[6];
             si->bad = v[7];
@@ -1379,7 +1337,7 @@ tp_context_read_shard(const char *dir, long want)
             ok = 0;
         }
         if (!ok) {
-            tp_err(path, tp_lines_line(l), "malformed context record '%s'", tag);
+            tp_rec_malformed(l, "context", tag);
             rc = -1;
             break;
         }
