@@ -7,7 +7,7 @@
 #include "io.h"
 #include "reader.h"
 #include "record.h"
-#include "sort.h"
+#include "spill.h"
 #include "text.h"
 
 #include <inttypes.h>
@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -31,21 +30,18 @@ struct shardacc {
 struct tp_merge {
     tp_merge_opts o;
     const char *dir;
-    char *tmp;   /* DIR/tmp: record files for sort(1) */
+    char *tmp;   /* DIR/tmp: the spill's directory (spill.h) */
     char *first; /* shard of the first summary with columns */
     int header;
     size_t ncols;
     char **cols;
     char *label, *dedup, *temporal, *split, *splitcol;
     tp_map *labels;
-    tp_out *keys;     /* DIR/tmp/keys: ESCKEY T SHARD ROW ESCLABEL */
-    tp_out *times;    /* DIR/tmp/times: T COUNT */
-    tp_out *distinct; /* DIR/tmp/distinct: COLUMN ESCVALUE */
+    tp_spill *sp; /* keys, times and distinct values, under DIR/tmp */
     struct shardacc *sh;
     size_t nsh, shcap;
     int have_cols;
     int failed;
-    tp_summary_sink sink;
 };
 
 static char *
@@ -67,7 +63,8 @@ tp_merge_new(const tp_merge_opts *o, const char *dir)
     m->dir = dir;
     m->tmp = join(dir, "tmp");
     m->labels = tp_map_new(0);
-    if (tp_mkdirs(m->tmp, 0777) < 0) {
+    m->sp = tp_spill_new(m->tmp, m->o.memory);
+    if (!m->sp) {
         tp_map_free(m->labels);
         free(m->tmp);
         free(m);
@@ -92,101 +89,10 @@ check_role(const char *path, const char *role, const char *a, const char *b, con
     return -1;
 }
 
-/* Open DIR/tmp/NAME for appending records, once. */
-static tp_out *
-record_file(tp_merge *m, tp_out **o, const char *name)
-{
-    if (!*o) {
-        char *p = join(m->tmp, name);
-        *o = tp_out_open(p, 0);
-        free(p);
-    }
-    return *o;
-}
-
-static int
-spill(tp_merge *m, tp_summary *s)
-{
-    int rc = 0;
-    if (tp_map_size(s->keys) > 0) {
-        tp_out *o = record_file(m, &m->keys, "keys");
-        if (!o)
-            return -1;
-        for (size_t i = 0; i < tp_map_size(s->keys) && rc == 0; i++) {
-            size_t n;
-            const char *k = tp_map_key(s->keys, i, &n);
-            const tp_keyrec *kr = tp_map_val(s->keys, i);
-            rc |= tp_out_esc(o, k, n);
-            rc |= tp_out_printf(o, "\t%lld\t%ld\t%lld\t", (long long)kr->t, kr->shard, kr->row);
-            if (kr->label >= 0) {
-                size_t ln;
-                const char *lv = tp_map_key(s->labels, (size_t)kr->label, &ln);
-                rc |= tp_out_esc(o, lv, ln);
-            }
-            rc |= tp_out_byte(o, '\n');
-        }
-    }
-    if (tp_map_size(s->times) > 0) {
-        tp_out *o = record_file(m, &m->times, "times");
-        if (!o)
-            return -1;
-        for (size_t i = 0; i < tp_map_size(s->times) && rc == 0; i++) {
-            int64_t t;
-            memcpy(&t, tp_map_key(s->times, i, NULL), sizeof t);
-            rc |= tp_out_printf(o, "%lld\t%lld\n", (long long)t,
-                                *(long long *)tp_map_val(s->times, i));
-        }
-    }
-    return rc ? -1 : 0;
-}
-
-static int
-sink_key(void *arg, const tp_summary *s, const char *key, int64_t t, long long row,
-         const char *label)
-{
-    tp_merge *m = arg;
-    tp_out *o = record_file(m, &m->keys, "keys");
-    if (!o)
-        return -1;
-    int rc = tp_out_esc(o, key, strlen(key));
-    rc |= tp_out_printf(o, "\t%lld\t%ld\t%lld\t", (long long)t, s->shard, row);
-    if (label)
-        rc |= tp_out_esc(o, label, strlen(label));
-    rc |= tp_out_byte(o, '\n');
-    return rc ? -1 : 0;
-}
-
-static int
-sink_time(void *arg, int64_t t, long long count)
-{
-    tp_merge *m = arg;
-    tp_out *o = record_file(m, &m->times, "times");
-    if (!o)
-        return -1;
-    return tp_out_printf(o, "%lld\t%lld\n", (long long)t, count);
-}
-
-static int
-sink_distinct(void *arg, long col, const char *value)
-{
-    tp_merge *m = arg;
-    tp_out *o = record_file(m, &m->distinct, "distinct");
-    if (!o)
-        return -1;
-    int rc = tp_out_printf(o, "%ld\t", col);
-    rc |= tp_out_esc(o, value, strlen(value));
-    rc |= tp_out_byte(o, '\n');
-    return rc ? -1 : 0;
-}
-
 const tp_summary_sink *
 tp_merge_sink(tp_merge *m)
 {
-    m->sink.key = sink_key;
-    m->sink.time = sink_time;
-    m->sink.distinct = sink_distinct;
-    m->sink.arg = m;
-    return &m->sink;
+    return tp_spill_sink(m->sp);
 }
 
 int
@@ -202,7 +108,7 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
             rc = -1;
         }
     if (rc == 0)
-        rc = spill(m, s);
+        rc = tp_spill_summary(m->sp, s);
     if (rc) {
         m->failed = 1;
         tp_summary_free(s);
@@ -467,35 +373,6 @@ tp_strata_path(const char *dir, long shard)
     return p;
 }
 
-/* Sort DIR/tmp/IN into DIR/tmp/IN.sorted; the input is removed. */
-static char *
-sort_records(tp_merge *m, const char *in, const char *const *keys)
-{
-    char *pin = join(m->tmp, in);
-    size_t n = strlen(pin) + 8;
-    char *pout = tp_xmalloc(n);
-    snprintf(pout, n, "%s.sorted", pin);
-    int rc = tp_sort(pin, pout, keys, m->o.memory, m->tmp);
-    unlink(pin);
-    free(pin);
-    if (rc < 0) {
-        unlink(pout);
-        free(pout);
-        return NULL;
-    }
-    return pout;
-}
-
-static int
-close_records(tp_out **o)
-{
-    int rc = 0;
-    if (*o)
-        rc = tp_out_commit(*o, NULL);
-    *o = NULL;
-    return rc;
-}
-
 static long
 shard_index(const tp_context *c, long shard)
 {
@@ -503,86 +380,37 @@ shard_index(const tp_context *c, long shard)
 }
 
 /*
- * Dedup: the first record of each key in (key, t, shard, row) order wins; winners go to
- * the keep lists in (shard, row) order, their times to DIR/tmp/times, their classes to
- * the shards' class counts.
+ * Dedup: the first record of each key in (key, t, shard, row) order wins (spill.h);
+ * winners go to the keep lists in (shard, row) order, their times to the spilled
+ * times, their classes to the shards' class counts.
  */
 static int
 dedup_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 {
-    static const char *const kkeys[] = {"-k1,1", "-k2,2n", "-k3,3n", "-k4,4n", NULL};
-    static const char *const wkeys[] = {"-k1,1n", "-k2,2n", NULL};
-    int rc = 0;
-    if (!record_file(m, &m->keys, "keys") || close_records(&m->keys) < 0)
+    tp_spill_rd *r = tp_spill_winners(m->sp);
+    if (!r)
         return -1;
-    char *sorted = sort_records(m, "keys", kkeys);
-    if (!sorted)
-        return -1;
-    tp_lines *l = tp_lines_open(sorted);
-    char *wpath = join(m->tmp, "winners");
-    tp_out *w = tp_out_open(wpath, 0);
-    free(wpath);
-    char *prev = NULL;
-    char **f;
-    size_t n;
-    int got;
-    while (l && w && rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
-        if (n != 5) {
-            tp_err(sorted, tp_lines_line(l), "malformed key record");
-            rc = -1;
-            break;
-        }
-        if (prev && strcmp(prev, f[0]) == 0)
-            continue;
-        free(prev);
-        prev = tp_xstrdup(f[0]);
-        rc |= tp_out_printf(w, "%s\t%s\t%s\t", f[2], f[3], f[1]);
-        rc |= tp_out_esc(w, f[4], strlen(f[4]));
-        rc |= tp_out_byte(w, '\n');
-    }
-    if (!l || !w || got < 0)
-        rc = -1;
-    free(prev);
-    tp_lines_close(l);
-    unlink(sorted);
-    free(sorted);
-    if (rc || tp_out_commit(w, NULL) < 0) {
-        return -1;
-    }
-    sorted = sort_records(m, "winners", wkeys);
-    if (!sorted)
-        return -1;
-    l = tp_lines_open(sorted);
     char *kdir = join(m->dir, "keep");
-    rc = !l || tp_mkdirs(kdir, 0777) < 0 ? -1 : 0;
+    int rc = tp_mkdirs(kdir, 0777) < 0 ? -1 : 0;
     free(kdir);
-    tp_out *times = c->temporal >= 0 ? record_file(m, &m->times, "times") : NULL;
-    if (c->temporal >= 0 && !times)
-        rc = -1;
     tp_out *keep = NULL;
     long cur = -1;
     size_t si = 0;
-    while (rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
-        int64_t shard, row, t;
-        if (n != 4 || tp_parse_int64(f[0], strlen(f[0]), &shard) < 0 ||
-            tp_parse_int64(f[1], strlen(f[1]), &row) < 0 ||
-            tp_parse_int64(f[2], strlen(f[2]), &t) < 0) {
-            tp_err(sorted, tp_lines_line(l), "malformed winner record");
-            rc = -1;
-            break;
-        }
-        if (shard != cur) {
+    int got = 0;
+    tp_spill_win w;
+    while (rc == 0 && (got = tp_spill_next_winner(r, &w)) == 1) {
+        if (w.shard != cur) {
             if (keep && tp_out_commit(keep, NULL) < 0)
                 rc = -1;
             keep = NULL;
-            long ix = shard_index(c, (long)shard);
+            long ix = shard_index(c, (long)w.shard);
             if (ix < 0) {
-                tp_err(sorted, tp_lines_line(l), "unknown shard %lld", (long long)shard);
+                tp_err(tp_spill_name(r), tp_spill_line(r), "unknown shard %lld", w.shard);
                 rc = -1;
                 break;
             }
             si = (size_t)ix;
-            cur = (long)shard;
+            cur = (long)w.shard;
             char *kp = tp_keep_path(m->dir, cur);
             keep = tp_out_open(kp, 0);
             free(kp);
@@ -591,20 +419,18 @@ dedup_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
                 break;
             }
         }
-        rc |= tp_out_printf(keep, "%lld\n", (long long)row);
+        rc |= tp_out_printf(keep, "%lld\n", w.row);
         c->shards[si].kept++;
         if (c->label >= 0)
-            *(long long *)tp_map_put(sh[si].classes, f[3], strlen(f[3]), NULL) += 1;
-        if (times)
-            rc |= tp_out_printf(times, "%lld\t1\n", (long long)t);
+            *(long long *)tp_map_put(sh[si].classes, w.label, strlen(w.label), NULL) += 1;
+        if (c->temporal >= 0)
+            rc |= tp_spill_time(m->sp, w.t, 1);
     }
     if (got < 0)
         rc = -1;
     if (keep && (rc ? (tp_out_abort(keep), -1) : tp_out_commit(keep, NULL)) < 0)
         rc = -1;
-    tp_lines_close(l);
-    unlink(sorted);
-    free(sorted);
+    tp_spill_close(r);
     /* shards without winners get an empty keep list */
     for (size_t s = 0; s < c->nshards && rc == 0; s++) {
         if (c->shards[s].kept > 0)
@@ -621,36 +447,27 @@ dedup_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 static int
 temporal_finish(tp_context *c, tp_merge *m)
 {
-    static const char *const tkeys[] = {"-k1,1n", NULL};
-    if (!record_file(m, &m->times, "times") || close_records(&m->times) < 0)
-        return -1;
-    char *sorted = sort_records(m, "times", tkeys);
-    if (!sorted)
+    tp_spill_rd *r = tp_spill_times(m->sp);
+    if (!r)
         return -1;
     uint64_t n = (uint64_t)c->n;
     uint64_t k1 = tp_ratio_floor(n, c->r);
     uint64_t hold = n - k1;
     uint64_t k2 = k1 + (hold - tp_ratio_ceil(hold, c->q));
     int training = strcmp(c->job, "training") == 0;
-    tp_lines *l = tp_lines_open(sorted);
-    char **f;
-    size_t nf;
-    int got, rc = l ? 0 : -1;
+    int got, rc = 0;
     long long cum = 0, total = 0;
     int have = 0;
     int64_t gt = 0;
     long long gn = 0;
     for (;;) {
-        got = rc == 0 ? tp_lines_next(l, &f, &nf) : 0;
-        int64_t t = 0, cnt = 0;
-        if (got == 1 && (nf != 2 || tp_parse_int64(f[0], strlen(f[0]), &t) < 0 ||
-                         tp_parse_int64(f[1], strlen(f[1]), &cnt) < 0)) {
-            tp_err(sorted, tp_lines_line(l), "malformed time record");
+        int64_t t = 0;
+        long long cnt = 0;
+        got = tp_spill_next_time(r, &t, &cnt);
+        if (got < 0) {
             rc = -1;
             break;
         }
-        if (got < 0)
-            rc = -1;
         /* a group of equal times ends: place it */
         if (have && (got != 1 || t != gt)) {
             if (training) {
@@ -682,9 +499,7 @@ temporal_finish(tp_context *c, tp_merge *m)
         gn += cnt;
         total += cnt;
     }
-    tp_lines_close(l);
-    unlink(sorted);
-    free(sorted);
+    tp_spill_close(r);
     if (rc == 0 && total != c->n) {
         tp_err(NULL, 0, "internal error: %lld temporal values for %lld rows", total, c->n);
         rc = -1;
@@ -692,38 +507,21 @@ temporal_finish(tp_context *c, tp_merge *m)
     return rc;
 }
 
-/* Distinct values per column: sort -u of the (column, value) records, then count. */
+/* Distinct values per column: the distinct (column, value) pairs, counted. */
 static int
 distinct_finish(tp_context *c, tp_merge *m)
 {
-    static const char *const dkeys[] = {"-u", "-k1,1n", "-k2,2", NULL};
-    if (close_records(&m->distinct) < 0)
-        return -1;
-    char *sorted = sort_records(m, "distinct", dkeys);
-    if (!sorted)
+    tp_spill_rd *r = tp_spill_distinct(m->sp);
+    if (!r)
         return -1;
     for (size_t i = 0; i < c->nin; i++)
         c->distinct[i] = 0;
-    tp_lines *l = tp_lines_open(sorted);
-    char **f;
-    size_t n;
-    int got, rc = l ? 0 : -1;
-    while (rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
-        int64_t col;
-        if (n != 2 || tp_parse_int64(f[0], strlen(f[0]), &col) < 0 || col < 0 ||
-            (size_t)col >= c->nin) {
-            tp_err(sorted, tp_lines_line(l), "malformed distinct record");
-            rc = -1;
-            break;
-        }
+    size_t col;
+    int got;
+    while ((got = tp_spill_next_distinct(r, c->nin, &col)) == 1)
         c->distinct[col]++;
-    }
-    if (rc == 0 && got < 0)
-        rc = -1;
-    tp_lines_close(l);
-    unlink(sorted);
-    free(sorted);
-    return rc;
+    tp_spill_close(r);
+    return got < 0 ? -1 : 0;
 }
 
 /* The output value of a raw label value: its vocabulary index, or itself. */
@@ -807,32 +605,10 @@ strata_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 
 static int write_context(const tp_context *c, const char *dir);
 
-/* Remove DIR/tmp and everything in it: record files, sorted files, temporary names. */
-static void
-remove_tmp(const char *tmp)
-{
-    DIR *d = opendir(tmp);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char *p = join(tmp, e->d_name);
-            unlink(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmp);
-}
-
 static void
 merge_free(tp_merge *m)
 {
-    tp_out_abort(m->keys);
-    tp_out_abort(m->times);
-    tp_out_abort(m->distinct);
-    remove_tmp(m->tmp);
+    tp_spill_free(m->sp);
     for (size_t s = 0; s < m->nsh; s++) {
         tp_map_free(m->sh[s].classes);
         free(m->sh[s].stats);
@@ -985,7 +761,7 @@ tp_merge_finish(tp_merge *m)
             c->n_val = c->n - c->n_train - c->n_test;
         }
     }
-    if (rc == 0 && m->distinct)
+    if (rc == 0 && tp_spill_has_distinct(m->sp))
         rc = distinct_finish(c, m);
     if (rc == 0)
         rc = write_context(c, dir);

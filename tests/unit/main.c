@@ -22,6 +22,7 @@ main(void)
     test_pqenc();
     test_pqwrite();
     test_record();
+    test_spill();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

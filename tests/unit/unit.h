@@ -32,5 +32,6 @@ void test_pqcodec(void);
 void test_pqenc(void);
 void test_pqwrite(void);
 void test_record(void);
+void test_spill(void);
 
 #endif
