@@ -1,5 +1,6 @@
 /*
- * Merging partial summaries into the context, and the context file's writer and reader.
+ * Merging partial summaries into the context (the spill of what grows with the data is in
+ * spill.c), and the context file's writer and reader (its records through record.h).
  */
 #include "context.h"
 
