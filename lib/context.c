@@ -1,12 +1,14 @@
 /*
- * Merging partial summaries into the context, and the context file's writer and reader.
+ * Merging partial summaries into the context (the spill of what grows with the data is in
+ * spill.c), and the context file's writer and reader (its records through record.h).
  */
 #include "context.h"
 
 #include "err.h"
 #include "io.h"
 #include "reader.h"
-#include "sort.h"
+#include "record.h"
+#include "spill.h"
 #include "text.h"
 
 #include <inttypes.h>
@@ -14,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -30,21 +31,18 @@ struct shardacc {
 struct tp_merge {
     tp_merge_opts o;
     const char *dir;
-    char *tmp;   /* DIR/tmp: record files for sort(1) */
+    char *tmp;   /* DIR/tmp: the spill's directory (spill.h) */
     char *first; /* shard of the first summary with columns */
     int header;
     size_t ncols;
     char **cols;
     char *label, *dedup, *temporal, *split, *splitcol;
     tp_map *labels;
-    tp_out *keys;     /* DIR/tmp/keys: ESCKEY T SHARD ROW ESCLABEL */
-    tp_out *times;    /* DIR/tmp/times: T COUNT */
-    tp_out *distinct; /* DIR/tmp/distinct: COLUMN ESCVALUE */
+    tp_spill *sp; /* keys, times and distinct values, under DIR/tmp */
     struct shardacc *sh;
     size_t nsh, shcap;
     int have_cols;
     int failed;
-    tp_summary_sink sink;
 };
 
 static char *
@@ -66,7 +64,8 @@ tp_merge_new(const tp_merge_opts *o, const char *dir)
     m->dir = dir;
     m->tmp = join(dir, "tmp");
     m->labels = tp_map_new(0);
-    if (tp_mkdirs(m->tmp, 0777) < 0) {
+    m->sp = tp_spill_new(m->tmp, m->o.memory);
+    if (!m->sp) {
         tp_map_free(m->labels);
         free(m->tmp);
         free(m);
@@ -91,101 +90,10 @@ check_role(const char *path, const char *role, const char *a, const char *b, con
     return -1;
 }
 
-/* Open DIR/tmp/NAME for appending records, once. */
-static tp_out *
-record_file(tp_merge *m, tp_out **o, const char *name)
-{
-    if (!*o) {
-        char *p = join(m->tmp, name);
-        *o = tp_out_open(p, 0);
-        free(p);
-    }
-    return *o;
-}
-
-static int
-spill(tp_merge *m, tp_summary *s)
-{
-    int rc = 0;
-    if (tp_map_size(s->keys) > 0) {
-        tp_out *o = record_file(m, &m->keys, "keys");
-        if (!o)
-            return -1;
-        for (size_t i = 0; i < tp_map_size(s->keys) && rc == 0; i++) {
-            size_t n;
-            const char *k = tp_map_key(s->keys, i, &n);
-            const tp_keyrec *kr = tp_map_val(s->keys, i);
-            rc |= tp_out_esc(o, k, n);
-            rc |= tp_out_printf(o, "\t%lld\t%ld\t%lld\t", (long long)kr->t, kr->shard, kr->row);
-            if (kr->label >= 0) {
-                size_t ln;
-                const char *lv = tp_map_key(s->labels, (size_t)kr->label, &ln);
-                rc |= tp_out_esc(o, lv, ln);
-            }
-            rc |= tp_out_byte(o, '\n');
-        }
-    }
-    if (tp_map_size(s->times) > 0) {
-        tp_out *o = record_file(m, &m->times, "times");
-        if (!o)
-            return -1;
-        for (size_t i = 0; i < tp_map_size(s->times) && rc == 0; i++) {
-            int64_t t;
-            memcpy(&t, tp_map_key(s->times, i, NULL), sizeof t);
-            rc |= tp_out_printf(o, "%lld\t%lld\n", (long long)t,
-                                *(long long *)tp_map_val(s->times, i));
-        }
-    }
-    return rc ? -1 : 0;
-}
-
-static int
-sink_key(void *arg, const tp_summary *s, const char *key, int64_t t, long long row,
-         const char *label)
-{
-    tp_merge *m = arg;
-    tp_out *o = record_file(m, &m->keys, "keys");
-    if (!o)
-        return -1;
-    int rc = tp_out_esc(o, key, strlen(key));
-    rc |= tp_out_printf(o, "\t%lld\t%ld\t%lld\t", (long long)t, s->shard, row);
-    if (label)
-        rc |= tp_out_esc(o, label, strlen(label));
-    rc |= tp_out_byte(o, '\n');
-    return rc ? -1 : 0;
-}
-
-static int
-sink_time(void *arg, int64_t t, long long count)
-{
-    tp_merge *m = arg;
-    tp_out *o = record_file(m, &m->times, "times");
-    if (!o)
-        return -1;
-    return tp_out_printf(o, "%lld\t%lld\n", (long long)t, count);
-}
-
-static int
-sink_distinct(void *arg, long col, const char *value)
-{
-    tp_merge *m = arg;
-    tp_out *o = record_file(m, &m->distinct, "distinct");
-    if (!o)
-        return -1;
-    int rc = tp_out_printf(o, "%ld\t", col);
-    rc |= tp_out_esc(o, value, strlen(value));
-    rc |= tp_out_byte(o, '\n');
-    return rc ? -1 : 0;
-}
-
 const tp_summary_sink *
 tp_merge_sink(tp_merge *m)
 {
-    m->sink.key = sink_key;
-    m->sink.time = sink_time;
-    m->sink.distinct = sink_distinct;
-    m->sink.arg = m;
-    return &m->sink;
+    return tp_spill_sink(m->sp);
 }
 
 int
@@ -201,7 +109,7 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
             rc = -1;
         }
     if (rc == 0)
-        rc = spill(m, s);
+        rc = tp_spill_summary(m->sp, s);
     if (rc) {
         m->failed = 1;
         tp_summary_free(s);
@@ -466,35 +374,6 @@ tp_strata_path(const char *dir, long shard)
     return p;
 }
 
-/* Sort DIR/tmp/IN into DIR/tmp/IN.sorted; the input is removed. */
-static char *
-sort_records(tp_merge *m, const char *in, const char *const *keys)
-{
-    char *pin = join(m->tmp, in);
-    size_t n = strlen(pin) + 8;
-    char *pout = tp_xmalloc(n);
-    snprintf(pout, n, "%s.sorted", pin);
-    int rc = tp_sort(pin, pout, keys, m->o.memory, m->tmp);
-    unlink(pin);
-    free(pin);
-    if (rc < 0) {
-        unlink(pout);
-        free(pout);
-        return NULL;
-    }
-    return pout;
-}
-
-static int
-close_records(tp_out **o)
-{
-    int rc = 0;
-    if (*o)
-        rc = tp_out_commit(*o, NULL);
-    *o = NULL;
-    return rc;
-}
-
 static long
 shard_index(const tp_context *c, long shard)
 {
@@ -502,86 +381,37 @@ shard_index(const tp_context *c, long shard)
 }
 
 /*
- * Dedup: the first record of each key in (key, t, shard, row) order wins; winners go to
- * the keep lists in (shard, row) order, their times to DIR/tmp/times, their classes to
- * the shards' class counts.
+ * Dedup: the first record of each key in (key, t, shard, row) order wins (spill.h);
+ * winners go to the keep lists in (shard, row) order, their times to the spilled
+ * times, their classes to the shards' class counts.
  */
 static int
 dedup_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 {
-    static const char *const kkeys[] = {"-k1,1", "-k2,2n", "-k3,3n", "-k4,4n", NULL};
-    static const char *const wkeys[] = {"-k1,1n", "-k2,2n", NULL};
-    int rc = 0;
-    if (!record_file(m, &m->keys, "keys") || close_records(&m->keys) < 0)
+    tp_spill_rd *r = tp_spill_winners(m->sp);
+    if (!r)
         return -1;
-    char *sorted = sort_records(m, "keys", kkeys);
-    if (!sorted)
-        return -1;
-    tp_lines *l = tp_lines_open(sorted);
-    char *wpath = join(m->tmp, "winners");
-    tp_out *w = tp_out_open(wpath, 0);
-    free(wpath);
-    char *prev = NULL;
-    char **f;
-    size_t n;
-    int got;
-    while (l && w && rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
-        if (n != 5) {
-            tp_err(sorted, tp_lines_line(l), "malformed key record");
-            rc = -1;
-            break;
-        }
-        if (prev && strcmp(prev, f[0]) == 0)
-            continue;
-        free(prev);
-        prev = tp_xstrdup(f[0]);
-        rc |= tp_out_printf(w, "%s\t%s\t%s\t", f[2], f[3], f[1]);
-        rc |= tp_out_esc(w, f[4], strlen(f[4]));
-        rc |= tp_out_byte(w, '\n');
-    }
-    if (!l || !w || got < 0)
-        rc = -1;
-    free(prev);
-    tp_lines_close(l);
-    unlink(sorted);
-    free(sorted);
-    if (rc || tp_out_commit(w, NULL) < 0) {
-        return -1;
-    }
-    sorted = sort_records(m, "winners", wkeys);
-    if (!sorted)
-        return -1;
-    l = tp_lines_open(sorted);
     char *kdir = join(m->dir, "keep");
-    rc = !l || tp_mkdirs(kdir, 0777) < 0 ? -1 : 0;
+    int rc = tp_mkdirs(kdir, 0777) < 0 ? -1 : 0;
     free(kdir);
-    tp_out *times = c->temporal >= 0 ? record_file(m, &m->times, "times") : NULL;
-    if (c->temporal >= 0 && !times)
-        rc = -1;
     tp_out *keep = NULL;
     long cur = -1;
     size_t si = 0;
-    while (rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
-        int64_t shard, row, t;
-        if (n != 4 || tp_parse_int64(f[0], strlen(f[0]), &shard) < 0 ||
-            tp_parse_int64(f[1], strlen(f[1]), &row) < 0 ||
-            tp_parse_int64(f[2], strlen(f[2]), &t) < 0) {
-            tp_err(sorted, tp_lines_line(l), "malformed winner record");
-            rc = -1;
-            break;
-        }
-        if (shard != cur) {
+    int got = 0;
+    tp_spill_win w;
+    while (rc == 0 && (got = tp_spill_next_winner(r, &w)) == 1) {
+        if (w.shard != cur) {
             if (keep && tp_out_commit(keep, NULL) < 0)
                 rc = -1;
             keep = NULL;
-            long ix = shard_index(c, (long)shard);
+            long ix = shard_index(c, (long)w.shard);
             if (ix < 0) {
-                tp_err(sorted, tp_lines_line(l), "unknown shard %lld", (long long)shard);
+                tp_err(tp_spill_name(r), tp_spill_line(r), "unknown shard %lld", w.shard);
                 rc = -1;
                 break;
             }
             si = (size_t)ix;
-            cur = (long)shard;
+            cur = (long)w.shard;
             char *kp = tp_keep_path(m->dir, cur);
             keep = tp_out_open(kp, 0);
             free(kp);
@@ -590,20 +420,18 @@ dedup_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
                 break;
             }
         }
-        rc |= tp_out_printf(keep, "%lld\n", (long long)row);
+        rc |= tp_out_printf(keep, "%lld\n", w.row);
         c->shards[si].kept++;
         if (c->label >= 0)
-            *(long long *)tp_map_put(sh[si].classes, f[3], strlen(f[3]), NULL) += 1;
-        if (times)
-            rc |= tp_out_printf(times, "%lld\t1\n", (long long)t);
+            *(long long *)tp_map_put(sh[si].classes, w.label, strlen(w.label), NULL) += 1;
+        if (c->temporal >= 0)
+            rc |= tp_spill_time(m->sp, w.t, 1);
     }
     if (got < 0)
         rc = -1;
     if (keep && (rc ? (tp_out_abort(keep), -1) : tp_out_commit(keep, NULL)) < 0)
         rc = -1;
-    tp_lines_close(l);
-    unlink(sorted);
-    free(sorted);
+    tp_spill_close(r);
     /* shards without winners get an empty keep list */
     for (size_t s = 0; s < c->nshards && rc == 0; s++) {
         if (c->shards[s].kept > 0)
@@ -620,36 +448,27 @@ dedup_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 static int
 temporal_finish(tp_context *c, tp_merge *m)
 {
-    static const char *const tkeys[] = {"-k1,1n", NULL};
-    if (!record_file(m, &m->times, "times") || close_records(&m->times) < 0)
-        return -1;
-    char *sorted = sort_records(m, "times", tkeys);
-    if (!sorted)
+    tp_spill_rd *r = tp_spill_times(m->sp);
+    if (!r)
         return -1;
     uint64_t n = (uint64_t)c->n;
     uint64_t k1 = tp_ratio_floor(n, c->r);
     uint64_t hold = n - k1;
     uint64_t k2 = k1 + (hold - tp_ratio_ceil(hold, c->q));
     int training = strcmp(c->job, "training") == 0;
-    tp_lines *l = tp_lines_open(sorted);
-    char **f;
-    size_t nf;
-    int got, rc = l ? 0 : -1;
+    int got, rc = 0;
     long long cum = 0, total = 0;
     int have = 0;
     int64_t gt = 0;
     long long gn = 0;
     for (;;) {
-        got = rc == 0 ? tp_lines_next(l, &f, &nf) : 0;
-        int64_t t = 0, cnt = 0;
-        if (got == 1 && (nf != 2 || tp_parse_int64(f[0], strlen(f[0]), &t) < 0 ||
-                         tp_parse_int64(f[1], strlen(f[1]), &cnt) < 0)) {
-            tp_err(sorted, tp_lines_line(l), "malformed time record");
+        int64_t t = 0;
+        long long cnt = 0;
+        got = tp_spill_next_time(r, &t, &cnt);
+        if (got < 0) {
             rc = -1;
             break;
         }
-        if (got < 0)
-            rc = -1;
         /* a group of equal times ends: place it */
         if (have && (got != 1 || t != gt)) {
             if (training) {
@@ -681,9 +500,7 @@ temporal_finish(tp_context *c, tp_merge *m)
         gn += cnt;
         total += cnt;
     }
-    tp_lines_close(l);
-    unlink(sorted);
-    free(sorted);
+    tp_spill_close(r);
     if (rc == 0 && total != c->n) {
         tp_err(NULL, 0, "internal error: %lld temporal values for %lld rows", total, c->n);
         rc = -1;
@@ -691,38 +508,21 @@ temporal_finish(tp_context *c, tp_merge *m)
     return rc;
 }
 
-/* Distinct values per column: sort -u of the (column, value) records, then count. */
+/* Distinct values per column: the distinct (column, value) pairs, counted. */
 static int
 distinct_finish(tp_context *c, tp_merge *m)
 {
-    static const char *const dkeys[] = {"-u", "-k1,1n", "-k2,2", NULL};
-    if (close_records(&m->distinct) < 0)
-        return -1;
-    char *sorted = sort_records(m, "distinct", dkeys);
-    if (!sorted)
+    tp_spill_rd *r = tp_spill_distinct(m->sp);
+    if (!r)
         return -1;
     for (size_t i = 0; i < c->nin; i++)
         c->distinct[i] = 0;
-    tp_lines *l = tp_lines_open(sorted);
-    char **f;
-    size_t n;
-    int got, rc = l ? 0 : -1;
-    while (rc == 0 && (got = tp_lines_next(l, &f, &n)) == 1) {
-        int64_t col;
-        if (n != 2 || tp_parse_int64(f[0], strlen(f[0]), &col) < 0 || col < 0 ||
-            (size_t)col >= c->nin) {
-            tp_err(sorted, tp_lines_line(l), "malformed distinct record");
-            rc = -1;
-            break;
-        }
+    size_t col;
+    int got;
+    while ((got = tp_spill_next_distinct(r, c->nin, &col)) == 1)
         c->distinct[col]++;
-    }
-    if (rc == 0 && got < 0)
-        rc = -1;
-    tp_lines_close(l);
-    unlink(sorted);
-    free(sorted);
-    return rc;
+    tp_spill_close(r);
+    return got < 0 ? -1 : 0;
 }
 
 /* The output value of a raw label value: its vocabulary index, or itself. */
@@ -806,32 +606,10 @@ strata_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 
 static int write_context(const tp_context *c, const char *dir);
 
-/* Remove DIR/tmp and everything in it: record files, sorted files, temporary names. */
-static void
-remove_tmp(const char *tmp)
-{
-    DIR *d = opendir(tmp);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char *p = join(tmp, e->d_name);
-            unlink(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmp);
-}
-
 static void
 merge_free(tp_merge *m)
 {
-    tp_out_abort(m->keys);
-    tp_out_abort(m->times);
-    tp_out_abort(m->distinct);
-    remove_tmp(m->tmp);
+    tp_spill_free(m->sp);
     for (size_t s = 0; s < m->nsh; s++) {
         tp_map_free(m->sh[s].classes);
         free(m->sh[s].stats);
@@ -984,7 +762,7 @@ tp_merge_finish(tp_merge *m)
             c->n_val = c->n - c->n_train - c->n_test;
         }
     }
-    if (rc == 0 && m->distinct)
+    if (rc == 0 && tp_spill_has_distinct(m->sp))
         rc = distinct_finish(c, m);
     if (rc == 0)
         rc = write_context(c, dir);
@@ -994,12 +772,6 @@ tp_merge_finish(tp_merge *m)
         return NULL;
     }
     return c;
-}
-
-static int
-put_str(tp_out *o, const char *s)
-{
-    return tp_out_esc(o, s, strlen(s));
 }
 
 static int
@@ -1014,95 +786,62 @@ write_context(const tp_context *c, const char *dir)
     char rb[32], qb[32];
     tp_ratio_format(c->r, rb, sizeof rb);
     tp_ratio_format(c->q, qb, sizeof qb);
-    int rc = tp_out_printf(o, "tp-context\t2\nheader\t%d\n", c->header);
-    for (size_t i = 0; i < c->nin; i++) {
-        const tp_colstat *s = &c->stats[i];
-        rc |= tp_out_printf(o, "in\t");
-        rc |= put_str(o, c->in[i]);
-        rc |= tp_out_printf(o,
-                            "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%.17g\t%.17g\t"
-                            "%.17g\t%.17g\n",
-                            s->count, s->missing, s->nint, s->nnum, s->nbool, s->ntrue,
-                            (long long)s->imin, (long long)s->imax, s->min, s->max, s->mean, s->m2);
-    }
+    int rc = tp_rec_str(o, "tp-context") || tp_rec_int(o, 2) || tp_rec_end(o);
+    rc |= tp_rec_str(o, "header") || tp_rec_int(o, c->header) || tp_rec_end(o);
+    for (size_t i = 0; i < c->nin; i++)
+        rc |= tp_rec_str(o, "in") || tp_rec_str(o, c->in[i]) || tp_colstat_write(o, &c->stats[i]) ||
+              tp_rec_end(o);
     for (size_t i = 0; i < c->nin; i++)
         if (c->distinct[i] >= 0)
-            rc |= tp_out_printf(o, "distinct\t%zu\t%lld\n", i, c->distinct[i]);
+            rc |= tp_rec_str(o, "distinct") || tp_rec_int(o, (long long)i) ||
+                  tp_rec_int(o, c->distinct[i]) || tp_rec_end(o);
     for (size_t i = 0; i < c->nin; i++)
         if (tp_decl_name(c->stats[i].declared))
-            rc |= tp_out_printf(o, "decl\t%zu\t%s\n", i, tp_decl_name(c->stats[i].declared));
-    for (size_t i = 0; i < c->nout; i++) {
-        rc |= tp_out_printf(o, "out\t");
-        rc |= put_str(o, c->out[i]);
-        rc |= tp_out_printf(o, "\t%s\n", c->type[i]);
-    }
+            rc |= tp_rec_str(o, "decl") || tp_rec_int(o, (long long)i) ||
+                  tp_rec_str(o, tp_decl_name(c->stats[i].declared)) || tp_rec_end(o);
+    for (size_t i = 0; i < c->nout; i++)
+        rc |= tp_rec_str(o, "out") || tp_rec_str(o, c->out[i]) || tp_rec_str(o, c->type[i]) ||
+              tp_rec_end(o);
     for (size_t i = 0; i < c->nconcat; i++) {
-        rc |= tp_out_printf(o, "concat\t");
-        rc |= put_str(o, c->concat[i].name);
+        rc |= tp_rec_str(o, "concat") || tp_rec_str(o, c->concat[i].name);
         for (size_t j = 0; j < c->concat[i].n; j++)
-            rc |= tp_out_printf(o, "\t%zu", c->concat[i].src[j]);
-        rc |= tp_out_byte(o, '\n');
+            rc |= tp_rec_int(o, (long long)c->concat[i].src[j]);
+        rc |= tp_rec_end(o);
     }
-    rc |= tp_out_printf(o, "roles\t%ld\t%ld\t%ld\t%d\t%ld\n", c->label, c->dedup, c->temporal,
-                        c->vocab, c->splitcol);
-    for (size_t i = 0; i < c->nvocab; i++) {
-        rc |= tp_out_printf(o, "vocab\t");
-        rc |= put_str(o, c->vocabv[i]);
-        rc |= tp_out_byte(o, '\n');
-    }
-    rc |= tp_out_printf(o, "job\t%s\t%s\t%s\t%s\t%lld\n", c->job, c->split, rb, qb, c->seed);
-    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\n", c->n, c->n_train, c->n_val, c->n_test);
-    rc |= tp_out_printf(o, "cutoff\t%d\t%lld\t%d\t%lld\n", c->has_train_cut,
-                        (long long)c->train_cut, c->has_test_cut, (long long)c->test_cut);
+    const long long roles[] = {c->label, c->dedup, c->temporal, c->vocab, c->splitcol};
+    rc |= tp_rec_str(o, "roles") || tp_rec_ints(o, roles, 5) || tp_rec_end(o);
+    for (size_t i = 0; i < c->nvocab; i++)
+        rc |= tp_rec_name(o, "vocab", c->vocabv[i]);
+    rc |= tp_rec_str(o, "job") || tp_rec_str(o, c->job) || tp_rec_str(o, c->split) ||
+          tp_rec_str(o, rb) || tp_rec_str(o, qb) || tp_rec_int(o, c->seed) || tp_rec_end(o);
+    const long long rows[] = {c->n, c->n_train, c->n_val, c->n_test};
+    rc |= tp_rec_str(o, "rows") || tp_rec_ints(o, rows, 4) || tp_rec_end(o);
+    const long long cut[] = {c->has_train_cut, c->train_cut, c->has_test_cut, c->test_cut};
+    rc |= tp_rec_str(o, "cutoff") || tp_rec_ints(o, cut, 4) || tp_rec_end(o);
     for (size_t i = 0; i < c->nclass; i++) {
         const tp_class *cl = &c->classes[i];
-        rc |= tp_out_printf(o, "class\t%lld\t%lld\t%lld\t%lld\t", cl->n, cl->n_train, cl->n_val,
-                            cl->n_test);
-        rc |= put_str(o, cl->value);
-        rc |= tp_out_byte(o, '\n');
+        const long long v[] = {cl->n, cl->n_train, cl->n_val, cl->n_test};
+        rc |= tp_rec_str(o, "class") || tp_rec_ints(o, v, 4) || tp_rec_str(o, cl->value) ||
+              tp_rec_end(o);
     }
     /* the shard records come last, sorted by shard number, each with the rows kept
      * before it: tp_context_read_shard finds one without reading the others */
     long long before = 0;
     for (size_t s = 0; s < c->nshards; s++) {
         const tp_shardinfo *si = &c->shards[s];
-        rc |= tp_out_printf(o, "shard\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t", si->shard,
-                            si->rows, si->drop_label, si->drop_time, si->drop_key, si->drop_dup,
-                            si->kept, si->bad);
-        rc |= put_str(o, si->source);
-        rc |= tp_out_printf(o, "\t%lld\t%08lx\t%lld\n", si->bytes, si->crc, before);
+        const long long v[] = {si->shard,    si->rows,     si->drop_label, si->drop_time,
+                               si->drop_key, si->drop_dup, si->kept,       si->bad};
+        rc |= tp_rec_str(o, "shard") || tp_rec_ints(o, v, 8) || tp_rec_str(o, si->source) ||
+              tp_rec_int(o, si->bytes) || tp_rec_crc(o, si->crc) || tp_rec_int(o, before) ||
+              tp_rec_end(o);
         before += si->kept;
     }
-    rc |= tp_out_printf(o, "end\n");
+    rc |= tp_rec_str(o, "end") || tp_rec_end(o);
     if (rc) {
         tp_out_abort(o);
         return -1;
     }
     return tp_out_commit(o, NULL);
-}
-
-static int
-ll_fields(char **f, size_t n, long long *v)
-{
-    for (size_t i = 0; i < n; i++) {
-        int64_t x;
-        if (tp_parse_int64(f[i], strlen(f[i]), &x) < 0)
-            return -1;
-        v[i] = x;
-    }
-    return 0;
-}
-
-static int
-d_fields(char **f, size_t n, double *v)
-{
-    for (size_t i = 0; i < n; i++) {
-        char *end;
-        v[i] = strtod(f[i], &end);
-        if (!*f[i] || *end)
-            return -1;
-    }
-    return 0;
 }
 
 static const char *
@@ -1119,8 +858,8 @@ static_type(const char *t)
 static int
 shard_tail(char **f, tp_shardinfo *si)
 {
-    return ll_fields(f, 1, &si->bytes) == 0 && tp_parse_crc(f[1], &si->crc) == 0 &&
-                   ll_fields(f + 2, 1, &si->before) == 0
+    return tp_field_int(f[0], &si->bytes) == 0 && tp_field_crc(f[1], &si->crc) == 0 &&
+                   tp_field_int(f[2], &si->before) == 0
                ? 0
                : -1;
 }
@@ -1175,7 +914,7 @@ find_shard(const char *path, long long off, long shard, tp_shardinfo *si)
         char *t1 = strchr(probe, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
         char *num = t1 ? t1 + 1 : NULL;
         if (got < 7 || strncmp(probe, "shard\t", 6) != 0 || !t2 ||
-            (*t2 = '\0', ll_fields(&num, 1, &v)) < 0) {
+            (*t2 = '\0', tp_field_int(num, &v)) < 0) {
             tp_err(path, 0, "malformed context record at byte %lld", p);
             goto out;
         }
@@ -1213,7 +952,7 @@ find_shard(const char *path, long long off, long shard, tp_shardinfo *si)
         long long v[8];
         if (strcmp(f[0], "end") == 0)
             break;
-        if (strcmp(f[0], "shard") != 0 || n != 13 || ll_fields(f + 1, 8, v) < 0) {
+        if (strcmp(f[0], "shard") != 0 || n != 13 || tp_field_ints(f + 1, 8, v) < 0) {
             tp_err(path, 0, "malformed context record '%s'", f[0]);
             rc = -1;
         } else if (v[0] == shard) {
@@ -1262,8 +1001,7 @@ tp_context_read_shard(const char *dir, long want)
     long long shard_off = -1;
     char **f;
     size_t n;
-    long long v[12];
-    double d[4];
+    long long v[8];
     while ((rc = tp_lines_next(l, &f, &n)) == 1) {
         const char *tag = f[0];
         int ok = 1;
@@ -1275,25 +1013,22 @@ tp_context_read_shard(const char *dir, long want)
             end = 1;
         } else if (strcmp(tag, "header") == 0 && n == 2) {
             c->header = strcmp(f[1], "0") != 0;
-        } else if (strcmp(tag, "in") == 0 && n == 14) {
+        } else if (strcmp(tag, "in") == 0 && n == 2 + TP_COLSTAT_FIELDS) {
             if (c->nin == incap) {
                 incap = incap ? 2 * incap : 32;
                 c->in = tp_xrealloc(c->in, incap * sizeof *c->in);
                 c->stats = tp_xrealloc(c->stats, incap * sizeof *c->stats);
             }
-            tp_colstat *s = &c->stats[c->nin];
-            ok = ll_fields(f + 2, 8, v) == 0 && d_fields(f + 10, 4, d) == 0;
-            s->count = v[0], s->missing = v[1], s->nint = v[2], s->nnum = v[3];
-            s->nbool = v[4], s->ntrue = v[5], s->imin = v[6], s->imax = v[7];
-            s->min = d[0], s->max = d[1], s->mean = d[2], s->m2 = d[3];
+            tp_colstat_init(&c->stats[c->nin]);
+            ok = tp_colstat_read(f + 2, &c->stats[c->nin]) == 0;
             c->in[c->nin++] = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "decl") == 0 && n == 3) {
-            ok = ll_fields(f + 1, 1, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin &&
+            ok = tp_field_int(f[1], &v[0]) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin &&
                  tp_decl_parse(f[2]) != TP_DECL_NONE;
             if (ok)
                 c->stats[v[0]].declared = tp_decl_parse(f[2]);
         } else if (strcmp(tag, "distinct") == 0 && n == 3) {
-            ok = ll_fields(f + 1, 2, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
+            ok = tp_field_ints(f + 1, 2, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
             if (ok) {
                 if (!c->distinct) {
                     c->distinct = tp_xmalloc(c->nin * sizeof *c->distinct);
@@ -1321,11 +1056,11 @@ tp_context_read_shard(const char *dir, long want)
             k->n = n - 2;
             k->src = tp_xmalloc((k->n ? k->n : 1) * sizeof *k->src);
             for (size_t i = 0; i < k->n && ok; i++) {
-                ok = ll_fields(f + 2 + i, 1, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
+                ok = tp_field_int(f[2 + i], &v[0]) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
                 k->src[i] = ok ? (size_t)v[0] : 0;
             }
         } else if (strcmp(tag, "roles") == 0 && n == 6) {
-            ok = ll_fields(f + 1, 5, v) == 0;
+            ok = tp_field_ints(f + 1, 5, v) == 0;
             c->label = (long)v[0], c->dedup = (long)v[1], c->temporal = (long)v[2];
             c->vocab = (int)v[3], c->splitcol = (long)v[4];
         } else if (strcmp(tag, "class") == 0 && n == 6) {
@@ -1334,7 +1069,7 @@ tp_context_read_shard(const char *dir, long want)
                 c->classes = tp_xrealloc(c->classes, kcap * sizeof *c->classes);
             }
             tp_class *cl = &c->classes[c->nclass++];
-            ok = ll_fields(f + 1, 4, v) == 0;
+            ok = tp_field_ints(f + 1, 4, v) == 0;
             cl->n = v[0], cl->n_train = v[1], cl->n_val = v[2], cl->n_test = v[3];
             cl->value = tp_xstrdup(f[5]);
         } else if (strcmp(tag, "vocab") == 0 && n == 2) {
@@ -1350,12 +1085,12 @@ tp_context_read_shard(const char *dir, long want)
             c->split = tp_xstrdup(f[2]);
             ok = tp_parse_ratio("train ratio", f[3], &c->r) == 0 &&
                  tp_parse_ratio("test-val ratio", f[4], &c->q) == 0 &&
-                 ll_fields(f + 5, 1, &c->seed) == 0;
+                 tp_field_int(f[5], &c->seed) == 0;
         } else if (strcmp(tag, "rows") == 0 && n == 5) {
-            ok = ll_fields(f + 1, 4, v) == 0;
+            ok = tp_field_ints(f + 1, 4, v) == 0;
             c->n = v[0], c->n_train = v[1], c->n_val = v[2], c->n_test = v[3];
         } else if (strcmp(tag, "cutoff") == 0 && n == 5) {
-            ok = ll_fields(f + 1, 4, v) == 0;
+            ok = tp_field_ints(f + 1, 4, v) == 0;
             c->has_train_cut = (int)v[0], c->train_cut = v[1];
             c->has_test_cut = (int)v[2], c->test_cut = v[3];
         } else if (strcmp(tag, "shard") == 0 && want >= 0) {
@@ -1369,7 +1104,7 @@ tp_context_read_shard(const char *dir, long want)
                 c->shards = tp_xrealloc(c->shards, scap * sizeof *c->shards);
             }
             tp_shardinfo *si = &c->shards[c->nshards++];
-            ok = ll_fields(f + 1, 8, v) == 0;
+            ok = tp_field_ints(f + 1, 8, v) == 0;
             si->shard = (long)v[0], si->rows = v[1], si->drop_label = v[2];
             si->drop_time = v[3], si->drop_key = v[4], si->drop_dup = v[5], si->kept = v[6];
             si->bad = v[7];
@@ -1379,7 +1114,7 @@ tp_context_read_shard(const char *dir, long want)
             ok = 0;
         }
         if (!ok) {
-            tp_err(path, tp_lines_line(l), "malformed context record '%s'", tag);
+            tp_rec_malformed(l, "context", tag);
             rc = -1;
             break;
         }

@@ -99,7 +99,7 @@ typedef struct tp_merge tp_merge;
 /*
  * Start a merge into the context directory dir (created if needed). Dedup keys and
  * temporal values are spilled to record files under DIR/tmp and sorted there with GNU
- * sort (see sort.h), so memory stays bounded by o->memory plus what grows with the
+ * sort (see spill.h), so memory stays bounded by o->memory plus what grows with the
  * number of shards, columns and label classes, never with rows or keys. Returns NULL
  * with an error recorded when DIR/tmp cannot be created.
  */

@@ -64,7 +64,7 @@ typedef struct tp_out {
     int special;     /* path is a device or FIFO: written in place, never renamed */
     long long bytes; /* bytes written to the file so far (compressed when gzip) */
     int mem;         /* in memory (tp_out_mem): buf grows, nothing is written */
-    size_t rec_n;    /* CSV/TSV: fields written in the current record */
+    size_t rec_n;    /* CSV/TSV, text records (record.h): fields written in the current record */
     int rec_empty;   /* ... and the first of them was empty */
 } tp_out;
 

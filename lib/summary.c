@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "record.h"
 #include "text.h"
 #include "value.h"
 
@@ -92,48 +93,36 @@ cmp_time(const void *a, const void *b)
     return (ta > tb) - (ta < tb);
 }
 
-static int
-write_name(tp_out *o, const char *tag, const char *v)
-{
-    if (!v)
-        return 0;
-    if (tp_out_printf(o, "%s\t", tag) < 0 || tp_out_esc(o, v, strlen(v)) < 0)
-        return -1;
-    return tp_out_byte(o, '\n');
-}
-
 int
 tp_summary_write(const tp_summary *s, const char *path)
 {
     tp_out *o = tp_out_open(path, 0);
     if (!o)
         return -1;
-    int rc = tp_out_printf(o, "tp-summary\t2\nshard\t%ld\nheader\t%d\n", s->shard, s->header);
-    rc |= write_name(o, "source", s->source);
-    rc |= tp_out_printf(o, "rows\t%lld\t%lld\t%lld\t%lld\t%lld\n", s->rows, s->drop_label,
-                        s->drop_time, s->drop_key, s->bad);
-    rc |= tp_out_printf(o, "input\t%lld\t%08lx\n", s->in_bytes, s->in_crc);
-    rc |= write_name(o, "label", s->label);
-    rc |= write_name(o, "dedup", s->dedup);
-    rc |= write_name(o, "temporal", s->temporal);
-    rc |= write_name(o, "split", s->split);
-    rc |= write_name(o, "splitcol", s->splitcol);
+    int rc = tp_rec_str(o, "tp-summary") || tp_rec_int(o, 2) || tp_rec_end(o);
+    rc |= tp_rec_str(o, "shard") || tp_rec_int(o, s->shard) || tp_rec_end(o);
+    rc |= tp_rec_str(o, "header") || tp_rec_int(o, s->header) || tp_rec_end(o);
+    rc |= tp_rec_name(o, "source", s->source);
+    const long long rows[] = {s->rows, s->drop_label, s->drop_time, s->drop_key, s->bad};
+    rc |= tp_rec_str(o, "rows") || tp_rec_ints(o, rows, 5) || tp_rec_end(o);
+    rc |= tp_rec_str(o, "input") || tp_rec_int(o, s->in_bytes) || tp_rec_crc(o, s->in_crc) ||
+          tp_rec_end(o);
+    rc |= tp_rec_name(o, "label", s->label);
+    rc |= tp_rec_name(o, "dedup", s->dedup);
+    rc |= tp_rec_name(o, "temporal", s->temporal);
+    rc |= tp_rec_name(o, "split", s->split);
+    rc |= tp_rec_name(o, "splitcol", s->splitcol);
     if (s->distinct_on)
-        rc |= tp_out_printf(o, "distinct\t1\n");
+        rc |= tp_rec_name(o, "distinct", "1");
     for (size_t i = 0; i < s->ncols && rc == 0; i++) {
         const tp_colstat *c = &s->stats[i];
-        rc |= write_name(o, "col", s->cols[i]);
-        rc |= tp_out_printf(o,
-                            "stat\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%.17g\t%.17g\t"
-                            "%.17g\t%.17g\n",
-                            c->count, c->missing, c->nint, c->nnum, c->nbool, c->ntrue,
-                            (long long)c->imin, (long long)c->imax, c->min, c->max, c->mean, c->m2);
-        if (tp_decl_name(c->declared))
-            rc |= tp_out_printf(o, "decl\t%s\n", tp_decl_name(c->declared));
+        rc |= tp_rec_name(o, "col", s->cols[i]);
+        rc |= tp_rec_str(o, "stat") || tp_colstat_write(o, c) || tp_rec_end(o);
+        rc |= tp_rec_name(o, "decl", tp_decl_name(c->declared));
     }
     size_t *ix = tp_map_sorted(s->labels);
     for (size_t i = 0; i < tp_map_size(s->labels) && rc == 0; i++)
-        rc |= write_name(o, "lv", tp_map_key(s->labels, ix[i], NULL));
+        rc |= tp_rec_name(o, "lv", tp_map_key(s->labels, ix[i], NULL));
     free(ix);
     size_t nt = tp_map_size(s->times);
     ix = tp_xmalloc((nt ? nt : 1) * sizeof *ix);
@@ -144,24 +133,18 @@ tp_summary_write(const tp_summary *s, const char *path)
     for (size_t i = 0; i < nt && rc == 0; i++) {
         int64_t t;
         memcpy(&t, tp_map_key(s->times, ix[i], NULL), sizeof t);
-        rc |= tp_out_printf(o, "t\t%lld\t%lld\n", (long long)t,
-                            *(long long *)tp_map_val(s->times, ix[i]));
+        rc |= tp_rec_str(o, "t") || tp_rec_int(o, t);
+        rc |= tp_rec_int(o, *(long long *)tp_map_val(s->times, ix[i])) || tp_rec_end(o);
     }
     free(ix);
     ix = tp_map_sorted(s->keys);
     for (size_t i = 0; i < tp_map_size(s->keys) && rc == 0; i++) {
-        size_t n;
+        size_t n, ln = 0;
         const char *k = tp_map_key(s->keys, ix[i], &n);
         const tp_keyrec *kr = tp_map_val(s->keys, ix[i]);
-        rc |= tp_out_printf(o, "k\t%lld\t%lld\t", (long long)kr->t, kr->row);
-        if (kr->label >= 0) {
-            size_t ln;
-            const char *lv = tp_map_key(s->labels, (size_t)kr->label, &ln);
-            rc |= tp_out_esc(o, lv, ln);
-        }
-        rc |= tp_out_byte(o, '\t');
-        rc |= tp_out_esc(o, k, n);
-        rc |= tp_out_byte(o, '\n');
+        const char *lv = kr->label >= 0 ? tp_map_key(s->labels, (size_t)kr->label, &ln) : "";
+        rc |= tp_rec_str(o, "k") || tp_rec_int(o, kr->t) || tp_rec_int(o, kr->row);
+        rc |= tp_rec_mem(o, lv, ln) || tp_rec_mem(o, k, n) || tp_rec_end(o);
     }
     free(ix);
     for (size_t c = 0; s->distinct && c < s->ncols && rc == 0; c++) {
@@ -169,9 +152,8 @@ tp_summary_write(const tp_summary *s, const char *path)
         for (size_t i = 0; i < tp_map_size(s->distinct[c]) && rc == 0; i++) {
             size_t n;
             const char *k = tp_map_key(s->distinct[c], ix[i], &n);
-            rc |= tp_out_printf(o, "d\t%zu\t", c);
-            rc |= tp_out_esc(o, k, n);
-            rc |= tp_out_byte(o, '\n');
+            rc |= tp_rec_str(o, "d") || tp_rec_int(o, (long long)c) || tp_rec_mem(o, k, n);
+            rc |= tp_rec_end(o);
         }
         free(ix);
     }
@@ -179,12 +161,11 @@ tp_summary_write(const tp_summary *s, const char *path)
     for (size_t i = 0; i < tp_map_size(s->classes) && rc == 0; i++) {
         size_t n;
         const char *k = tp_map_key(s->classes, ix[i], &n);
-        rc |= tp_out_printf(o, "sc\t%lld\t", *(long long *)tp_map_val(s->classes, ix[i]));
-        rc |= tp_out_esc(o, k, n);
-        rc |= tp_out_byte(o, '\n');
+        rc |= tp_rec_str(o, "sc") || tp_rec_int(o, *(long long *)tp_map_val(s->classes, ix[i]));
+        rc |= tp_rec_mem(o, k, n) || tp_rec_end(o);
     }
     free(ix);
-    rc |= tp_out_printf(o, "end\n");
+    rc |= tp_rec_str(o, "end") || tp_rec_end(o);
     if (rc) {
         tp_out_abort(o);
         return -1;
@@ -192,51 +173,14 @@ tp_summary_write(const tp_summary *s, const char *path)
     return tp_out_commit(o, NULL);
 }
 
-/* Strict integer field of a record; -1 with an error recorded otherwise. */
+/* Strict integer and number fields of a record; -1 with an error recorded otherwise. */
 static int
 field_ll(tp_lines *l, const char *s, long long *out)
 {
-    int64_t v;
-    if (tp_parse_int64(s, strlen(s), &v) < 0) {
-        tp_err(tp_lines_name(l), tp_lines_line(l), "malformed summary: not an integer: '%s'", s);
+    if (tp_field_int(s, out) < 0) {
+        tp_rec_fail(l, "summary");
         return -1;
     }
-    *out = v;
-    return 0;
-}
-
-static int
-field_d(tp_lines *l, const char *s, double *out)
-{
-    char *end;
-    *out = strtod(s, &end);
-    if (*s == '\0' || *end != '\0') {
-        tp_err(tp_lines_name(l), tp_lines_line(l), "malformed summary: not a number: '%s'", s);
-        return -1;
-    }
-    return 0;
-}
-
-/* A CRC-32 as written: exactly 8 lowercase hex digits. 0, or -1 with an error recorded. */
-int
-tp_parse_crc(const char *s, unsigned long *out)
-{
-    unsigned long v = 0;
-    size_t i = 0;
-    for (; s[i] && i < 8; i++) {
-        char c = s[i];
-        if (c >= '0' && c <= '9')
-            v = v << 4 | (unsigned long)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v = v << 4 | (unsigned long)(c - 'a' + 10);
-        else
-            break;
-    }
-    if (i != 8 || s[i]) {
-        tp_err(NULL, 0, "not a CRC-32 (8 hex digits): '%s'", s);
-        return -1;
-    }
-    *out = v;
     return 0;
 }
 
@@ -251,7 +195,7 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
     int seen_end = 0, seen_input = 0, rc;
     char **f;
     size_t n;
-    long long v[12];
+    long long v[5];
     while ((rc = tp_lines_next(l, &f, &n)) == 1) {
         const char *tag = f[0];
         int bad = 0;
@@ -275,15 +219,16 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
         } else if (strcmp(tag, "input") == 0 && n == 3) {
             if (field_ll(l, f[1], &s->in_bytes) < 0)
                 goto fail;
-            if (tp_parse_crc(f[2], &s->in_crc) < 0) {
+            if (tp_field_crc(f[2], &s->in_crc) < 0) {
                 tp_err(path, tp_lines_line(l), "malformed summary: not a CRC-32: '%s'", f[2]);
                 goto fail;
             }
             seen_input = 1;
         } else if (strcmp(tag, "rows") == 0 && n == 6) {
-            for (int i = 0; i < 5; i++)
-                if (field_ll(l, f[i + 1], &v[i]) < 0)
-                    goto fail;
+            if (tp_field_ints(f + 1, 5, v) < 0) {
+                tp_rec_fail(l, "summary");
+                goto fail;
+            }
             s->rows = v[0], s->drop_label = v[1], s->drop_time = v[2], s->drop_key = v[3];
             s->bad = v[4];
         } else if (strcmp(tag, "label") == 0 && n == 2) {
@@ -301,16 +246,11 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->cols[s->ncols] = tp_xstrdup(f[1]);
             tp_colstat_init(&s->stats[s->ncols]);
             s->ncols++;
-        } else if (strcmp(tag, "stat") == 0 && n == 13 && s->ncols > 0) {
-            tp_colstat *c = &s->stats[s->ncols - 1];
-            for (int i = 0; i < 8; i++)
-                if (field_ll(l, f[i + 1], &v[i]) < 0)
-                    goto fail;
-            c->count = v[0], c->missing = v[1], c->nint = v[2], c->nnum = v[3];
-            c->nbool = v[4], c->ntrue = v[5], c->imin = v[6], c->imax = v[7];
-            if (field_d(l, f[9], &c->min) < 0 || field_d(l, f[10], &c->max) < 0 ||
-                field_d(l, f[11], &c->mean) < 0 || field_d(l, f[12], &c->m2) < 0)
+        } else if (strcmp(tag, "stat") == 0 && n == 1 + TP_COLSTAT_FIELDS && s->ncols > 0) {
+            if (tp_colstat_read(f + 1, &s->stats[s->ncols - 1]) < 0) {
+                tp_rec_fail(l, "summary");
                 goto fail;
+            }
         } else if (strcmp(tag, "decl") == 0 && n == 2 && s->ncols > 0 &&
                    tp_decl_parse(f[1]) != TP_DECL_NONE) {
             s->stats[s->ncols - 1].declared = tp_decl_parse(f[1]);
@@ -373,7 +313,7 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             bad = 1;
         }
         if (bad) {
-            tp_err(path, tp_lines_line(l), "malformed summary record '%s'", tag);
+            tp_rec_malformed(l, "summary", tag);
             goto fail;
         }
     }

@@ -82,9 +82,6 @@ typedef struct tp_summary_sink {
  */
 tp_summary *tp_summary_read(const char *path, const tp_summary_sink *sink);
 
-/* A CRC-32 as the summary and the context write it: 8 lowercase hex digits. 0 or -1. */
-int tp_parse_crc(const char *s, unsigned long *out);
-
 /* Sort helpers shared with the context: indexes of map entries in key byte order. */
 size_t *tp_map_sorted(const tp_map *m);
 

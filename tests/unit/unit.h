@@ -31,5 +31,7 @@ void test_pqvalue(void);
 void test_pqcodec(void);
 void test_pqenc(void);
 void test_pqwrite(void);
+void test_record(void);
+void test_spill(void);
 
 #endif
