@@ -21,6 +21,7 @@ main(void)
     test_pqcodec();
     test_pqenc();
     test_pqwrite();
+    test_toolopt();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

@@ -31,5 +31,6 @@ void test_pqvalue(void);
 void test_pqcodec(void);
 void test_pqenc(void);
 void test_pqwrite(void);
+void test_toolopt(void);
 
 #endif
