@@ -8,6 +8,7 @@
 #include "sort.h"
 #include "summary.h"
 #include "term.h"
+#include "toolopt.h"
 #include "value.h"
 
 #include <errno.h>
@@ -117,15 +118,12 @@ main(int argc, char **argv)
     enum { OPT_CONCAT = 256, OPT_FILES0, OPT_JOB, OPT_MAXBAD, OPT_META, OPT_SEED, OPT_Q, OPT_R };
     static const struct option longopts[] = {
         {"concat", required_argument, NULL, OPT_CONCAT},
-        {"context", required_argument, NULL, 'c'},
         {"files0-from", required_argument, NULL, OPT_FILES0},
-        {"help", no_argument, NULL, 'h'},
         {"job-type", required_argument, NULL, OPT_JOB},
         {"max-bad-rows", required_argument, NULL, OPT_MAXBAD},
         {"memory", required_argument, NULL, 'm'},
         {"metadata-format", required_argument, NULL, OPT_META},
         {"output-dir", required_argument, NULL, 'd'},
-        {"quiet", no_argument, NULL, 'q'},
         {"seed", required_argument, NULL, OPT_SEED},
         {"test-val-ratio", required_argument, NULL, OPT_Q},
         {"train-ratio", required_argument, NULL, OPT_R},
@@ -135,24 +133,28 @@ main(int argc, char **argv)
     tp_setprogname(argv);
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
+    tp_toolopt to;
+    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_QUIET, "d:m:", longopts) < 0)
+        tp_die(TP_EXIT_USAGE);
     tp_merge_opts o = {0};
     o.seed = 42;
     o.max_bad = -1;
     tp_parse_ratio("", "0.7", &o.r);
     tp_parse_ratio("", "0.5", &o.q);
     o.concat = tp_xmalloc((size_t)argc * sizeof *o.concat);
-    const char *dir = NULL, *outdir = NULL, *files0 = NULL;
-    int quiet = 0, json = 0, c;
-    while ((c = getopt_long(argc, argv, "c:d:hm:q", longopts, NULL)) != -1) {
+    const char *outdir = NULL, *files0 = NULL;
+    int json = 0, c;
+    while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
+        int taken = tp_toolopt_take(&to, c, optarg);
+        if (taken == TP_TO_HELP)
+            usage(0);
+        if (taken < 0)
+            bad();
+        if (taken)
+            continue;
         switch (c) {
-        case 'c':
-            dir = optarg;
-            break;
         case 'd':
             outdir = optarg;
-            break;
-        case 'h':
-            usage(0);
             break;
         case 'm':
             if (tp_sort_size_ok(optarg) < 0) {
@@ -160,9 +162,6 @@ main(int argc, char **argv)
                 usage(TP_EXIT_USAGE);
             }
             o.memory = optarg;
-            break;
-        case 'q':
-            quiet = 1;
             break;
         case OPT_CONCAT: {
             char *name, **cols;
@@ -231,10 +230,9 @@ main(int argc, char **argv)
             usage(TP_EXIT_USAGE);
         }
     }
-    if (!dir) {
-        tp_warnx("missing -c DIR");
-        usage(TP_EXIT_USAGE);
-    }
+    if (tp_toolopt_check(&to) < 0)
+        bad();
+    const char *dir = to.context;
     if (files0 && optind < argc) {
         tp_warnx("--files0-from: no SUMMARY operands with it: '%s'", argv[optind]);
         usage(TP_EXIT_USAGE);
@@ -263,7 +261,7 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_DATA);
     if (outdir && tp_context_write_outputs(ctx, outdir, json) < 0)
         tp_die(TP_EXIT_DATA);
-    if (!quiet)
+    if (!to.quiet)
         report(ctx);
     tp_context_free(ctx);
     free(o.concat);

@@ -10,6 +10,7 @@
 #include "summary.h"
 #include "value.h"
 #include "term.h"
+#include "toolopt.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -25,6 +26,13 @@ static void
 usage(int status)
 {
     tp_usage(usage_text, status);
+}
+
+static void
+bad(void)
+{
+    tp_warnx("%s", tp_errmsg());
+    usage(TP_EXIT_USAGE);
 }
 
 struct scan {
@@ -201,60 +209,43 @@ on_row(void *arg, const tp_row *row)
 int
 main(int argc, char **argv)
 {
-    enum {
-        OPT_DEDUP = 256,
-        OPT_DISTINCT,
-        OPT_NO_DEDUP,
-        OPT_BAD,
-        OPT_REJECTS,
-        OPT_ROWS,
-        OPT_SPLIT,
-        OPT_TSV
-    };
+    enum { OPT_DEDUP = 256, OPT_DISTINCT, OPT_NO_DEDUP, OPT_ROWS, OPT_SPLIT };
     static const struct option longopts[] = {
         {"dedup", required_argument, NULL, OPT_DEDUP},
         {"distinct", no_argument, NULL, OPT_DISTINCT},
-        {"help", no_argument, NULL, 'h'},
         {"label", required_argument, NULL, 'l'},
         {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
-        {"on-bad-row", required_argument, NULL, OPT_BAD},
         {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"rejects", required_argument, NULL, OPT_REJECTS},
         {"rows", required_argument, NULL, OPT_ROWS},
-        {"shard", required_argument, NULL, 'n'},
         {"signature", required_argument, NULL, 's'},
         {"split", required_argument, NULL, OPT_SPLIT},
-        {"tsv", no_argument, NULL, OPT_TSV},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
+    tp_toolopt to;
+    if (tp_toolopt_init(&to, TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV | TP_TO_QUIET,
+                        "l:o:s:", longopts) < 0)
+        tp_die(TP_EXIT_USAGE);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
-    const char *out = "-", *sigfile = NULL, *policy_name = NULL, *rejects = NULL, *rows = NULL;
-    int policy;
-    long long shard = -1;
-    int tsv = 0, c;
-    while ((c = getopt_long(argc, argv, "hl:n:o:qs:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
+    const char *out = "-", *sigfile = NULL, *rows = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
+        int taken = tp_toolopt_take(&to, c, optarg);
+        if (taken == TP_TO_HELP)
             usage(0);
-            break;
+        if (taken < 0)
+            bad();
+        if (taken)
+            continue;
+        switch (c) {
         case 'l':
             sc.label = optarg;
             break;
-        case 'n':
-            if (tp_opt_ll("--shard", optarg, 0, 99999999, &shard) < 0) {
-                tp_warnx("%s", tp_errmsg());
-                usage(TP_EXIT_USAGE);
-            }
-            break;
         case 'o':
             out = optarg;
-            break;
-        case 'q':
             break;
         case 's':
             sigfile = optarg;
@@ -264,12 +255,6 @@ main(int argc, char **argv)
             break;
         case OPT_DISTINCT:
             sc.distinct = 1;
-            break;
-        case OPT_BAD:
-            policy_name = optarg;
-            break;
-        case OPT_REJECTS:
-            rejects = optarg;
             break;
         case OPT_ROWS:
             rows = optarg;
@@ -297,19 +282,14 @@ main(int argc, char **argv)
                 usage(TP_EXIT_USAGE);
             }
             break;
-        case OPT_TSV:
-            tsv = 1;
-            break;
         default:
             usage(TP_EXIT_USAGE);
         }
     }
     if (argc - optind > 1)
         usage(TP_EXIT_USAGE);
-    if (tp_bad_options(policy_name, rejects, &policy) < 0) {
-        tp_warnx("%s", tp_errmsg());
-        usage(TP_EXIT_USAGE);
-    }
+    if (tp_toolopt_check(&to) < 0)
+        bad();
     if (sc.dedup && sc.no_dedup) {
         tp_warnx("--dedup and --no-dedup exclude each other");
         usage(TP_EXIT_USAGE);
@@ -336,18 +316,17 @@ main(int argc, char **argv)
     sc.s = tp_summary_new();
     sc.s->header = sig == NULL;
     sc.s->distinct_on = sc.distinct;
-    if (shard < 0)
-        shard = tp_shard_number(in);
+    long long shard = to.shard >= 0 ? to.shard : tp_shard_number(in);
     sc.s->shard = shard < 0 ? 0 : (long)shard;
     sc.s->source = tp_xstrdup(in);
-    tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
+    tp_reader *r = tp_reader_open(in, tp_delim_for(in, to.tsv), sig, (size_t)nsig);
     if (!r)
         tp_die(TP_EXIT_DATA);
     sc.r = r;
-    sc.rejects = rejects ? tp_rejects_new(rejects, in) : NULL;
+    sc.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     if (rows && !(sc.rows = tp_out_open(rows, 0)))
         tp_die(TP_EXIT_DATA);
-    tp_reader_policy(r, policy, on_bad);
+    tp_reader_policy(r, to.policy, on_bad);
     if (tp_reader_run(r, on_header, on_row, &sc) != 0) {
         tp_rejects_abort(sc.rejects);
         tp_out_abort(sc.rows);

@@ -13,6 +13,7 @@
 #include "text.h"
 #include "value.h"
 #include "term.h"
+#include "toolopt.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -26,6 +27,13 @@ static void
 usage(int status)
 {
     tp_usage(usage_text, status);
+}
+
+static void
+bad(void)
+{
+    tp_warnx("%s", tp_errmsg());
+    usage(TP_EXIT_USAGE);
 }
 
 /* A class of the stratified split, as tp-split tracks it in one shard. */
@@ -315,63 +323,41 @@ hash_cuts(struct sp *s)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_BAD = 256, OPT_REJECTS };
     static const struct option longopts[] = {
         {"audit", required_argument, NULL, 'a'},
-        {"context", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {"on-bad-row", required_argument, NULL, OPT_BAD},
-        {"rejects", required_argument, NULL, OPT_REJECTS},
-        {"shard", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
-    const char *dir = NULL, *audit = NULL, *policy_name = NULL, *rejects = NULL;
-    long long shard = -1;
-    int policy, c;
-    while ((c = getopt_long(argc, argv, "a:c:hn:", longopts, NULL)) != -1) {
+    tp_toolopt to;
+    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD, "a:", longopts) < 0)
+        tp_die(TP_EXIT_USAGE);
+    const char *audit = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
+        int taken = tp_toolopt_take(&to, c, optarg);
+        if (taken == TP_TO_HELP)
+            usage(0);
+        if (taken < 0)
+            bad();
+        if (taken)
+            continue;
         switch (c) {
         case 'a':
             audit = optarg;
-            break;
-        case 'c':
-            dir = optarg;
-            break;
-        case 'h':
-            usage(0);
-            break;
-        case 'n':
-            if (tp_opt_ll("--shard", optarg, 0, 99999999, &shard) < 0) {
-                tp_warnx("%s", tp_errmsg());
-                usage(TP_EXIT_USAGE);
-            }
-            break;
-        case OPT_BAD:
-            policy_name = optarg;
-            break;
-        case OPT_REJECTS:
-            rejects = optarg;
             break;
         default:
             usage(TP_EXIT_USAGE);
         }
     }
-    if (!dir) {
-        tp_warnx("missing -c DIR");
-        usage(TP_EXIT_USAGE);
-    }
-    if (tp_bad_options(policy_name, rejects, &policy) < 0) {
-        tp_warnx("%s", tp_errmsg());
-        usage(TP_EXIT_USAGE);
-    }
+    if (tp_toolopt_check(&to) < 0)
+        bad();
     if (argc - optind > 1)
         usage(TP_EXIT_USAGE);
-    const char *in = optind < argc ? argv[optind] : "-";
+    const char *dir = to.context, *in = optind < argc ? argv[optind] : "-";
     /* with the shard known, only its record is read (tp_context_read_shard) */
-    if (shard < 0)
-        shard = tp_shard_number(in);
+    long long shard = to.shard >= 0 ? to.shard : tp_shard_number(in);
     tp_context *ctx = shard >= 0 ? tp_context_read_shard(dir, (long)shard) : tp_context_read(dir);
     if (!ctx)
         tp_die(TP_EXIT_DATA);
@@ -426,8 +412,8 @@ main(int argc, char **argv)
     if (!r)
         tp_die(TP_EXIT_DATA);
     s.r = r;
-    s.rejects = rejects ? tp_rejects_new(rejects, in) : NULL;
-    tp_reader_policy(r, policy, on_bad);
+    s.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
+    tp_reader_policy(r, to.policy, on_bad);
     if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0) {
         tp_out_abort(s.audit);
         tp_rejects_abort(s.rejects);

@@ -12,6 +12,7 @@
 #include "text.h"
 #include "value.h"
 #include "term.h"
+#include "toolopt.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -26,6 +27,13 @@ static void
 usage(int status)
 {
     tp_usage(usage_text, status);
+}
+
+static void
+bad(void)
+{
+    tp_warnx("%s", tp_errmsg());
+    usage(TP_EXIT_USAGE);
 }
 
 struct xf {
@@ -183,66 +191,41 @@ on_row(void *arg, const tp_row *row)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_BAD = 256, OPT_REJECTS, OPT_TSV };
     static const struct option longopts[] = {
-        {"context", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {"on-bad-row", required_argument, NULL, OPT_BAD},
-        {"rejects", required_argument, NULL, OPT_REJECTS},
-        {"shard", required_argument, NULL, 'n'},
         {"signature", required_argument, NULL, 's'},
-        {"tsv", no_argument, NULL, OPT_TSV},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
-    const char *dir = NULL, *sigfile = NULL, *policy_name = NULL, *rejects = NULL;
-    long long shard = -1;
-    int tsv = 0, policy, c;
-    while ((c = getopt_long(argc, argv, "c:hn:s:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            dir = optarg;
-            break;
-        case 'h':
+    tp_toolopt to;
+    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV,
+                        "s:", longopts) < 0)
+        tp_die(TP_EXIT_USAGE);
+    const char *sigfile = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
+        int taken = tp_toolopt_take(&to, c, optarg);
+        if (taken == TP_TO_HELP)
             usage(0);
-            break;
-        case 'n':
-            if (tp_opt_ll("--shard", optarg, 0, 99999999, &shard) < 0) {
-                tp_warnx("%s", tp_errmsg());
-                usage(TP_EXIT_USAGE);
-            }
-            break;
+        if (taken < 0)
+            bad();
+        if (taken)
+            continue;
+        switch (c) {
         case 's':
             sigfile = optarg;
-            break;
-        case OPT_BAD:
-            policy_name = optarg;
-            break;
-        case OPT_REJECTS:
-            rejects = optarg;
-            break;
-        case OPT_TSV:
-            tsv = 1;
             break;
         default:
             usage(TP_EXIT_USAGE);
         }
     }
-    if (!dir) {
-        tp_warnx("missing -c DIR");
-        usage(TP_EXIT_USAGE);
-    }
-    if (tp_bad_options(policy_name, rejects, &policy) < 0) {
-        tp_warnx("%s", tp_errmsg());
-        usage(TP_EXIT_USAGE);
-    }
+    if (tp_toolopt_check(&to) < 0)
+        bad();
     if (argc - optind > 1)
         usage(TP_EXIT_USAGE);
-    const char *in = optind < argc ? argv[optind] : "-";
-    if (shard < 0)
-        shard = tp_shard_number(in);
+    const char *dir = to.context, *in = optind < argc ? argv[optind] : "-";
+    long long shard = to.shard >= 0 ? to.shard : tp_shard_number(in);
     if (shard < 0)
         shard = 0;
     tp_context *ctx = tp_context_read_shard(dir, (long)shard);
@@ -265,12 +248,12 @@ main(int argc, char **argv)
         if (!x.keep || next_keep(&x) < 0)
             tp_die(TP_EXIT_DATA);
     }
-    tp_reader *r = tp_reader_open(in, tp_delim_for(in, tsv), sig, (size_t)nsig);
+    tp_reader *r = tp_reader_open(in, tp_delim_for(in, to.tsv), sig, (size_t)nsig);
     if (!r)
         tp_die(TP_EXIT_DATA);
     x.r = r;
-    x.rejects = rejects ? tp_rejects_new(rejects, in) : NULL;
-    tp_reader_policy(r, policy, on_bad);
+    x.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
+    tp_reader_policy(r, to.policy, on_bad);
     x.out = tp_out_open("-", 0);
     if (tp_reader_run(r, on_header, on_row, &x) != 0) {
         tp_rejects_abort(x.rejects);

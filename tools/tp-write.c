@@ -14,6 +14,7 @@
 #include "text.h"
 #include "value.h"
 #include "term.h"
+#include "toolopt.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -30,6 +31,13 @@ static void
 usage(int status)
 {
     tp_usage(usage_text, status);
+}
+
+static void
+bad(void)
+{
+    tp_warnx("%s", tp_errmsg());
+    usage(TP_EXIT_USAGE);
 }
 
 enum { MAXSPLITS = 16 };
@@ -303,37 +311,38 @@ abort_all(struct wr *w)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_BAD = 256, OPT_COMPRESSION, OPT_REJECTS, OPT_ROW_GROUP };
+    enum { OPT_COMPRESSION = 256, OPT_ROW_GROUP };
     static const struct option longopts[] = {
         {"compression", required_argument, NULL, OPT_COMPRESSION},
-        {"context", required_argument, NULL, 'c'},
         {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {"on-bad-row", required_argument, NULL, OPT_BAD},
-        {"quiet", no_argument, NULL, 'q'},
-        {"rejects", required_argument, NULL, OPT_REJECTS},
         {"report", required_argument, NULL, 'r'},
         {"row-group-size", required_argument, NULL, OPT_ROW_GROUP},
-        {"shard", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     static const char *const formats[] = {"csv", "tsv", "csv.gz", "tsv.gz", "parquet"};
     tp_setprogname(argv);
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
+    tp_toolopt to;
+    if (tp_toolopt_init(&to, TP_TO_CONTEXT | TP_TO_SHARD | TP_TO_BAD | TP_TO_QUIET,
+                        "f:r:", longopts) < 0)
+        tp_die(TP_EXIT_USAGE);
     struct wr w = {0};
     w.ext = "csv";
-    const char *dir = NULL, *report = NULL, *policy_name = NULL, *rejects = NULL;
+    const char *report = NULL;
     const char *pq_opt = NULL; /* a Parquet option given, for the check against -f */
-    long long shard = 0;
     w.codec = TP_PQ_SNAPPY;
     w.group_rows = PQ_GROUP_ROWS;
-    int policy, c;
-    while ((c = getopt_long(argc, argv, "c:f:hn:qr:", longopts, NULL)) != -1) {
+    int c;
+    while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
+        int taken = tp_toolopt_take(&to, c, optarg);
+        if (taken == TP_TO_HELP)
+            usage(0);
+        if (taken < 0)
+            bad();
+        if (taken)
+            continue;
         switch (c) {
-        case 'c':
-            dir = optarg;
-            break;
         case 'f':
             w.ext = NULL;
             for (size_t i = 0; i < 5; i++)
@@ -344,22 +353,8 @@ main(int argc, char **argv)
                 usage(TP_EXIT_USAGE);
             }
             break;
-        case 'h':
-            usage(0);
-            break;
-        case 'n':
-            if (tp_opt_ll("--shard", optarg, 0, 99999999, &shard) < 0) {
-                tp_warnx("%s", tp_errmsg());
-                usage(TP_EXIT_USAGE);
-            }
-            break;
-        case 'q':
-            break;
         case 'r':
             report = optarg;
-            break;
-        case OPT_BAD:
-            policy_name = optarg;
             break;
         case OPT_COMPRESSION:
             w.codec = tp_pq_codec_parse(optarg);
@@ -368,9 +363,6 @@ main(int argc, char **argv)
                 usage(TP_EXIT_USAGE);
             }
             pq_opt = "--compression";
-            break;
-        case OPT_REJECTS:
-            rejects = optarg;
             break;
         case OPT_ROW_GROUP:
             if (tp_opt_ll("--row-group-size", optarg, 1, 2147483647, &w.group_rows) < 0) {
@@ -385,10 +377,8 @@ main(int argc, char **argv)
     }
     if (argc - optind < 1 || argc - optind > 2)
         usage(TP_EXIT_USAGE);
-    if (tp_bad_options(policy_name, rejects, &policy) < 0) {
-        tp_warnx("%s", tp_errmsg());
-        usage(TP_EXIT_USAGE);
-    }
+    if (tp_toolopt_check(&to) < 0)
+        bad();
     w.parquet = strcmp(w.ext, "parquet") == 0;
     if (pq_opt && !w.parquet) {
         tp_warnx("%s: only with -f parquet", pq_opt);
@@ -396,10 +386,11 @@ main(int argc, char **argv)
     }
     w.outdir = argv[optind];
     w.file = optind + 1 < argc ? argv[optind + 1] : "-";
-    w.shard = (long)shard;
+    w.shard = to.shard < 0 ? 0 : (long)to.shard; /* -n, else 0: not from the file name */
     w.delim = w.ext[0] == 't' ? '\t' : ',';
     w.gzip = strstr(w.ext, ".gz") != NULL;
     long long expect = -1;
+    const char *dir = to.context;
     if (dir) {
         tp_context *ctx = tp_context_read_shard(dir, w.shard);
         if (!ctx)
@@ -415,8 +406,8 @@ main(int argc, char **argv)
     w.r = tp_reader_open(w.file, ',', NULL, 0);
     if (!w.r)
         tp_die(TP_EXIT_DATA);
-    w.rejects = rejects ? tp_rejects_new(rejects, w.file) : NULL;
-    tp_reader_policy(w.r, policy, on_bad);
+    w.rejects = to.rejects ? tp_rejects_new(to.rejects, w.file) : NULL;
+    tp_reader_policy(w.r, to.policy, on_bad);
     if (tp_reader_run(w.r, on_header, on_row, &w) != 0) {
         abort_all(&w);
         tp_rejects_abort(w.rejects);

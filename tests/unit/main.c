@@ -23,6 +23,7 @@ main(void)
     test_pqwrite();
     test_record();
     test_spill();
+    test_toolopt();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

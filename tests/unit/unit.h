@@ -33,5 +33,6 @@ void test_pqenc(void);
 void test_pqwrite(void);
 void test_record(void);
 void test_spill(void);
+void test_toolopt(void);
 
 #endif
