@@ -73,6 +73,22 @@ double tp_moments_std(const tp_moments *m);
 typedef struct tp_tally_rd tp_tally_rd;
 int tp_tally_next(tp_tally_rd *r, const char **value, size_t *n, double *x, long long *count);
 
+/*
+ * Open a tally file (tally.c) for reading in its order: one entry a line,
+ * "[SORTKEY<TAB>]VALUE<TAB>COUNT" (the last two fields are used), VALUE escaped as in
+ * text.h; for numbers (numbers != 0) VALUE is the 16 hex digits of tp_tally_numkey,
+ * which sort bytewise as the numbers do, and next gives the number's text
+ * (tp_tf_fmt) and *x. NULL with an error recorded.
+ */
+tp_tally_rd *tp_tally_open(const char *path, int numbers);
+void tp_tally_close(tp_tally_rd *r);
+
+/* The order-preserving 64-bit key of a double (IEEE 754 bits, sign flipped for
+ * positives, all bits flipped for negatives; -0 as 0) in 16 lowercase hex digits and a
+ * NUL in key[17]; tp_tally_numval is its inverse (-1 on malformed text). */
+void tp_tally_numkey(double x, char key[17]);
+int tp_tally_numval(const char *key, double *x);
+
 /* What finish receives: the accumulators over the fitting rows, prefill included. */
 typedef struct tp_fitdata {
     long long rows;          /* fitting rows */
@@ -102,6 +118,7 @@ typedef struct tp_tf {
     size_t nkv;
     char **key, **val; /* the KEY=VALUE parameters as given */
     void *p;           /* the operation's parsed parameters and fitted result (its own) */
+    uint64_t seed;     /* --seed, for hash (set by the driver before parse) */
     char buf[64];      /* scratch for a value apply gives (a number's text) */
 } tp_tf;
 
