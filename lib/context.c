@@ -10,6 +10,7 @@
 #include "record.h"
 #include "spill.h"
 #include "text.h"
+#include "transform.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -43,6 +44,8 @@ struct tp_merge {
     size_t nsh, shcap;
     int have_cols;
     int failed;
+    size_t ntf;
+    char **tf; /* the transforms of the summaries (transform.h) */
 };
 
 static char *
@@ -198,6 +201,13 @@ check_shards(tp_merge *m)
             check_role(src, "the split mode", s->split, ref->split, rsrc) < 0 ||
             check_role(src, "the split column", s->splitcol, ref->splitcol, rsrc) < 0)
             return -1;
+        int same = s->ntf == ref->ntf;
+        for (size_t j = 0; same && j < s->ntf; j++)
+            same = strcmp(s->tf[j], ref->tf[j]) == 0;
+        if (!same) {
+            tp_err(src, 0, "scanned with other transforms than %s", rsrc);
+            return -1;
+        }
     }
     if (ref) {
         m->have_cols = 1;
@@ -212,6 +222,10 @@ check_shards(tp_merge *m)
         m->temporal = ref->temporal ? tp_xstrdup(ref->temporal) : NULL;
         m->split = ref->split ? tp_xstrdup(ref->split) : NULL;
         m->splitcol = ref->splitcol ? tp_xstrdup(ref->splitcol) : NULL;
+        m->tf = ref->tf;
+        m->ntf = ref->ntf;
+        ref->tf = NULL;
+        ref->ntf = 0;
     }
     return 0;
 }
@@ -606,6 +620,31 @@ strata_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 
 static int write_context(const tp_context *c, const char *dir);
 
+/* With transforms: DIR/transform/specs for the fit pass (transform.h); an earlier fit in
+ * DIR/transform is removed, as it belongs to other summaries. */
+static int
+write_specs(tp_merge *m, const char *dir)
+{
+    char *td = join(dir, "transform");
+    char *fit = join(td, "fit");
+    int rc = unlink(fit) < 0 && errno != ENOENT ? -1 : 0;
+    if (rc < 0)
+        tp_err(fit, 0, "%s", strerror(errno));
+    free(fit);
+    if (rc == 0 && m->ntf > 0) {
+        tp_tfset *s = tp_tfset_new((unsigned long long)m->o.seed);
+        for (size_t i = 0; i < m->ntf && rc == 0; i++)
+            rc = tp_tfset_add(s, m->tf[i]);
+        if (rc == 0 && m->o.fit_on)
+            rc = tp_tfset_fit_on(s, m->o.fit_on);
+        if (rc == 0)
+            rc = tp_tfset_write_specs(s, td);
+        tp_tfset_free(s);
+    }
+    free(td);
+    return rc;
+}
+
 static void
 merge_free(tp_merge *m)
 {
@@ -625,6 +664,7 @@ merge_free(tp_merge *m)
     free(m->temporal);
     free(m->split);
     free(m->splitcol);
+    tp_strv_free(m->tf, m->ntf);
     free(m->first);
     free(m->tmp);
     free(m);
@@ -766,6 +806,8 @@ tp_merge_finish(tp_merge *m)
         rc = distinct_finish(c, m);
     if (rc == 0)
         rc = write_context(c, dir);
+    if (rc == 0)
+        rc = write_specs(m, dir);
     merge_free(m);
     if (rc) {
         tp_context_free(c);
@@ -1143,6 +1185,20 @@ tp_context_read_shard(const char *dir, long want)
     }
     tp_lines_close(l);
     free(path);
+    if (rc == 0) {
+        /* fitted transforms change the columns pass 2 writes */
+        char *td = join(dir, "transform");
+        if (tp_tfset_exists(td, "fit")) {
+            char **names;
+            const char **types;
+            long n = tp_tfset_read_columns(td, &names, &types);
+            if (n < 0)
+                rc = -1;
+            else
+                tp_context_set_final(c, names, types, (size_t)n);
+        }
+        free(td);
+    }
     if (rc < 0) {
         tp_context_free(c);
         return NULL;
@@ -1162,6 +1218,10 @@ tp_context_free(tp_context *c)
         free(c->out[i]);
     free(c->out);
     free(c->type);
+    for (size_t i = 0; i < c->nfinal; i++)
+        free(c->final[i]);
+    free(c->final);
+    free(c->ftype);
     free(c->stats);
     free(c->distinct);
     for (size_t i = 0; i < c->nconcat; i++) {
@@ -1300,9 +1360,25 @@ write_json(const tp_context *c, const char *outdir)
     int rc = tp_out_printf(o, "{\n  \"rows_read\": %lld,\n  \"rows_written\": %lld,\n", rows, c->n);
     rc |=
         tp_out_printf(o, "  \"statistics_over\": \"all rows read in pass 1\",\n  \"columns\": [\n");
-    for (size_t j = 0; j < c->nout; j++) {
-        rc |= json_column(o, c, j);
-        rc |= tp_out_printf(o, "%s\n", j + 1 < c->nout ? "," : "");
+    size_t nout = c->nfinal ? c->nfinal : c->nout;
+    for (size_t j = 0; j < nout; j++) {
+        long k = c->nfinal ? -1 : (long)j;
+        for (size_t i = 0; k < 0 && i < c->nout; i++)
+            if (strcmp(c->out[i], c->final[j]) == 0 && strcmp(c->type[i], c->ftype[j]) == 0)
+                k = (long)i;
+        if (k >= 0) {
+            rc |= json_column(o, c, (size_t)k);
+        } else {
+            /* a transform's output: its fit is in transform/transform.json */
+            rc |= tp_out_printf(o, "    {\"varname\": ");
+            rc |= json_str(o, c->final[j]);
+            rc |= tp_out_printf(o,
+                                ", \"iscategory\": false, \"datatype\": \"%s\", \"transformed\": "
+                                "true, \"count\": null, \"missing\": null, \"min\": null, "
+                                "\"max\": null, \"mean\": null, \"std\": null, \"distinct\": null}",
+                                c->ftype[j]);
+        }
+        rc |= tp_out_printf(o, "%s\n", j + 1 < nout ? "," : "");
     }
     rc |= tp_out_printf(o, "  ]\n}\n");
     if (rc) {
@@ -1312,15 +1388,35 @@ write_json(const tp_context *c, const char *outdir)
     return tp_out_commit(o, NULL);
 }
 
+void
+tp_context_set_final(tp_context *c, char **names, const char **types, size_t n)
+{
+    size_t nc = c->nout - c->nin;
+    for (size_t i = 0; i < c->nfinal; i++)
+        free(c->final[i]);
+    free(c->final);
+    free(c->ftype);
+    c->final = tp_xrealloc(names, (n + nc + 1) * sizeof *names);
+    c->ftype = tp_xrealloc(types, (n + nc + 1) * sizeof *types);
+    for (size_t i = 0; i < nc; i++) {
+        c->final[n + i] = tp_xstrdup(c->out[c->nin + i]);
+        c->ftype[n + i] = c->type[c->nin + i];
+    }
+    c->nfinal = n + nc;
+}
+
 int
 tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
 {
     tp_out *o;
+    char *const *out = c->nfinal ? c->final : c->out;
+    const char *const *type = c->nfinal ? c->ftype : c->type;
+    size_t nout = c->nfinal ? c->nfinal : c->nout;
     if (write_small(outdir, "signature", &o) < 0)
         return -1;
     int rc = 0;
-    for (size_t i = 0; i < c->nout; i++)
-        rc |= tp_out_rec_field(o, c->out[i], strlen(c->out[i]), ',');
+    for (size_t i = 0; i < nout; i++)
+        rc |= tp_out_rec_field(o, out[i], strlen(out[i]), ',');
     rc |= tp_out_rec_end(o);
     if (rc) {
         tp_out_abort(o);
@@ -1329,11 +1425,11 @@ tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
     if (tp_out_commit(o, NULL) < 0 || write_small(outdir, "metadata", &o) < 0)
         return -1;
     rc = tp_out_printf(o, "varname,iscategory,datatype\n");
-    for (size_t i = 0; i < c->nout; i++) {
-        const char *cat = strcmp(c->type[i], "object") == 0 ? "true" : "false";
-        rc |= tp_out_rec_field(o, c->out[i], strlen(c->out[i]), ',');
+    for (size_t i = 0; i < nout; i++) {
+        const char *cat = strcmp(type[i], "object") == 0 ? "true" : "false";
+        rc |= tp_out_rec_field(o, out[i], strlen(out[i]), ',');
         rc |= tp_out_rec_field(o, cat, strlen(cat), ',');
-        rc |= tp_out_rec_field(o, c->type[i], strlen(c->type[i]), ',');
+        rc |= tp_out_rec_field(o, type[i], strlen(type[i]), ',');
         rc |= tp_out_rec_end(o);
     }
     if (rc) {

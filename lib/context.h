@@ -68,6 +68,11 @@ typedef struct tp_context {
     tp_shardinfo *shards; /* sorted by shard number */
     size_t nclass;        /* stratified: classes sorted bytewise by value */
     tp_class *classes;
+    /* with fitted transforms: the columns pass 2 writes (the transforms' output columns,
+     * then the concat columns) and their types; set by tp_context_set_final */
+    size_t nfinal;
+    char **final;
+    const char **ftype;
 } tp_context;
 
 /* Options of the merge that are not in the summaries. */
@@ -82,6 +87,7 @@ typedef struct tp_merge_opts {
     int max_bad_fraction;     /* the limit is max_bad_ratio of the rows read */
     tp_ratio max_bad_ratio;   /* exact decimal fraction */
     const char *max_bad_text; /* as given, for the message */
+    const char *fit_on;       /* --fit-on train|all for the transforms; NULL = train */
 } tp_merge_opts;
 
 /*
@@ -141,6 +147,13 @@ tp_context *tp_context_read(const char *dir);
  */
 tp_context *tp_context_read_shard(const char *dir, long shard);
 void tp_context_free(tp_context *c);
+
+/*
+ * The columns pass 2 writes when transforms change them: names (taken; freed with c)
+ * and static types, n of them, followed by c's concat columns. Signature and metadata
+ * then describe these (tp_context_write_outputs).
+ */
+void tp_context_set_final(tp_context *c, char **names, const char **types, size_t n);
 
 /* Index of shard number in c->shards, or -1. */
 long tp_context_shard(const tp_context *c, long shard);

@@ -7,6 +7,7 @@
  * dictionary keeps insertion order, statistics are exact, codecs are deterministic.
  */
 #include "pqwrite.h"
+#include "version.h"
 
 #include "bytes.h"
 #include "err.h"
@@ -25,7 +26,7 @@
 #include <strings.h>
 
 /* tp has no release number of its own yet; readers parse "NAME version X.Y.Z". */
-#define CREATED_BY "tp version 0.1.0"
+#define CREATED_BY "tp version " TP_VERSION
 
 enum {
     PAGE_BYTES = 1 << 20,  /* target uncompressed size of a data page's values */

@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "reader.h"
 #include "record.h"
 #include "text.h"
 #include "value.h"
@@ -57,6 +58,7 @@ tp_summary_free(tp_summary *s)
     free(s->distinct);
     tp_map_free(s->times);
     tp_map_free(s->keys);
+    tp_strv_free(s->tf, s->ntf);
     free(s);
 }
 
@@ -114,6 +116,8 @@ tp_summary_write(const tp_summary *s, const char *path)
     rc |= tp_rec_name(o, "splitcol", s->splitcol);
     if (s->distinct_on)
         rc |= tp_rec_name(o, "distinct", "1");
+    for (size_t i = 0; i < s->ntf; i++)
+        rc |= tp_rec_name(o, "transform", s->tf[i]);
     for (size_t i = 0; i < s->ncols && rc == 0; i++) {
         const tp_colstat *c = &s->stats[i];
         rc |= tp_rec_name(o, "col", s->cols[i]);
@@ -237,6 +241,9 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->dedup = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "temporal") == 0 && n == 2) {
             s->temporal = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "transform") == 0 && n == 2) {
+            s->tf = tp_xrealloc(s->tf, (s->ntf + 1) * sizeof *s->tf);
+            s->tf[s->ntf++] = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "col") == 0 && n == 2) {
             if (s->ncols == ccap) {
                 ccap = ccap ? 2 * ccap : 32;

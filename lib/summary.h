@@ -50,6 +50,8 @@ typedef struct tp_summary {
                                        no value, yet must not pass for one made without it */
     tp_map *times; /* int64 time (8 bytes) -> long long count, rows kept without dedup */
     tp_map *keys;  /* dedup key -> tp_keyrec */
+    size_t ntf;
+    char **tf; /* the transforms the rows were checked for (transform.h), one spec each */
 } tp_summary;
 
 /* Empty summary; all maps allocated. Free with tp_summary_free. */

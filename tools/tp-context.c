@@ -9,6 +9,8 @@
 #include "summary.h"
 #include "term.h"
 #include "toolopt.h"
+#include "transform.h"
+#include "version.h"
 #include "value.h"
 
 #include <errno.h>
@@ -20,9 +22,11 @@
 
 static const char usage_text[] =
     "usage: tp-context [-hq] -c DIR [-d OUTDIR] [-m SIZE] [--concat NAME=COL,COL,...]...\n"
-    "                  [--job-type TYPE] [--max-bad-rows N] [--metadata-format FORMAT]\n"
-    "                  [--seed N] [--test-val-ratio Q] [--train-ratio R]\n"
-    "                  (SUMMARY... | --files0-from FILE)\n";
+    "                  [--fit-on train|all] [--job-type TYPE] [--max-bad-rows N]\n"
+    "                  [--metadata-format FORMAT] [--seed N] [--test-val-ratio Q]\n"
+    "                  [--train-ratio R] (SUMMARY... | --files0-from FILE)\n"
+    "       tp-context [-hq] -c DIR --fit [-d OUTDIR] [-m SIZE] [--metadata-format FORMAT]\n"
+    "                  (PARTIAL... | --files0-from FILE)\n";
 
 static void
 usage(int status)
@@ -65,8 +69,9 @@ report(const tp_context *c)
 }
 
 static int
-merge_one(tp_merge *m, const char *path)
+merge_one(void *arg, const char *path)
 {
+    tp_merge *m = arg;
     tp_summary *s = tp_summary_read(path, tp_merge_sink(m));
     return !s || tp_merge_add(m, s, path) < 0 ? -1 : 0;
 }
@@ -77,7 +82,8 @@ merge_one(tp_merge *m, const char *path)
  * meet the kernel's limit on one argument list (ARG_MAX). An empty name is an error.
  */
 static int
-merge_files0(tp_merge *m, const char *file)
+merge_files0(const char *file, int (*one)(void *arg, const char *path), void *arg,
+             const char *what)
 {
     FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
     if (!f) {
@@ -95,7 +101,7 @@ merge_files0(tp_merge *m, const char *file)
             tp_err(file, 0, "name %ld: %s", n, len == 1 ? "empty" : "not ended by a NUL byte");
             rc = -1;
         } else {
-            rc = merge_one(m, name);
+            rc = one(arg, name);
         }
     }
     if (rc == 0 && ferror(f)) {
@@ -103,7 +109,7 @@ merge_files0(tp_merge *m, const char *file)
         rc = -1;
     }
     if (rc == 0 && n == 0) {
-        tp_err(file, 0, "no summary files");
+        tp_err(file, 0, "no %s files", what);
         rc = -1;
     }
     free(name);
@@ -112,13 +118,67 @@ merge_files0(tp_merge *m, const char *file)
     return rc;
 }
 
+static int
+fit_one(void *arg, const char *path)
+{
+    return tp_tffit_add(arg, path);
+}
+
+/*
+ * Fit the transforms of the context in dir from the partials (operands, or --files0-from;
+ * none when no transform needs a fit) and give the context the columns they make.
+ * 0, or -1 with an error recorded.
+ */
+static int
+fit(tp_context *ctx, const char *dir, const char *memory, const char *files0, char **parts,
+    int nparts)
+{
+    char *tfdir = tp_xmalloc(strlen(dir) + 16);
+    sprintf(tfdir, "%s/transform", dir);
+    tp_tfset *s = tp_tfset_read_specs(tfdir, (unsigned long long)ctx->seed);
+    int rc = s && tp_tfset_bind(s, ctx->in, ctx->nin, NULL) == 0 ? 0 : -1;
+    tp_tffit *f = rc == 0 ? tp_tffit_new(s, tfdir, memory) : NULL;
+    if (rc == 0 && !f)
+        rc = -1;
+    if (rc == 0 && files0)
+        rc = merge_files0(files0, fit_one, f, "fit partial");
+    for (int i = 0; rc == 0 && i < nparts; i++)
+        rc = tp_tffit_add(f, parts[i]);
+    if (rc == 0) {
+        rc = tp_tffit_finish(f, ctx->out, ctx->type, ctx->nin, TP_VERSION);
+        f = NULL;
+    }
+    tp_tffit_abort(f);
+    char **names;
+    const char **types;
+    long n = rc == 0 ? tp_tfset_read_columns(tfdir, &names, &types) : -1;
+    if (n >= 0)
+        tp_context_set_final(ctx, names, types, (size_t)n);
+    tp_tfset_free(s);
+    free(tfdir);
+    return n < 0 ? -1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
-    enum { OPT_CONCAT = 256, OPT_FILES0, OPT_JOB, OPT_MAXBAD, OPT_META, OPT_SEED, OPT_Q, OPT_R };
+    enum {
+        OPT_CONCAT = 256,
+        OPT_FILES0,
+        OPT_FIT,
+        OPT_FIT_ON,
+        OPT_JOB,
+        OPT_MAXBAD,
+        OPT_META,
+        OPT_SEED,
+        OPT_Q,
+        OPT_R
+    };
     static const struct option longopts[] = {
         {"concat", required_argument, NULL, OPT_CONCAT},
         {"files0-from", required_argument, NULL, OPT_FILES0},
+        {"fit", no_argument, NULL, OPT_FIT},
+        {"fit-on", required_argument, NULL, OPT_FIT_ON},
         {"job-type", required_argument, NULL, OPT_JOB},
         {"max-bad-rows", required_argument, NULL, OPT_MAXBAD},
         {"memory", required_argument, NULL, 'm'},
@@ -143,7 +203,7 @@ main(int argc, char **argv)
     tp_parse_ratio("", "0.5", &o.q);
     o.concat = tp_xmalloc((size_t)argc * sizeof *o.concat);
     const char *outdir = NULL, *files0 = NULL;
-    int json = 0, c;
+    int json = 0, c, fit_mode = 0;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
         int taken = tp_toolopt_take(&to, c, optarg);
         if (taken == TP_TO_HELP)
@@ -173,6 +233,16 @@ main(int argc, char **argv)
             o.concat[o.nconcat++] = optarg;
             break;
         }
+        case OPT_FIT:
+            fit_mode = 1;
+            break;
+        case OPT_FIT_ON:
+            if (strcmp(optarg, "train") && strcmp(optarg, "all")) {
+                tp_warnx("--fit-on: expected train or all: '%s'", optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            o.fit_on = optarg;
+            break;
         case OPT_FILES0:
             files0 = optarg;
             break;
@@ -237,6 +307,17 @@ main(int argc, char **argv)
         tp_warnx("--files0-from: no SUMMARY operands with it: '%s'", argv[optind]);
         usage(TP_EXIT_USAGE);
     }
+    if (fit_mode) {
+        /* the fit pass's merge: the context is there, the transforms get fitted */
+        tp_context *ctx = tp_context_read(dir);
+        if (!ctx || fit(ctx, dir, o.memory, files0, argv + optind, argc - optind) < 0)
+            tp_die(TP_EXIT_DATA);
+        if (outdir && tp_context_write_outputs(ctx, outdir, json) < 0)
+            tp_die(TP_EXIT_DATA);
+        tp_context_free(ctx);
+        free(o.concat);
+        return 0;
+    }
     if (!files0 && optind == argc) {
         tp_warnx("no summary files");
         usage(TP_EXIT_USAGE);
@@ -245,7 +326,7 @@ main(int argc, char **argv)
     if (!m)
         tp_die(TP_EXIT_DATA);
     if (files0) {
-        if (merge_files0(m, files0) < 0) {
+        if (merge_files0(files0, merge_one, m, "summary") < 0) {
             tp_merge_abort(m);
             tp_die(TP_EXIT_DATA);
         }
@@ -259,6 +340,20 @@ main(int argc, char **argv)
     tp_context *ctx = tp_merge_finish(m);
     if (!ctx)
         tp_die(TP_EXIT_DATA);
+    {
+        /* transforms that fit on nothing (hash, log1p) are fitted now: no fit pass */
+        char *tfdir = tp_xmalloc(strlen(dir) + 16);
+        sprintf(tfdir, "%s/transform", dir);
+        tp_tfset *ts = tp_tfset_exists(tfdir, "specs")
+                           ? tp_tfset_read_specs(tfdir, (unsigned long long)ctx->seed)
+                           : NULL;
+        if (tp_tfset_exists(tfdir, "specs") && !ts)
+            tp_die(TP_EXIT_DATA);
+        if (ts && !tp_tfset_needs_fit(ts) && fit(ctx, dir, o.memory, NULL, NULL, 0) < 0)
+            tp_die(TP_EXIT_DATA);
+        tp_tfset_free(ts);
+        free(tfdir);
+    }
     if (outdir && tp_context_write_outputs(ctx, outdir, json) < 0)
         tp_die(TP_EXIT_DATA);
     if (!to.quiet)

@@ -11,6 +11,7 @@
 #include "value.h"
 #include "term.h"
 #include "toolopt.h"
+#include "transform.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@
 static const char usage_text[] =
     "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
     "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--rows FILE]\n"
-    "               [--split MODE] [--tsv] [FILE]\n";
+    "               [--split MODE] [--transform SPEC] [--transforms FILE] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -48,6 +49,7 @@ struct scan {
     tp_reader *r;
     tp_rejects *rejects;
     tp_out *rows; /* --rows: the rows as read, as CSV */
+    tp_tfset *tf; /* --transform: the values they read are checked, or NULL */
 };
 
 static int
@@ -139,6 +141,9 @@ on_header(void *arg, tp_reader *r)
         s->dedup = tp_xstrdup(s->cols[sc->di]);
     if (sc->ti >= 0)
         s->temporal = tp_xstrdup(s->cols[sc->ti]);
+    if (sc->tf && (tp_tfset_roles(sc->tf, s->label, s->dedup, s->temporal, s->splitcol) < 0 ||
+                   tp_tfset_bind(sc->tf, s->cols, s->ncols, sc->sigfile ? sc->sigfile : sc->file) < 0))
+        return -1;
     return 0;
 }
 
@@ -163,6 +168,12 @@ on_row(void *arg, const tp_row *row)
             }
             has_t = 1;
         }
+    }
+    if (sc->tf) {
+        long col;
+        char why[1024];
+        if (tp_tfset_check(sc->tf, row->f, row->len, NULL, &col, why, sizeof why))
+            return tp_reader_reject(sc->r, row, s->cols[col], why);
     }
     if (sc->rows && put_record(sc->rows, row->n, row->f, row->len) < 0)
         return -1;
@@ -209,7 +220,15 @@ on_row(void *arg, const tp_row *row)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_DEDUP = 256, OPT_DISTINCT, OPT_NO_DEDUP, OPT_ROWS, OPT_SPLIT };
+    enum {
+        OPT_DEDUP = 256,
+        OPT_DISTINCT,
+        OPT_NO_DEDUP,
+        OPT_ROWS,
+        OPT_SPLIT,
+        OPT_TRANSFORM,
+        OPT_TRANSFORMS
+    };
     static const struct option longopts[] = {
         {"dedup", required_argument, NULL, OPT_DEDUP},
         {"distinct", no_argument, NULL, OPT_DISTINCT},
@@ -219,6 +238,8 @@ main(int argc, char **argv)
         {"rows", required_argument, NULL, OPT_ROWS},
         {"signature", required_argument, NULL, 's'},
         {"split", required_argument, NULL, OPT_SPLIT},
+        {"transform", required_argument, NULL, OPT_TRANSFORM},
+        {"transforms", required_argument, NULL, OPT_TRANSFORMS},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
@@ -282,6 +303,14 @@ main(int argc, char **argv)
                 usage(TP_EXIT_USAGE);
             }
             break;
+        case OPT_TRANSFORM:
+        case OPT_TRANSFORMS:
+            if (!sc.tf)
+                sc.tf = tp_tfset_new(0);
+            if ((c == OPT_TRANSFORM ? tp_tfset_add(sc.tf, optarg)
+                                    : tp_tfset_add_file(sc.tf, optarg)) < 0)
+                bad();
+            break;
         default:
             usage(TP_EXIT_USAGE);
         }
@@ -302,6 +331,8 @@ main(int argc, char **argv)
                  sc.label, sc.split_col);
         usage(TP_EXIT_USAGE);
     }
+    if (sc.tf && tp_tfset_roles(sc.tf, sc.label, sc.dedup, sc.split_col, sc.group_col) < 0)
+        bad();
     if (sc.mode && strcmp(sc.mode, "stratified") == 0 && !sc.label) {
         tp_warnx("--split stratified needs a label (-l COL)");
         usage(TP_EXIT_USAGE);
@@ -319,6 +350,10 @@ main(int argc, char **argv)
     long long shard = to.shard >= 0 ? to.shard : tp_shard_number(in);
     sc.s->shard = shard < 0 ? 0 : (long)shard;
     sc.s->source = tp_xstrdup(in);
+    for (size_t i = 0; sc.tf && i < sc.tf->n; i++) {
+        sc.s->tf = tp_xrealloc(sc.s->tf, (sc.s->ntf + 1) * sizeof *sc.s->tf);
+        sc.s->tf[sc.s->ntf++] = tp_xstrdup(sc.tf->tf[i].spec);
+    }
     tp_reader *r = tp_reader_open(in, tp_delim_for(in, to.tsv), sig, (size_t)nsig);
     if (!r)
         tp_die(TP_EXIT_DATA);
@@ -343,6 +378,7 @@ main(int argc, char **argv)
     if (tp_summary_write(sc.s, out) < 0)
         tp_die(TP_EXIT_DATA);
     tp_summary_free(sc.s);
+    tp_tfset_free(sc.tf);
     tp_strv_free(sig, (size_t)nsig);
     return 0;
 }

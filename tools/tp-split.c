@@ -14,6 +14,7 @@
 #include "value.h"
 #include "term.h"
 #include "toolopt.h"
+#include "transform.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -21,7 +22,8 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: tp-split [-h] [-a FILE] -c DIR [-n N] [--on-bad-row POLICY] [--rejects FILE] [FILE]\n";
+    "usage: tp-split [-h] [-a FILE] -c DIR [-n N] [--fit FILE] [--on-bad-row POLICY]\n"
+    "                [--rejects FILE] [FILE]\n";
 
 static void
 usage(int status)
@@ -63,6 +65,10 @@ struct sp {
     long label_col, key_col, group_col, time_col;
     tp_map *acc;    /* split name -> struct audit */
     tp_map *labels; /* "split\tvalue" -> long long */
+    /* --fit FILE: the fit pass, collecting the transforms' partial instead of writing */
+    tp_tfset *tf;
+    tp_tfcollect *fit;
+    long *fidx; /* per input column, its column in the stream */
 };
 
 struct audit {
@@ -93,6 +99,14 @@ on_header(void *arg, tp_reader *r)
         return -1;
     if (s->how == BY_HASH && (s->col = stream_col(r, s, c->splitcol, c->split)) < 0)
         return -1;
+    if (s->fit) {
+        for (size_t i = 0; i < c->nin; i++)
+            if ((s->fidx[i] = tp_reader_find(r, c->out[i])) < 0) {
+                tp_err(s->file, 1, "column '%s' not found", c->out[i]);
+                return -1;
+            }
+        return 0;
+    }
     if (s->audit) {
         s->label_col = c->label >= 0 ? tp_reader_find(r, c->out[c->label]) : -1;
         s->key_col = c->dedup >= 0 ? tp_reader_find(r, c->out[c->dedup]) : -1;
@@ -262,6 +276,11 @@ on_row(void *arg, const tp_row *row)
         break;
     }
     }
+    if (s->fit) {
+        if (s->tf->fit_on == TP_FIT_ALL || strcmp(split, "train") == 0)
+            return tp_tfcollect_row(s->fit, row->f, row->len, s->fidx);
+        return 0;
+    }
     if (s->audit && audit_row(s, row, split) < 0)
         return -1;
     int rc = tp_out_rec_field(s->out, split, strlen(split), ',');
@@ -323,8 +342,10 @@ hash_cuts(struct sp *s)
 int
 main(int argc, char **argv)
 {
+    enum { OPT_FIT = 256 };
     static const struct option longopts[] = {
         {"audit", required_argument, NULL, 'a'},
+        {"fit", required_argument, NULL, OPT_FIT},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
@@ -333,7 +354,7 @@ main(int argc, char **argv)
     tp_toolopt to;
     if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD, "a:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
-    const char *audit = NULL;
+    const char *audit = NULL, *fit = NULL;
     int c;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
         int taken = tp_toolopt_take(&to, c, optarg);
@@ -346,6 +367,9 @@ main(int argc, char **argv)
         switch (c) {
         case 'a':
             audit = optarg;
+            break;
+        case OPT_FIT:
+            fit = optarg;
             break;
         default:
             usage(TP_EXIT_USAGE);
@@ -407,6 +431,21 @@ main(int argc, char **argv)
         s.acc = tp_map_new(sizeof(struct audit));
         s.labels = tp_map_new(sizeof(long long));
     }
+    if (fit) {
+        char *tfdir = tp_xmalloc(strlen(dir) + 16);
+        sprintf(tfdir, "%s/transform", dir);
+        if (!tp_tfset_exists(tfdir, "specs"))
+            tp_fatal(TP_EXIT_DATA, "--fit: %s has no transforms to fit (tp-scan --transform)", dir);
+        s.tf = tp_tfset_read_specs(tfdir, (unsigned long long)ctx->seed);
+        free(tfdir);
+        if (!s.tf || tp_tfset_bind(s.tf, ctx->in, ctx->nin, NULL) < 0)
+            tp_die(TP_EXIT_DATA);
+        s.fidx = tp_xcalloc(ctx->nin + 1, sizeof *s.fidx);
+        /* tallies flushed to the partial beyond 64 MiB: the bound of a pass-2 worker */
+        s.fit = tp_tfcollect_new(s.tf, shard < 0 ? 0 : (long)shard, fit, (size_t)64 << 20);
+        if (!s.fit)
+            tp_die(TP_EXIT_DATA);
+    }
     s.out = tp_out_open("-", 0);
     tp_reader *r = tp_reader_open(in, ',', NULL, 0);
     if (!r)
@@ -414,7 +453,8 @@ main(int argc, char **argv)
     s.r = r;
     s.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     tp_reader_policy(r, to.policy, on_bad);
-    if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0) {
+    if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0 ||
+        (s.fit && tp_tfcollect_finish(s.fit) < 0)) {
         tp_out_abort(s.audit);
         tp_rejects_abort(s.rejects);
         tp_die(TP_EXIT_DATA);
@@ -427,6 +467,8 @@ main(int argc, char **argv)
     tp_map_free(s.labels);
     tp_reader_close(r);
     tp_map_free(s.strata);
+    tp_tfset_free(s.tf);
+    free(s.fidx);
     tp_context_free(ctx);
     return 0;
 }

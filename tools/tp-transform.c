@@ -13,6 +13,7 @@
 #include "value.h"
 #include "term.h"
 #include "toolopt.h"
+#include "transform.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -20,8 +21,8 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--on-bad-row POLICY] [--rejects FILE]\n"
-    "                    [--tsv] [FILE]\n";
+    "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--before-fit] [--on-bad-row POLICY]\n"
+    "                    [--rejects FILE] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -45,6 +46,11 @@ struct xf {
     int keep_done;
     tp_reader *r;
     tp_rejects *rejects;
+    tp_tfset *tf;       /* the transforms: fitted (applied), or before the fit (checked) */
+    char **fcols;       /* with fitted transforms: the output columns they give */
+    long nfcols;
+    const char **f;     /* the row with the label written as its id, for the transforms */
+    size_t *len;
 };
 
 static int
@@ -79,6 +85,13 @@ static int
 write_header(struct xf *x)
 {
     int rc = 0;
+    if (x->fcols) {
+        for (long i = 0; i < x->nfcols; i++)
+            rc |= tp_out_rec_field(x->out, x->fcols[i], strlen(x->fcols[i]), ',');
+        for (size_t i = x->c->nin; i < x->c->nout; i++)
+            rc |= tp_out_rec_field(x->out, x->c->out[i], strlen(x->c->out[i]), ',');
+        return rc | tp_out_rec_end(x->out);
+    }
     for (size_t i = 0; i < x->c->nout; i++)
         rc |= tp_out_rec_field(x->out, x->c->out[i], strlen(x->c->out[i]), ',');
     rc |= tp_out_rec_end(x->out);
@@ -111,6 +124,14 @@ cmp_vocab(const void *key, const void *elem)
     return strcmp(key, *(char *const *)elem);
 }
 
+/* A field of the transforms' output: missing values written empty, as below. */
+static int
+put_field(void *arg, const char *s, size_t n, int missing)
+{
+    struct xf *x = arg;
+    return tp_out_rec_field(x->out, missing ? "" : s, missing ? 0 : n, ',');
+}
+
 static int
 on_row(void *arg, const tp_row *row)
 {
@@ -124,6 +145,12 @@ on_row(void *arg, const tp_row *row)
             snprintf(why, sizeof why, "not a date or time: '%.900s'", row->f[c->temporal]);
             return tp_reader_reject(x->r, row, c->in[c->temporal], why);
         }
+    }
+    if (x->tf) {
+        long col;
+        char why[1024];
+        if (tp_tfset_check(x->tf, row->f, row->len, NULL, &col, why, sizeof why))
+            return tp_reader_reject(x->r, row, c->in[col], why);
     }
     if (c->label >= 0 && tp_is_missing(row->f[c->label], row->len[c->label]))
         return 0;
@@ -139,7 +166,32 @@ on_row(void *arg, const tp_row *row)
     }
     tp_out *o = x->out;
     int rc = 0;
-    for (size_t i = 0; i < row->n; i++) {
+    char num[24];
+    if (x->fcols) {
+        for (size_t i = 0; i < row->n; i++) {
+            x->f[i] = row->f[i];
+            x->len[i] = row->len[i];
+        }
+        if (c->label >= 0 && c->vocab) {
+            char **hit = bsearch(row->f[c->label], c->vocabv, c->nvocab, sizeof *c->vocabv,
+                                 cmp_vocab);
+            if (!hit) {
+                tp_err(x->file, row->line,
+                       "column '%s': label value '%s' is not in the vocabulary of pass 1",
+                       c->in[c->label], row->f[c->label]);
+                return -1;
+            }
+            x->len[c->label] = (size_t)snprintf(num, sizeof num, "%zu", (size_t)(hit - c->vocabv));
+            x->f[c->label] = num;
+        }
+        if (tp_tfset_apply(x->tf, x->f, x->len, put_field, x) < 0) {
+            char *msg = tp_xstrdup(tp_errmsg());
+            tp_err(x->file, row->line, "%s", msg);
+            free(msg);
+            return -1;
+        }
+    }
+    for (size_t i = 0; !x->fcols && i < row->n; i++) {
         if ((long)i == c->label && c->vocab) {
             char **hit = bsearch(row->f[i], c->vocabv, c->nvocab, sizeof *c->vocabv, cmp_vocab);
             if (!hit) {
@@ -148,7 +200,6 @@ on_row(void *arg, const tp_row *row)
                        row->f[i]);
                 return -1;
             }
-            char num[24];
             int k = snprintf(num, sizeof num, "%zu", (size_t)(hit - c->vocabv));
             rc |= tp_out_rec_field(o, num, (size_t)k, ',');
         } else if (tp_is_missing(row->f[i], row->len[i])) {
@@ -191,7 +242,9 @@ on_row(void *arg, const tp_row *row)
 int
 main(int argc, char **argv)
 {
+    enum { OPT_BEFORE_FIT = 256 };
     static const struct option longopts[] = {
+        {"before-fit", no_argument, NULL, OPT_BEFORE_FIT},
         {"signature", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
@@ -203,7 +256,7 @@ main(int argc, char **argv)
                         "s:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
     const char *sigfile = NULL;
-    int c;
+    int c, before_fit = 0;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
         int taken = tp_toolopt_take(&to, c, optarg);
         if (taken == TP_TO_HELP)
@@ -215,6 +268,9 @@ main(int argc, char **argv)
         switch (c) {
         case 's':
             sigfile = optarg;
+            break;
+        case OPT_BEFORE_FIT:
+            before_fit = 1;
             break;
         default:
             usage(TP_EXIT_USAGE);
@@ -239,7 +295,34 @@ main(int argc, char **argv)
         sig = ctx->in; /* headerless shards: the signature of pass 1 */
         nsig = (long)ctx->nin;
     }
-    struct xf x = {ctx, NULL, in, NULL, -1, 0, NULL, NULL};
+    struct xf x = {ctx, NULL, in, NULL, -1, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL};
+    char *tfdir = tp_xmalloc(strlen(dir) + 16);
+    sprintf(tfdir, "%s/transform", dir);
+    if (tp_tfset_exists(tfdir, "specs")) {
+        int fitted = tp_tfset_exists(tfdir, "fit");
+        if (!fitted && !before_fit)
+            tp_fatal(TP_EXIT_DATA,
+                     "%s: the transforms are not fitted yet: run the fit pass first "
+                     "(tp-transform --before-fit | tp-split --fit FILE, then tp-context --fit)",
+                     tfdir);
+        x.tf = before_fit ? tp_tfset_read_specs(tfdir, (unsigned long long)ctx->seed)
+                          : tp_tfset_read_fit(tfdir, (unsigned long long)ctx->seed);
+        if (!x.tf || tp_tfset_bind(x.tf, ctx->in, ctx->nin, NULL) < 0)
+            tp_die(TP_EXIT_DATA);
+        if (!before_fit) {
+            char **cols;
+            const char **types;
+            long n = tp_tfset_read_columns(tfdir, &cols, &types);
+            if (n < 0)
+                tp_die(TP_EXIT_DATA);
+            free(types);
+            x.fcols = cols;
+            x.nfcols = n;
+            x.f = tp_xcalloc(ctx->nin + 1, sizeof *x.f);
+            x.len = tp_xcalloc(ctx->nin + 1, sizeof *x.len);
+        }
+    }
+    free(tfdir);
     long si = tp_context_shard(ctx, (long)shard);
     if (ctx->dedup >= 0) {
         char *kp = tp_keep_path(dir, (long)shard);
@@ -294,6 +377,11 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
     tp_lines_close(x.keep);
+    tp_tfset_free(x.tf);
+    if (x.fcols)
+        tp_strv_free(x.fcols, (size_t)x.nfcols);
+    free(x.f);
+    free(x.len);
     if (sig != ctx->in)
         tp_strv_free(sig, (size_t)nsig);
     tp_context_free(ctx);

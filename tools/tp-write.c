@@ -139,9 +139,12 @@ pq_header(struct wr *w, tp_reader *r)
     for (size_t i = 0; i < n; i++) {
         const char *name = tp_reader_col(r, i + 1);
         w->kinds[i] = TP_PQW_STRING;
-        for (size_t j = 0; w->ctx && j < w->ctx->nout; j++)
-            if (strcmp(w->ctx->out[j], name) == 0) {
-                int k = tp_pq_kind(w->ctx->type[j]);
+        size_t nout = w->ctx ? (w->ctx->nfinal ? w->ctx->nfinal : w->ctx->nout) : 0;
+        char *const *out = w->ctx ? (w->ctx->nfinal ? w->ctx->final : w->ctx->out) : NULL;
+        const char *const *type = w->ctx ? (w->ctx->nfinal ? w->ctx->ftype : w->ctx->type) : NULL;
+        for (size_t j = 0; j < nout; j++)
+            if (strcmp(out[j], name) == 0) {
+                int k = tp_pq_kind(type[j]);
                 w->kinds[i] = k >= 0 ? k : TP_PQW_STRING;
                 break;
             }
