@@ -9,6 +9,7 @@
 #include "reader.h"
 #include "record.h"
 #include "spill.h"
+#include "splitmode.h"
 #include "text.h"
 #include "transform.h"
 
@@ -469,7 +470,7 @@ temporal_finish(tp_context *c, tp_merge *m)
     uint64_t k1 = tp_ratio_floor(n, c->r);
     uint64_t hold = n - k1;
     uint64_t k2 = k1 + (hold - tp_ratio_ceil(hold, c->q));
-    int training = strcmp(c->job, "training") == 0;
+    int training = tp_job_lookup(c->job) == TP_JOB_TRAINING;
     int got, rc = 0;
     long long cum = 0, total = 0;
     int have = 0;
@@ -677,17 +678,6 @@ tp_merge_abort(tp_merge *m)
         merge_free(m);
 }
 
-static const char *
-static_mode(const char *mode)
-{
-    static const char *const modes[] = {"temporal", "random", "stratified",
-                                        "group",    "hash",   "none"};
-    for (size_t i = 0; mode && i < sizeof modes / sizeof modes[0]; i++)
-        if (strcmp(mode, modes[i]) == 0)
-            return modes[i];
-    return NULL;
-}
-
 tp_context *
 tp_merge_finish(tp_merge *m)
 {
@@ -697,7 +687,7 @@ tp_merge_finish(tp_merge *m)
     qsort(m->sh, m->nsh, sizeof *m->sh, cmp_shardacc);
     if (rc == 0)
         rc = check_shards(m);
-    c->job = tp_xstrdup(m->o.job ? m->o.job : "training");
+    c->job = tp_xstrdup(m->o.job ? m->o.job : tp_job_name(TP_JOB_TRAINING));
     c->r = m->o.r;
     c->q = m->o.q;
     c->seed = m->o.seed;
@@ -709,9 +699,11 @@ tp_merge_finish(tp_merge *m)
     c->dedup = col_index(c->in, c->nin, m->dedup);
     c->temporal = col_index(c->in, c->nin, m->temporal);
     c->splitcol = col_index(c->in, c->nin, m->splitcol);
-    const char *mode = static_mode(m->split);
-    c->split = tp_xstrdup(mode ? mode : m->have_cols ? "?" : "none");
-    if (rc == 0 && !mode && m->have_cols) {
+    const tp_splitmode_def *mode = tp_splitmode_lookup(m->split);
+    if (!mode && !m->have_cols) /* only 0-byte shards, without a signature: nothing to split */
+        mode = tp_splitmode_get(TP_SPLIT_NONE);
+    c->split = tp_xstrdup(mode ? mode->name : "?");
+    if (rc == 0 && !mode) {
         tp_err(m->first, 0, "unknown split mode '%s' in the summary", m->split ? m->split : "");
         rc = -1;
     }
@@ -754,11 +746,11 @@ tp_merge_finish(tp_merge *m)
     }
     if (rc == 0 && c->nin > 0)
         rc = setup_columns(c, &m->o);
-    int training = strcmp(c->job, "training") == 0;
-    if (rc == 0 && training && c->nin > 0 && strcmp(c->split, "none") == 0) {
+    int training = tp_job_lookup(c->job) == TP_JOB_TRAINING;
+    if (rc == 0 && training && c->nin > 0 && mode && mode->by == TP_BY_JOB) {
         tp_err(NULL, 0,
-               "a training job needs a split mode; the shards were scanned with "
-               "--split none");
+               "a training job needs a split mode; the shards were scanned with --split %s",
+               mode->name);
         rc = -1;
     }
     if (rc == 0 && (m->o.max_bad >= 0 || m->o.max_bad_fraction)) {
@@ -794,9 +786,9 @@ tp_merge_finish(tp_merge *m)
         }
         if (c->temporal >= 0) {
             rc = temporal_finish(c, m);
-        } else if (training && strcmp(c->split, "stratified") == 0) {
+        } else if (training && mode && mode->fit == TP_FIT_STRATA) {
             rc = strata_finish(c, m, m->sh);
-        } else if (training && strcmp(c->split, "random") == 0) {
+        } else if (training && mode && mode->fit == TP_FIT_COUNTS) {
             c->n_train = (long long)tp_ratio_floor((uint64_t)c->n, c->r);
             c->n_test = (long long)tp_ratio_ceil((uint64_t)(c->n - c->n_train), c->q);
             c->n_val = c->n - c->n_train - c->n_test;

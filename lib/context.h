@@ -57,8 +57,8 @@ typedef struct tp_context {
     int vocab;                   /* label values mapped through vocabv (else kept) */
     size_t nvocab;
     char **vocabv; /* sorted bytewise; value vocabv[i] is written as i */
-    char *job;     /* "training", "validation", "testing" or "calibration" */
-    char *split;   /* temporal random stratified group hash none */
+    char *job;     /* a job type's name (tp_job_name, splitmode.h) */
+    char *split;   /* a split mode's name (tp_splitmode_name, splitmode.h) */
     tp_ratio r, q;
     long long seed;
     long long n, n_train, n_val, n_test; /* surviving rows, and per split */

@@ -41,7 +41,7 @@ typedef struct tp_summary {
     char **cols;
     tp_colstat *stats;
     char *label, *dedup, *temporal; /* column names, NULL when not used */
-    char *split;                    /* split mode: temporal random stratified group hash none */
+    char *split;                    /* a split mode's name (splitmode.h) */
     char *splitcol;                 /* column of group:COL and hash:COL, else NULL */
     tp_map *labels;                 /* set of distinct non-missing label values */
     tp_map *classes;                /* label value -> long long surviving rows, without dedup */

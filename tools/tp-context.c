@@ -6,6 +6,7 @@
 #include "err.h"
 #include "reader.h"
 #include "sort.h"
+#include "splitmode.h"
 #include "summary.h"
 #include "term.h"
 #include "toolopt.h"
@@ -57,7 +58,7 @@ report(const tp_context *c)
             "%s: %zu shards, %lld rows; dropped: %lld missing label, %lld missing time, "
             "%lld missing key, %lld duplicate, %lld bad; %lld rows kept\n",
             tp_progname(), c->nshards, rows, dl, dt, dk, dd, bad, c->n);
-    if (strcmp(c->job, "training") == 0) {
+    if (tp_job_lookup(c->job) == TP_JOB_TRAINING) {
         char a[40] = "-", b[40] = "-";
         if (c->has_train_cut)
             tp_format_time(c->train_cut, a, sizeof a);
@@ -189,7 +190,6 @@ main(int argc, char **argv)
         {"train-ratio", required_argument, NULL, OPT_R},
         {NULL, 0, NULL, 0},
     };
-    static const char *const jobs[] = {"training", "validation", "testing", "calibration"};
     tp_setprogname(argv);
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
@@ -246,18 +246,13 @@ main(int argc, char **argv)
         case OPT_FILES0:
             files0 = optarg;
             break;
-        case OPT_JOB:
-            o.job = NULL;
-            for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++)
-                if (strcmp(optarg, jobs[i]) == 0)
-                    o.job = jobs[i];
-            if (!o.job) {
-                tp_warnx("--job-type: expected training, validation, testing or calibration: "
-                         "'%s'",
-                         optarg);
-                usage(TP_EXIT_USAGE);
-            }
+        case OPT_JOB: {
+            tp_job j;
+            if (tp_job_parse(optarg, &j) < 0)
+                bad();
+            o.job = tp_job_name(j);
             break;
+        }
         case OPT_MAXBAD: {
             long long n;
             if (strchr(optarg, '.')) {

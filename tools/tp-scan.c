@@ -7,6 +7,7 @@
 #include "io.h"
 #include "err.h"
 #include "rejects.h"
+#include "splitmode.h"
 #include "summary.h"
 #include "value.h"
 #include "term.h"
@@ -39,8 +40,8 @@ bad(void)
 struct scan {
     tp_summary *s;
     const char *label, *dedup, *split_col;
-    const char *mode;      /* split mode given, or NULL for the default */
-    const char *group_col; /* column of group:COL / hash:COL */
+    const tp_splitmode_def *mode; /* split mode given, or NULL for the default */
+    const char *group_col;        /* column of group:COL / hash:COL */
     int no_dedup;
     int distinct;    /* --distinct: collect the distinct values of every column */
     long li, di, ti; /* column indexes, -1 when unused */
@@ -125,14 +126,14 @@ on_header(void *arg, tp_reader *r)
         /* The default time column is never the label: a column named orderDate given as
          * the label is a label, and the time is looked for in the others. */
         for (size_t i = 0; i < s->ncols && sc->ti < 0; i++)
-            if ((long)i != sc->li && (strcmp(s->cols[i], "orderDate") == 0 ||
-                                      strcmp(s->cols[i], "transactionDate") == 0))
+            if ((long)i != sc->li && tp_splitmode_default_time(s->cols[i]))
                 sc->ti = (long)i;
     }
-    if (sc->group_col && need_col(r, sc->group_col, sc->mode) < 0)
+    if (sc->group_col && need_col(r, sc->group_col, sc->mode->name) < 0)
         return -1;
     /* The default: temporal on orderDate/transactionDate when there, else random. */
-    s->split = tp_xstrdup(sc->mode ? sc->mode : sc->ti >= 0 ? "temporal" : "random");
+    s->split = tp_xstrdup(sc->mode ? sc->mode->name
+                                   : tp_splitmode_name(tp_splitmode_default(sc->ti >= 0)));
     if (sc->group_col)
         s->splitcol = tp_xstrdup(sc->group_col);
     if (sc->li >= 0)
@@ -283,26 +284,18 @@ main(int argc, char **argv)
         case OPT_NO_DEDUP:
             sc.no_dedup = 1;
             break;
-        case OPT_SPLIT:
-            if (strncmp(optarg, "temporal:", 9) == 0 && optarg[9]) {
-                sc.mode = "temporal";
-                sc.split_col = optarg + 9;
-            } else if (strncmp(optarg, "group:", 6) == 0 && optarg[6]) {
-                sc.mode = "group";
-                sc.group_col = optarg + 6;
-            } else if (strncmp(optarg, "hash:", 5) == 0 && optarg[5]) {
-                sc.mode = "hash";
-                sc.group_col = optarg + 5;
-            } else if (strcmp(optarg, "random") == 0 || strcmp(optarg, "stratified") == 0 ||
-                       strcmp(optarg, "none") == 0) {
-                sc.mode = optarg;
-            } else {
-                tp_warnx("--split: unknown mode '%s' (temporal:COL, random, stratified, group:COL, "
-                         "hash:COL, none)",
-                         optarg);
-                usage(TP_EXIT_USAGE);
-            }
+        case OPT_SPLIT: {
+            tp_splitmode m;
+            const char *col;
+            if (tp_splitmode_parse(optarg, &m, &col) < 0)
+                bad();
+            sc.mode = tp_splitmode_get(m);
+            if (sc.mode->arg == TP_SPLITARG_TEMPORAL)
+                sc.split_col = col;
+            else if (sc.mode->arg == TP_SPLITARG_SPLITCOL)
+                sc.group_col = col;
             break;
+        }
         case OPT_TRANSFORM:
         case OPT_TRANSFORMS:
             if (!sc.tf)
@@ -333,8 +326,8 @@ main(int argc, char **argv)
     }
     if (sc.tf && tp_tfset_roles(sc.tf, sc.label, sc.dedup, sc.split_col, sc.group_col) < 0)
         bad();
-    if (sc.mode && strcmp(sc.mode, "stratified") == 0 && !sc.label) {
-        tp_warnx("--split stratified needs a label (-l COL)");
+    if (sc.mode && sc.mode->needs_label && !sc.label) {
+        tp_warnx("--split %s needs a label (-l COL)", sc.mode->name);
         usage(TP_EXIT_USAGE);
     }
     const char *in = optind < argc ? argv[optind] : "-";

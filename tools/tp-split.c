@@ -10,6 +10,7 @@
 #include "io.h"
 #include "map.h"
 #include "reader.h"
+#include "splitmode.h"
 #include "text.h"
 #include "value.h"
 #include "term.h"
@@ -53,7 +54,7 @@ struct sp {
     const tp_context *c;
     tp_out *out;
     const char *file;
-    enum { BY_JOB, BY_TIME, BY_RANK, BY_CLASS, BY_HASH } how;
+    tp_splitby how;
     long col;                     /* column of the stream the split reads, -1 for none */
     long long offset;             /* random: surviving rows in earlier shards */
     long long kept;               /* random: rows pass 1 kept in this shard */
@@ -93,11 +94,11 @@ on_header(void *arg, tp_reader *r)
     struct sp *s = arg;
     const tp_context *c = s->c;
     s->col = -1;
-    if (s->how == BY_TIME && (s->col = stream_col(r, s, c->temporal, "temporal")) < 0)
+    if (s->how == TP_BY_TIME && (s->col = stream_col(r, s, c->temporal, "temporal")) < 0)
         return -1;
-    if (s->how == BY_CLASS && (s->col = stream_col(r, s, c->label, "label")) < 0)
+    if (s->how == TP_BY_CLASS && (s->col = stream_col(r, s, c->label, "label")) < 0)
         return -1;
-    if (s->how == BY_HASH && (s->col = stream_col(r, s, c->splitcol, c->split)) < 0)
+    if (s->how == TP_BY_HASH && (s->col = stream_col(r, s, c->splitcol, c->split)) < 0)
         return -1;
     if (s->fit) {
         for (size_t i = 0; i < c->nin; i++)
@@ -224,9 +225,9 @@ on_row(void *arg, const tp_row *row)
     const char *v = s->col >= 0 ? row->f[s->col] : NULL;
     size_t vn = s->col >= 0 ? row->len[s->col] : 0;
     switch (s->how) {
-    case BY_JOB:
+    case TP_BY_JOB:
         break;
-    case BY_TIME: {
+    case TP_BY_TIME: {
         int64_t t;
         if (tp_parse_time(v, vn, &t) < 0) {
             char why[1024];
@@ -239,7 +240,7 @@ on_row(void *arg, const tp_row *row)
             split = "train";
         break;
     }
-    case BY_RANK: {
+    case TP_BY_RANK: {
         if (s->seen >= s->kept) {
             tp_err(s->file, row->line, "more rows than pass 1 kept for the shard (%lld)", s->kept);
             return -1;
@@ -249,7 +250,7 @@ on_row(void *arg, const tp_row *row)
                             c->n_train, c->n_val);
         break;
     }
-    case BY_CLASS: {
+    case TP_BY_CLASS: {
         struct stratum *st = tp_map_get(s->strata, v, vn);
         if (!st) {
             tp_err(s->file, row->line, "column '%s': label '%s' is not a class of pass 1",
@@ -266,7 +267,7 @@ on_row(void *arg, const tp_row *row)
                             st->cl->n_train, st->cl->n_val);
         break;
     }
-    case BY_HASH: {
+    case TP_BY_HASH: {
         if (tp_is_missing(v, vn)) { /* every missing spelling is one group */
             v = "";
             vn = 0;
@@ -388,23 +389,20 @@ main(int argc, char **argv)
     struct sp s = {0};
     s.c = ctx;
     s.file = in;
-    s.how = BY_JOB;
-    if (strcmp(ctx->job, "training") == 0 && ctx->nin > 0) { /* nin 0: only 0-byte shards */
-        const char *m = ctx->split;
-        if (strcmp(m, "temporal") == 0 && ctx->temporal >= 0)
-            s.how = BY_TIME;
-        else if (strcmp(m, "random") == 0)
-            s.how = BY_RANK;
-        else if (strcmp(m, "stratified") == 0 && ctx->label >= 0)
-            s.how = BY_CLASS;
-        else if ((strcmp(m, "group") == 0 || strcmp(m, "hash") == 0) && ctx->splitcol >= 0)
-            s.how = BY_HASH;
-        else {
-            tp_err(dir, 0, "the context has no split for a training job (mode '%s')", m);
+    s.how = TP_BY_JOB;
+    const tp_splitmode_def *mode = NULL; /* the mode that decides, NULL: the job type */
+    if (tp_job_lookup(ctx->job) == TP_JOB_TRAINING && ctx->nin > 0) { /* nin 0: 0-byte shards */
+        mode = tp_splitmode_lookup(ctx->split);
+        /* a mode decides when the context has the column its decision reads */
+        if (!mode || mode->by == TP_BY_JOB || (mode->by == TP_BY_TIME && ctx->temporal < 0) ||
+            (mode->by == TP_BY_CLASS && ctx->label < 0) ||
+            (mode->by == TP_BY_HASH && ctx->splitcol < 0)) {
+            tp_err(dir, 0, "the context has no split for a training job (mode '%s')", ctx->split);
             tp_die(TP_EXIT_DATA);
         }
+        s.how = mode->by;
     }
-    if (s.how == BY_RANK || s.how == BY_CLASS) {
+    if (mode && mode->needs_shard) {
         /* the rank of a row needs its shard: -n, the file name, or the only shard */
         if (shard < 0 && ctx->nshards == 1)
             shard = ctx->shards[0].shard;
@@ -419,10 +417,10 @@ main(int argc, char **argv)
         }
         s.offset = ctx->shards[si].before;
         s.kept = ctx->shards[si].kept;
-        if (s.how == BY_CLASS && load_strata(&s, dir, (long)shard) < 0)
+        if (s.how == TP_BY_CLASS && load_strata(&s, dir, (long)shard) < 0)
             tp_die(TP_EXIT_DATA);
     }
-    if (s.how == BY_HASH)
+    if (s.how == TP_BY_HASH)
         hash_cuts(&s);
     if (audit) {
         s.audit = tp_out_open(audit, 0);
