@@ -1183,11 +1183,12 @@ tp_context_read_shard(const char *dir, long want)
         if (tp_tfset_exists(td, "fit")) {
             char **names;
             const char **types;
-            long n = tp_tfset_read_columns(td, &names, &types);
+            long *src;
+            long n = tp_tfset_read_columns(td, &names, &types, &src);
             if (n < 0)
                 rc = -1;
             else
-                tp_context_set_final(c, names, types, (size_t)n);
+                tp_context_set_final(c, names, types, src, (size_t)n);
         }
         free(td);
     }
@@ -1214,6 +1215,7 @@ tp_context_free(tp_context *c)
         free(c->final[i]);
     free(c->final);
     free(c->ftype);
+    free(c->fsrc);
     free(c->stats);
     free(c->distinct);
     for (size_t i = 0; i < c->nconcat; i++) {
@@ -1354,10 +1356,7 @@ write_json(const tp_context *c, const char *outdir)
         tp_out_printf(o, "  \"statistics_over\": \"all rows read in pass 1\",\n  \"columns\": [\n");
     size_t nout = c->nfinal ? c->nfinal : c->nout;
     for (size_t j = 0; j < nout; j++) {
-        long k = c->nfinal ? -1 : (long)j;
-        for (size_t i = 0; k < 0 && i < c->nout; i++)
-            if (strcmp(c->out[i], c->final[j]) == 0 && strcmp(c->type[i], c->ftype[j]) == 0)
-                k = (long)i;
+        long k = c->nfinal ? c->fsrc[j] : (long)j;
         if (k >= 0) {
             rc |= json_column(o, c, (size_t)k);
         } else {
@@ -1381,18 +1380,21 @@ write_json(const tp_context *c, const char *outdir)
 }
 
 void
-tp_context_set_final(tp_context *c, char **names, const char **types, size_t n)
+tp_context_set_final(tp_context *c, char **names, const char **types, long *src, size_t n)
 {
     size_t nc = c->nout - c->nin;
     for (size_t i = 0; i < c->nfinal; i++)
         free(c->final[i]);
     free(c->final);
     free(c->ftype);
+    free(c->fsrc);
+    c->fsrc = tp_xrealloc(src, (n + nc + 1) * sizeof *src);
     c->final = tp_xrealloc(names, (n + nc + 1) * sizeof *names);
     c->ftype = tp_xrealloc(types, (n + nc + 1) * sizeof *types);
     for (size_t i = 0; i < nc; i++) {
         c->final[n + i] = tp_xstrdup(c->out[c->nin + i]);
         c->ftype[n + i] = c->type[c->nin + i];
+        c->fsrc[n + i] = (long)(c->nin + i);
     }
     c->nfinal = n + nc;
 }

@@ -1052,27 +1052,33 @@ json_str(tp_out *o, const char *s)
 /* The output columns of pass 2 into names/types (n input columns). */
 static size_t
 out_columns(tp_tfset *s, char *const *names, const char *const *types, size_t n,
-            char ***onames, const char ***otypes)
+            char ***onames, const char ***otypes, long **osrc)
 {
     size_t no = 0, cap = n + 8;
     char **on = tp_xmalloc(cap * sizeof *on);
     const char **ot = tp_xmalloc(cap * sizeof *ot);
+    long *os = tp_xmalloc(cap * sizeof *os);
+    long src = -1;
 #define PUSH(nm, ty)                                                                               \
     do {                                                                                           \
         if (no == cap) {                                                                           \
             cap *= 2;                                                                              \
             on = tp_xrealloc(on, cap * sizeof *on);                                                \
             ot = tp_xrealloc(ot, cap * sizeof *ot);                                                \
+            os = tp_xrealloc(os, cap * sizeof *os);                                                \
         }                                                                                          \
         on[no] = (nm);                                                                             \
+        os[no] = src;                                                                              \
         ot[no++] = (ty);                                                                           \
     } while (0)
     for (size_t i = 0; i < n; i++) {
         size_t nc = i < s->ncols ? s->chain_n[i] : 0;
         if (!nc) {
+            src = (long)i;
             PUSH(tp_xstrdup(names[i]), types[i]);
             continue;
         }
+        src = -1;
         const char *type = types[i];
         tp_tfcol **cols = tp_xcalloc(nc, sizeof *cols);
         size_t *ncol = tp_xcalloc(nc, sizeof *ncol);
@@ -1108,6 +1114,7 @@ out_columns(tp_tfset *s, char *const *names, const char *const *types, size_t n,
 #undef PUSH
     *onames = on;
     *otypes = ot;
+    *osrc = os;
     return no;
 }
 
@@ -1155,7 +1162,7 @@ write_json(tp_tfset *s, const char *dir, char **on, const char **ot, size_t no,
 }
 
 static int
-write_fit(tp_tfset *s, const char *dir, char **on, const char **ot, size_t no)
+write_fit(tp_tfset *s, const char *dir, char **on, const char **ot, const long *os, size_t no)
 {
     char *p = path2(dir, "fit");
     tp_out *o = tp_out_open(p, 0);
@@ -1175,7 +1182,7 @@ write_fit(tp_tfset *s, const char *dir, char **on, const char **ot, size_t no)
     }
     for (size_t i = 0; i < no; i++)
         rc |= tp_rec_str(o, "col") || tp_rec_str(o, on[i]) || tp_rec_str(o, ot[i]) ||
-              tp_rec_end(o);
+              tp_rec_int(o, os[i]) || tp_rec_end(o);
     rc |= tp_rec_str(o, "end") || tp_rec_end(o);
     if (rc) {
         tp_out_abort(o);
@@ -1288,15 +1295,17 @@ tp_tffit_finish(tp_tffit *f, char *const *names, const char *const *types, size_
     free(mom);
     char **on = NULL;
     const char **ot = NULL;
+    long *os = NULL;
     size_t no = 0;
     if (rc == 0) {
         s->fitted = 1;
-        no = out_columns(s, names, types, n, &on, &ot);
-        rc = write_fit(s, f->dir, on, ot, no);
+        no = out_columns(s, names, types, n, &on, &ot, &os);
+        rc = write_fit(s, f->dir, on, ot, os, no);
         if (rc == 0)
             rc = write_json(s, f->dir, on, ot, no, version);
         tp_strv_free(on, no);
         free(ot);
+        free(os);
     }
     if (rc == 0)
         rc = tp_tfset_write_specs(s, f->dir);
@@ -1344,7 +1353,7 @@ tp_tfset_read_fit(const char *dir, unsigned long long seed)
             continue;
         if (n == 2 && strcmp(f[0], "rows") == 0 && tp_field_int(f[1], &rows) == 0)
             continue;
-        if (n == 3 && strcmp(f[0], "col") == 0)
+        if (n == 4 && strcmp(f[0], "col") == 0)
             continue;
         if (n == 1 && strcmp(f[0], "end") == 0) {
             ended = 1;
@@ -1390,7 +1399,7 @@ tp_tfset_read_fit(const char *dir, unsigned long long seed)
 }
 
 long
-tp_tfset_read_columns(const char *dir, char ***names, const char ***types)
+tp_tfset_read_columns(const char *dir, char ***names, const char ***types, long **src)
 {
     static const char *const kinds[] = {"int64", "float64", "bool", "object"};
     tp_lines *l = open_versioned(dir, "fit", "tp-fit");
@@ -1399,17 +1408,19 @@ tp_tfset_read_columns(const char *dir, char ***names, const char ***types)
     size_t no = 0, cap = 16;
     char **on = tp_xmalloc(cap * sizeof *on);
     const char **ot = tp_xmalloc(cap * sizeof *ot);
+    long *os = tp_xmalloc(cap * sizeof *os);
     char **f;
     size_t n;
     int rc;
     while ((rc = tp_lines_next(l, &f, &n)) == 1) {
-        if (n != 3 || strcmp(f[0], "col") != 0)
+        if (n != 4 || strcmp(f[0], "col") != 0)
             continue;
         const char *ty = NULL;
+        long long sv;
         for (int i = 0; i < 4; i++)
             if (strcmp(f[2], kinds[i]) == 0)
                 ty = kinds[i];
-        if (!ty) {
+        if (!ty || tp_field_int(f[3], &sv) < 0 || sv < -1) {
             tp_rec_malformed(l, "fit", f[0]);
             rc = -1;
             break;
@@ -1418,18 +1429,25 @@ tp_tfset_read_columns(const char *dir, char ***names, const char ***types)
             cap *= 2;
             on = tp_xrealloc(on, cap * sizeof *on);
             ot = tp_xrealloc(ot, cap * sizeof *ot);
+            os = tp_xrealloc(os, cap * sizeof *os);
         }
         on[no] = tp_xstrdup(f[1]);
+        os[no] = (long)sv;
         ot[no++] = ty;
     }
     tp_lines_close(l);
     if (rc < 0) {
         tp_strv_free(on, no);
         free(ot);
+        free(os);
         return -1;
     }
     *names = on;
     *types = ot;
+    if (src)
+        *src = os;
+    else
+        free(os);
     return (long)no;
 }
 

@@ -23,7 +23,8 @@
  *                    per transform (one column each), "end";
  *   D/fit            "tp-fit<TAB>1", "fit_on<TAB>..", "t<TAB>K<TAB>SPEC<TAB>ROWS<TAB>MISSING
  *                    <TAB>FIELDS..." per transform (FIELDS its operation's), then
- *                    "col<TAB>NAME<TAB>TYPE" per output column of pass 2, "end";
+ *                    "col<TAB>NAME<TAB>TYPE<TAB>SRC" per output column of pass 2 (SRC the
+ *                    input column it passes unchanged, -1 for a transform's), "end";
  *   D/transform.json every transform with its column, parameters and fitted values, the
  *                    fitting rows, fit_on and tp's version, for serving;
  *   D/vocab/NAME.txt vocabularies (vocab.h).
@@ -152,10 +153,11 @@ void tp_tffit_abort(tp_tffit *f);
 tp_tfset *tp_tfset_read_fit(const char *dir, unsigned long long seed);
 
 /*
- * The output columns pass 2 writes, from D/fit: *names (free with tp_strv_free) and
- * *types (static strings; free the array). Returns their number, or -1.
+ * The output columns pass 2 writes, from D/fit: *names (free with tp_strv_free), *types
+ * (static strings; free the array) and, when src is not NULL, *src (malloc'd): the input
+ * column each passes unchanged, -1 for a transform's output. Returns their number, or -1.
  */
-long tp_tfset_read_columns(const char *dir, char ***names, const char ***types);
+long tp_tfset_read_columns(const char *dir, char ***names, const char ***types, long **src);
 
 /*
  * Apply a fitted, bound set to one row (input fields f[0..ncols-1]) and write its output

@@ -152,9 +152,10 @@ fit(tp_context *ctx, const char *dir, const char *memory, const char *files0, ch
     tp_tffit_abort(f);
     char **names;
     const char **types;
-    long n = rc == 0 ? tp_tfset_read_columns(tfdir, &names, &types) : -1;
+    long *src;
+    long n = rc == 0 ? tp_tfset_read_columns(tfdir, &names, &types, &src) : -1;
     if (n >= 0)
-        tp_context_set_final(ctx, names, types, (size_t)n);
+        tp_context_set_final(ctx, names, types, src, (size_t)n);
     tp_tfset_free(s);
     free(tfdir);
     return n < 0 ? -1 : 0;

@@ -312,7 +312,7 @@ main(int argc, char **argv)
         if (!before_fit) {
             char **cols;
             const char **types;
-            long n = tp_tfset_read_columns(tfdir, &cols, &types);
+            long n = tp_tfset_read_columns(tfdir, &cols, &types, NULL);
             if (n < 0)
                 tp_die(TP_EXIT_DATA);
             free(types);
