@@ -1527,3 +1527,161 @@ tp_tfset_apply(tp_tfset *s, const char *const *f, const size_t *len,
     }
     return 0;
 }
+
+/* ------------------------------------------------------------------ reuse (--fit-from) */
+
+static int
+copy_file(const char *from, const char *to)
+{
+    tp_in *in = tp_in_open(from);
+    if (!in)
+        return -1;
+    tp_out *o = tp_out_open(to, 0);
+    if (!o) {
+        tp_in_close(in);
+        return -1;
+    }
+    char buf[65536];
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && (n = tp_in_read(in, buf, sizeof buf)) > 0)
+        rc = tp_out_write(o, buf, (size_t)n);
+    if (n < 0)
+        rc = -1;
+    tp_in_close(in);
+    if (rc) {
+        tp_out_abort(o);
+        return -1;
+    }
+    return tp_out_commit(o, NULL);
+}
+
+int
+tp_tfset_copy_fit(const char *from, const char *to)
+{
+    static const char *const files[] = {"specs", "fit", "transform.json", "labels", NULL};
+    if (!tp_tfset_exists(from, "fit")) {
+        tp_err(from, 0, "no fitted transforms here (the transform directory of an earlier run)");
+        return -1;
+    }
+    char *vto = path2(to, "vocab");
+    int rc = tp_mkdirs(vto, 0777);
+    for (size_t i = 0; rc == 0 && files[i]; i++) {
+        if (!tp_tfset_exists(from, files[i]))
+            continue;
+        char *a = path2(from, files[i]), *b = path2(to, files[i]);
+        rc = copy_file(a, b);
+        free(a);
+        free(b);
+    }
+    char *vfrom = path2(from, "vocab");
+    DIR *d = rc == 0 ? opendir(vfrom) : NULL;
+    if (rc == 0 && !d && errno != ENOENT) {
+        tp_err(vfrom, 0, "%s", strerror(errno));
+        rc = -1;
+    }
+    struct dirent *e;
+    while (rc == 0 && d && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || (strcmp(e->d_name + n - 4, ".txt") && strcmp(e->d_name + n - 4, ".idx")))
+            continue;
+        char *a = path2(vfrom, e->d_name), *b = path2(vto, e->d_name);
+        rc = copy_file(a, b);
+        free(a);
+        free(b);
+    }
+    if (d)
+        closedir(d);
+    free(vfrom);
+    free(vto);
+    return rc;
+}
+
+int
+tp_tfset_rebind_fit(const char *dir, char *const *names, const char *const *types, size_t n,
+                    unsigned long long seed)
+{
+    tp_tfset *s = tp_tfset_read_fit(dir, seed);
+    if (!s)
+        return -1;
+    int rc = tp_tfset_bind(s, names, n, NULL);
+    if (rc == 0) {
+        char **on;
+        const char **ot;
+        long *os;
+        size_t no = out_columns(s, names, types, n, &on, &ot, &os);
+        rc = write_fit(s, dir, on, ot, os, no);
+        tp_strv_free(on, no);
+        free(ot);
+        free(os);
+    }
+    tp_tfset_free(s);
+    return rc;
+}
+
+int
+tp_labels_write(const char *dir, const char *col, int vocab, char *const *values, size_t n)
+{
+    if (tp_mkdirs(dir, 0777) < 0)
+        return -1;
+    char *p = path2(dir, "labels");
+    tp_out *o = tp_out_open(p, 0);
+    free(p);
+    if (!o)
+        return -1;
+    int rc = tp_rec_str(o, "tp-labels") || tp_rec_int(o, 1) || tp_rec_end(o);
+    rc |= tp_rec_name(o, "label", col);
+    rc |= tp_rec_str(o, "vocab") || tp_rec_int(o, vocab) || tp_rec_end(o);
+    for (size_t i = 0; i < n; i++)
+        rc |= tp_rec_name(o, "v", values[i]);
+    rc |= tp_rec_str(o, "end") || tp_rec_end(o);
+    if (rc) {
+        tp_out_abort(o);
+        return -1;
+    }
+    return tp_out_commit(o, NULL);
+}
+
+long
+tp_labels_read(const char *dir, char **col, int *vocab, char ***values)
+{
+    tp_lines *l = open_versioned(dir, "labels", "tp-labels");
+    if (!l)
+        return -1;
+    char **f;
+    size_t nf, n = 0;
+    int rc, ended = 0;
+    long long v = -1;
+    char *c = NULL;
+    char **vals = NULL;
+    while ((rc = tp_lines_next(l, &f, &nf)) == 1) {
+        if (nf == 2 && strcmp(f[0], "label") == 0 && !c) {
+            c = tp_xstrdup(f[1]);
+        } else if (nf == 2 && strcmp(f[0], "vocab") == 0 && tp_field_int(f[1], &v) == 0 &&
+                   (v == 0 || v == 1)) {
+        } else if (nf == 2 && strcmp(f[0], "v") == 0) {
+            vals = tp_xrealloc(vals, (n + 1) * sizeof *vals);
+            vals[n++] = tp_xstrdup(f[1]);
+        } else if (nf == 1 && strcmp(f[0], "end") == 0) {
+            ended = 1;
+        } else {
+            tp_rec_malformed(l, "labels", f[0]);
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && (!ended || !c || v < 0)) {
+        tp_err(tp_lines_name(l), tp_lines_line(l), "truncated labels file");
+        rc = -1;
+    }
+    tp_lines_close(l);
+    if (rc < 0) {
+        free(c);
+        tp_strv_free(vals, n);
+        return -1;
+    }
+    *col = c;
+    *vocab = (int)v;
+    *values = vals;
+    return (long)n;
+}

@@ -167,4 +167,24 @@ long tp_tfset_read_columns(const char *dir, char ***names, const char ***types, 
 int tp_tfset_apply(tp_tfset *s, const char *const *f, const size_t *len,
                    int (*put)(void *arg, const char *s, size_t n, int missing), void *arg);
 
+/* ---- reuse: tp-context --fit-from ---- */
+
+/* Copy the fit directory from (an earlier run's OUTPUT_DIR/transform) to to: specs, fit,
+ * transform.json, labels and vocab/. 0, or -1 with an error recorded. */
+int tp_tfset_copy_fit(const char *from, const char *to);
+
+/* Rewrite the column records of D/fit for the input columns names/types (n) of this
+ * run's context: a transform's column that is not among them is an error. 0 or -1. */
+int tp_tfset_rebind_fit(const char *dir, char *const *names, const char *const *types, size_t n,
+                        unsigned long long seed);
+
+/*
+ * The label vocabulary of a run with transforms, for --fit-from: D/labels holds
+ * "tp-labels<TAB>1", "label<TAB>COL", "vocab<TAB>0|1" (1: values are written as their
+ * index), "v<TAB>VALUE" in index order, "end". write: 0 or -1; read: the number of
+ * values (with *col, *vocab and *values malloc'd) or -1.
+ */
+int tp_labels_write(const char *dir, const char *col, int vocab, char *const *values, size_t n);
+long tp_labels_read(const char *dir, char **col, int *vocab, char ***values);
+
 #endif
