@@ -141,10 +141,13 @@ typedef struct tp_opdef {
     int (*finish)(tp_tf *t, const tp_fitdata *d);
     /* the fitted result's fields (after the common ones), through record.h */
     int (*write_fit)(const tp_tf *t, tp_out *o);
-    /* read them back: f[0..n-1]; dir as in finish. 0, or -1 with an error recorded */
+    /* read them back: f[0..n-1], on a t that parse has filled from the spec the fit
+     * file holds; dir as in finish. 0, or -1 with an error recorded (a field reader's
+     * message, or one naming what is wrong, without a file: the driver adds it) */
     int (*read_fit)(tp_tf *t, char *const *f, size_t n, const char *dir);
-    /* its members of transform.json after "op", "column", "params", e.g. "\"mean\": 1.5"
-     * (without braces; the driver writes the separators before them) */
+    /* its members of transform.json after "op", "column", "params", each one preceded
+     * by ", " (", \"mean\": 1.5, \"std\": 2"), so that an operation with none writes
+     * nothing and the driver writes no separator; without braces. 0 or -1 */
     int (*json)(const tp_tf *t, tp_out *o);
     /* the output columns for a column whose input type is intype: *n columns into
      * cols (malloc'd array); the first one is the value passed on along the chain
@@ -162,12 +165,24 @@ typedef struct tp_opdef {
 
 /* The table of operations, in the order of the manual (ops.c); NULL-terminated. */
 extern const tp_opdef *const tp_ops[];
+extern const tp_opdef tp_op_zscore;    /* op_zscore.c */
+extern const tp_opdef tp_op_minmax;    /* op_minmax.c */
+extern const tp_opdef tp_op_bucketize; /* op_bucketize.c */
+extern const tp_opdef tp_op_hash;      /* op_hash.c */
+extern const tp_opdef tp_op_log1p;     /* op_log1p.c */
 
 /* The operation named name, or NULL. */
 const tp_opdef *tp_op_find(const char *name);
 
 /* The value of KEY in t's parameters, or NULL when not given. */
 const char *tp_tf_param(const tp_tf *t, const char *key);
+
+/*
+ * The integer parameter KEY of t in [min, max] (tp_opt_ll): 1 with *v set when given,
+ * 0 when not given (*v untouched), -1 with the usage message "--transform SPEC: KEY: not
+ * an integer in [MIN, MAX]: 'S'" recorded.
+ */
+int tp_tf_int(const tp_tf *t, const char *key, long long min, long long max, long long *v);
 
 /* A number as the text a transform writes: the shortest of %.15g, %.16g, %.17g that
  * reads back to the same double (as tp_pq_fmt_double); buf >= 32 bytes. Returns the

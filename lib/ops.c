@@ -5,14 +5,17 @@
  */
 #include "op.h"
 
+#include "err.h"
 #include "pqvalue.h"
 #include "value.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const tp_opdef *const tp_ops[] = {
-    NULL,
+    &tp_op_zscore, &tp_op_minmax, &tp_op_bucketize, &tp_op_hash, &tp_op_log1p, NULL,
 };
 
 const tp_opdef *
@@ -31,6 +34,20 @@ tp_tf_param(const tp_tf *t, const char *key)
         if (strcmp(t->key[i], key) == 0)
             return t->val[i];
     return NULL;
+}
+
+int
+tp_tf_int(const tp_tf *t, const char *key, long long min, long long max, long long *v)
+{
+    const char *s = tp_tf_param(t, key);
+    if (!s)
+        return 0;
+    size_t n = strlen(t->spec) + strlen(key) + sizeof "--transform : ";
+    char *name = tp_xmalloc(n);
+    snprintf(name, n, "--transform %s: %s", t->spec, key);
+    int rc = tp_opt_ll(name, s, min, max, v);
+    free(name);
+    return rc < 0 ? -1 : 1;
 }
 
 size_t

@@ -25,6 +25,7 @@ main(void)
     test_spill();
     test_toolopt();
     test_splitmode();
+    test_ops_numeric();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

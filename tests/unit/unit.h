@@ -35,5 +35,6 @@ void test_record(void);
 void test_spill(void);
 void test_toolopt(void);
 void test_splitmode(void);
+void test_ops_numeric(void);
 
 #endif
