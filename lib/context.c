@@ -621,18 +621,47 @@ strata_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
 
 static int write_context(const tp_context *c, const char *dir);
 
-/* With transforms: DIR/transform/specs for the fit pass (transform.h); an earlier fit in
- * DIR/transform is removed, as it belongs to other summaries. */
+/* With transforms: DIR/transform/specs for the fit pass (transform.h) and the label
+ * vocabulary (labels, for a later --fit-from); with --fit-from, the earlier run's fit
+ * copied instead. What an earlier merge left in DIR/transform is removed first, as it
+ * belongs to other summaries. */
 static int
-write_specs(tp_merge *m, const char *dir)
+write_specs(tp_merge *m, const tp_context *c, const char *dir)
 {
+    static const char *const stale[] = {"fit", "specs", "labels", "transform.json", NULL};
     char *td = join(dir, "transform");
-    char *fit = join(td, "fit");
-    int rc = unlink(fit) < 0 && errno != ENOENT ? -1 : 0;
-    if (rc < 0)
-        tp_err(fit, 0, "%s", strerror(errno));
-    free(fit);
-    if (rc == 0 && m->ntf > 0) {
+    int rc = 0;
+    for (size_t i = 0; stale[i] && rc == 0; i++) {
+        char *p = join(td, stale[i]);
+        if (unlink(p) < 0 && errno != ENOENT) {
+            tp_err(p, 0, "%s", strerror(errno));
+            rc = -1;
+        }
+        free(p);
+    }
+    if (rc == 0 && m->o.fit_from) {
+        char *from = join(m->o.fit_from, "transform");
+        tp_tfset *s = tp_tfset_exists(from, "specs") ? tp_tfset_read_specs(from, 0) : NULL;
+        if (!s) {
+            if (!tp_tfset_exists(from, "specs"))
+                tp_err(from, 0, "no fitted transforms here (--fit-from takes the OUTPUT_DIR of "
+                                "a run with transforms)");
+            rc = -1;
+        }
+        int same = s && s->n == m->ntf;
+        for (size_t i = 0; same && i < m->ntf; i++)
+            same = strcmp(s->tf[i].spec, m->tf[i]) == 0;
+        if (rc == 0 && !same) {
+            tp_err(m->first ? m->first : from, 0,
+                   "scanned with other transforms than those fitted in %s (tp-scan --fit-from)",
+                   m->o.fit_from);
+            rc = -1;
+        }
+        tp_tfset_free(s);
+        if (rc == 0)
+            rc = tp_tfset_copy_fit(from, td);
+        free(from);
+    } else if (rc == 0 && m->ntf > 0) {
         tp_tfset *s = tp_tfset_new((unsigned long long)m->o.seed);
         for (size_t i = 0; i < m->ntf && rc == 0; i++)
             rc = tp_tfset_add(s, m->tf[i]);
@@ -641,8 +670,58 @@ write_specs(tp_merge *m, const char *dir)
         if (rc == 0)
             rc = tp_tfset_write_specs(s, td);
         tp_tfset_free(s);
+        if (rc == 0 && c->label >= 0)
+            rc = tp_labels_write(td, c->in[c->label], c->vocab, c->vocabv, c->nvocab);
     }
     free(td);
+    return rc;
+}
+
+/* With --fit-from: the label vocabulary of the earlier run, when it had one, in place of
+ * this data's (a label value it does not know is an error). 0, 1 when it has none, -1. */
+static int
+fit_from_labels(tp_context *c, tp_merge *m)
+{
+    char *from = join(m->o.fit_from, "transform");
+    if (!tp_tfset_exists(from, "labels")) {
+        free(from);
+        return 1;
+    }
+    char *col, **vals;
+    int vocab;
+    long n = tp_labels_read(from, &col, &vocab, &vals);
+    int rc = n < 0 ? -1 : 0;
+    if (rc == 0 && strcmp(col, c->in[c->label]) != 0) {
+        tp_err(from, 0, "the label column there is '%s', not '%s'", col, c->in[c->label]);
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < tp_map_size(m->labels); i++) {
+        size_t kn;
+        const char *k = tp_map_key(m->labels, i, &kn);
+        int found = 0;
+        int64_t iv;
+        if (!vocab)
+            found = tp_parse_int64(k, kn, &iv) == 0;
+        for (long j = 0; vocab && j < n && !found; j++)
+            found = strcmp(vals[j], k) == 0;
+        if (!found) {
+            tp_err(m->first, 0, "label value '%s' is not in the label vocabulary of %s", k,
+                   m->o.fit_from);
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        c->vocab = vocab;
+        c->nvocab = vocab ? (size_t)n : 0;
+        c->vocabv = vocab ? vals : NULL;
+        if (!vocab)
+            tp_strv_free(vals, (size_t)n);
+    } else if (n >= 0) {
+        tp_strv_free(vals, (size_t)n);
+    }
+    if (n >= 0)
+        free(col);
+    free(from);
     return rc;
 }
 
@@ -726,7 +805,10 @@ tp_merge_finish(tp_merge *m)
             m->sh[s].classes = tp_map_new(sizeof(long long));
     }
 
-    if (c->label >= 0) {
+    int from_fit = rc == 0 && c->label >= 0 && m->o.fit_from ? fit_from_labels(c, m) : 1;
+    if (from_fit < 0)
+        rc = -1;
+    if (c->label >= 0 && from_fit == 1) {
         size_t nl = tp_map_size(m->labels);
         size_t *ix = tp_map_sorted(m->labels);
         c->vocab = 0;
@@ -799,7 +881,7 @@ tp_merge_finish(tp_merge *m)
     if (rc == 0)
         rc = write_context(c, dir);
     if (rc == 0)
-        rc = write_specs(m, dir);
+        rc = write_specs(m, c, dir);
     merge_free(m);
     if (rc) {
         tp_context_free(c);

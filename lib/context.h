@@ -89,6 +89,8 @@ typedef struct tp_merge_opts {
     tp_ratio max_bad_ratio;   /* exact decimal fraction */
     const char *max_bad_text; /* as given, for the message */
     const char *fit_on;       /* --fit-on train|all for the transforms; NULL = train */
+    const char *fit_from;     /* --fit-from DIR: an earlier run's OUTPUT_DIR, whose fitted
+                                 transforms and label vocabulary this one applies */
 } tp_merge_opts;
 
 /*

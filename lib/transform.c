@@ -1172,6 +1172,7 @@ write_fit(tp_tfset *s, const char *dir, char **on, const char **ot, const long *
     int rc = tp_rec_str(o, "tp-fit") || tp_rec_int(o, 1) || tp_rec_end(o);
     rc |= tp_rec_name(o, "fit_on", s->fit_on == TP_FIT_ALL ? "all" : "train");
     rc |= tp_rec_str(o, "rows") || tp_rec_int(o, s->rows) || tp_rec_end(o);
+    rc |= tp_rec_str(o, "seed") || tp_rec_int(o, (long long)s->seed) || tp_rec_end(o);
     for (size_t k = 0; k < s->n && rc == 0; k++) {
         const tp_tf *t = &s->tf[k];
         rc |= tp_rec_str(o, "t") || tp_rec_int(o, (long long)k) || tp_rec_str(o, t->spec) ||
@@ -1353,6 +1354,12 @@ tp_tfset_read_fit(const char *dir, unsigned long long seed)
             continue;
         if (n == 2 && strcmp(f[0], "rows") == 0 && tp_field_int(f[1], &rows) == 0)
             continue;
+        long long seed_v;
+        if (n == 2 && strcmp(f[0], "seed") == 0 && tp_field_int(f[1], &seed_v) == 0 && seed_v >= 0 &&
+            s->n == 0) {
+            s->seed = (unsigned long long)seed_v; /* the fitting run's: hash as it did */
+            continue;
+        }
         if (n == 4 && strcmp(f[0], "col") == 0)
             continue;
         if (n == 1 && strcmp(f[0], "end") == 0) {
@@ -1375,8 +1382,10 @@ tp_tfset_read_fit(const char *dir, unsigned long long seed)
             if (tp_field_int(f[3], &s->trows[k]) == 0 && tp_field_int(f[4], &s->tmissing[k]) == 0 &&
                 (!t->op->read_fit || t->op->read_fit(t, f + 5, n - 5, dir) == 0))
                 continue;
-            if (!t->op->read_fit || *tp_errmsg() == 0)
-                tp_rec_malformed(l, "fit", f[0]);
+            char *why = tp_xstrdup(tp_errmsg());
+            tp_err(tp_lines_name(l), tp_lines_line(l), "malformed fit record of %s: %s", f[2],
+                   *why ? why : "bad fields");
+            free(why);
             rc = -1;
             break;
         }

@@ -21,7 +21,8 @@
  * Files under a fit directory D (normally CTX/transform, copied to OUT/transform):
  *   D/specs          "tp-transform-specs<TAB>1", "fit_on<TAB>train|all", "spec<TAB>SPEC"
  *                    per transform (one column each), "end";
- *   D/fit            "tp-fit<TAB>1", "fit_on<TAB>..", "t<TAB>K<TAB>SPEC<TAB>ROWS<TAB>MISSING
+ *   D/fit            "tp-fit<TAB>1", "fit_on<TAB>..", "rows<TAB>N" (fitting rows),
+ *                    "seed<TAB>S" (the fitting run's --seed, which hash keeps), "t<TAB>K<TAB>SPEC<TAB>ROWS<TAB>MISSING
  *                    <TAB>FIELDS..." per transform (FIELDS its operation's), then
  *                    "col<TAB>NAME<TAB>TYPE<TAB>SRC" per output column of pass 2 (SRC the
  *                    input column it passes unchanged, -1 for a transform's), "end";

@@ -23,7 +23,7 @@
 
 static const char usage_text[] =
     "usage: tp-context [-hq] -c DIR [-d OUTDIR] [-m SIZE] [--concat NAME=COL,COL,...]...\n"
-    "                  [--fit-on train|all] [--job-type TYPE] [--max-bad-rows N]\n"
+    "                  [--fit-from DIR | --fit-on train|all] [--job-type TYPE] [--max-bad-rows N]\n"
     "                  [--metadata-format FORMAT] [--seed N] [--test-val-ratio Q]\n"
     "                  [--train-ratio R] (SUMMARY... | --files0-from FILE)\n"
     "       tp-context [-hq] -c DIR --fit [-d OUTDIR] [-m SIZE] [--metadata-format FORMAT]\n"
@@ -168,6 +168,7 @@ main(int argc, char **argv)
         OPT_CONCAT = 256,
         OPT_FILES0,
         OPT_FIT,
+        OPT_FIT_FROM,
         OPT_FIT_ON,
         OPT_JOB,
         OPT_MAXBAD,
@@ -180,6 +181,7 @@ main(int argc, char **argv)
         {"concat", required_argument, NULL, OPT_CONCAT},
         {"files0-from", required_argument, NULL, OPT_FILES0},
         {"fit", no_argument, NULL, OPT_FIT},
+        {"fit-from", required_argument, NULL, OPT_FIT_FROM},
         {"fit-on", required_argument, NULL, OPT_FIT_ON},
         {"job-type", required_argument, NULL, OPT_JOB},
         {"max-bad-rows", required_argument, NULL, OPT_MAXBAD},
@@ -236,6 +238,9 @@ main(int argc, char **argv)
         }
         case OPT_FIT:
             fit_mode = 1;
+            break;
+        case OPT_FIT_FROM:
+            o.fit_from = optarg;
             break;
         case OPT_FIT_ON:
             if (strcmp(optarg, "train") && strcmp(optarg, "all")) {
@@ -303,6 +308,10 @@ main(int argc, char **argv)
         tp_warnx("--files0-from: no SUMMARY operands with it: '%s'", argv[optind]);
         usage(TP_EXIT_USAGE);
     }
+    if (o.fit_from && o.fit_on) {
+        tp_warnx("--fit-from and --fit-on exclude each other (nothing is fitted with --fit-from)");
+        usage(TP_EXIT_USAGE);
+    }
     if (fit_mode) {
         /* the fit pass's merge: the context is there, the transforms get fitted */
         tp_context *ctx = tp_context_read(dir);
@@ -345,8 +354,20 @@ main(int argc, char **argv)
                            : NULL;
         if (tp_tfset_exists(tfdir, "specs") && !ts)
             tp_die(TP_EXIT_DATA);
-        if (ts && !tp_tfset_needs_fit(ts) && fit(ctx, dir, o.memory, NULL, NULL, 0) < 0)
+        if (ts && tp_tfset_exists(tfdir, "fit")) {
+            /* --fit-from: the earlier fit, for the columns of this data */
+            char **names;
+            const char **types;
+            long *src;
+            long n;
+            if (tp_tfset_rebind_fit(tfdir, ctx->out, ctx->type, ctx->nin,
+                                    (unsigned long long)ctx->seed) < 0 ||
+                (n = tp_tfset_read_columns(tfdir, &names, &types, &src)) < 0)
+                tp_die(TP_EXIT_DATA);
+            tp_context_set_final(ctx, names, types, src, (size_t)n);
+        } else if (ts && !tp_tfset_needs_fit(ts) && fit(ctx, dir, o.memory, NULL, NULL, 0) < 0) {
             tp_die(TP_EXIT_DATA);
+        }
         tp_tfset_free(ts);
         free(tfdir);
     }

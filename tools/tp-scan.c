@@ -22,7 +22,8 @@
 static const char usage_text[] =
     "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
     "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--rows FILE]\n"
-    "               [--split MODE] [--transform SPEC] [--transforms FILE] [--tsv] [FILE]\n";
+    "               [--fit-from DIR] [--split MODE] [--transform SPEC] [--transforms FILE]\n"
+    "               [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -224,6 +225,7 @@ main(int argc, char **argv)
     enum {
         OPT_DEDUP = 256,
         OPT_DISTINCT,
+        OPT_FIT_FROM,
         OPT_NO_DEDUP,
         OPT_ROWS,
         OPT_SPLIT,
@@ -233,6 +235,7 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         {"dedup", required_argument, NULL, OPT_DEDUP},
         {"distinct", no_argument, NULL, OPT_DISTINCT},
+        {"fit-from", required_argument, NULL, OPT_FIT_FROM},
         {"label", required_argument, NULL, 'l'},
         {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
         {"output", required_argument, NULL, 'o'},
@@ -252,7 +255,7 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_USAGE);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
-    const char *out = "-", *sigfile = NULL, *rows = NULL;
+    const char *out = "-", *sigfile = NULL, *rows = NULL, *fit_from = NULL;
     int c;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
         int taken = tp_toolopt_take(&to, c, optarg);
@@ -296,6 +299,9 @@ main(int argc, char **argv)
                 sc.group_col = col;
             break;
         }
+        case OPT_FIT_FROM:
+            fit_from = optarg;
+            break;
         case OPT_TRANSFORM:
         case OPT_TRANSFORMS:
             if (!sc.tf)
@@ -323,6 +329,29 @@ main(int argc, char **argv)
                  "another split",
                  sc.label, sc.split_col);
         usage(TP_EXIT_USAGE);
+    }
+    if (fit_from) {
+        /* the transforms fitted by an earlier run; any given must be among them */
+        char *dir = tp_xmalloc(strlen(fit_from) + 16);
+        sprintf(dir, "%s/transform", fit_from);
+        if (!tp_tfset_exists(dir, "specs"))
+            tp_fatal(TP_EXIT_USAGE, "--fit-from %s: no fitted transforms there (%s/specs)", fit_from,
+                     dir);
+        tp_tfset *fitted = tp_tfset_read_specs(dir, 0);
+        free(dir);
+        if (!fitted)
+            tp_die(TP_EXIT_DATA);
+        for (size_t i = 0; sc.tf && i < sc.tf->n; i++) {
+            int known = 0;
+            for (size_t j = 0; j < fitted->n && !known; j++)
+                known = strcmp(sc.tf->tf[i].spec, fitted->tf[j].spec) == 0;
+            if (!known) {
+                tp_warnx("--transform %s: not fitted in %s", sc.tf->tf[i].spec, fit_from);
+                usage(TP_EXIT_USAGE);
+            }
+        }
+        tp_tfset_free(sc.tf);
+        sc.tf = fitted;
     }
     if (sc.tf && tp_tfset_roles(sc.tf, sc.label, sc.dedup, sc.split_col, sc.group_col) < 0)
         bad();
