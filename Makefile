@@ -75,9 +75,10 @@ bench: deps all
 	tests/bench.sh
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	for t in $(TOOLS) tp-run; do cp bin/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	cp man/tp-*.1 $(DESTDIR)$(MANDIR)/man1/
+	cp man/tp-formats.5 $(DESTDIR)$(MANDIR)/man5/
 	cp man/tp.7 $(DESTDIR)$(MANDIR)/man7/
 
 clean:

@@ -71,7 +71,7 @@ bad_kind() {
 	grep -qx 'rows	5	0	0	0	1' skip.sum || flunk "rows record: $(grep '^rows' skip.sum)"
 	tp-scan k0.csv >clean.sum
 	expect_eq "$(grep -vE '^(source|rows|input|k)	' skip.sum)" "$(grep -vE '^(source|rows|input|k)	' clean.sum)" "summary without the bad row"
-	expect_eq "$(grep '^k' skip.sum | cut -f2,4,5)" "$(grep '^k' clean.sum | cut -f2,4,5)" "dedup keys"
+	expect_eq "$(sum_field skip.sum k time label key)" "$(sum_field clean.sum k time label key)" "dedup keys"
 	# quarantine: the same summary, and the row in the rejects file
 	tp-scan --on-bad-row quarantine --rejects r1.csv k.csv >q.sum
 	cmp skip.sum q.sum || flunk "quarantine and skip summaries differ"
@@ -103,7 +103,7 @@ bad_kind() {
 		printf 'in/part-00000.csv,%b\n' "$rej"
 	} | expect_file out/_rejects/part-00000.csv
 	grep -qx 'bad rows          1 (quarantine)' out/_tp/report.txt || flunk "report: $(cat out/_tp/report.txt)"
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f3,9)" "5	1" "shard record: rows, bad"
+	expect_eq "$(ctx_field out/_tp/context shard rows bad)" "5	1" "shard record: rows, bad"
 	expect_no_tmp out
 }
 
@@ -166,7 +166,7 @@ bad_kind() {
 	{ cat good.csv.gz; head -c 1000 /dev/zero; } >pad.csv.gz
 	tp-scan pad.csv.gz | grep -v '^source\|^input' >got
 	cmp want got
-	expect_eq "$(tp-scan pad.csv.gz | grep '^input' | cut -f2)" "$(stat -c %s pad.csv.gz)" "size with the padding"
+	expect_eq "$(tp-scan pad.csv.gz | sum_field - input bytes)" "$(stat -c %s pad.csv.gz)" "size with the padding"
 }
 
 @test "badinput: a 0-byte shard (plain or gzip) holds zero rows" {
@@ -185,7 +185,7 @@ bad_kind() {
 	tp-run -q -l isFraud in out
 	tp-run -q -l isFraud in0 out0
 	expect_same_tree out out0 _tp
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f2,3,9 | tr '\t\n' ': ')" "0:4:0 1:0:0 2:0:0 " "shard records"
+	expect_eq "$(ctx_field out/_tp/context shard shard rows bad | tr '\t\n' ': ')" "0:4:0 1:0:0 2:0:0 " "shard records"
 }
 
 @test "badinput: a 0-byte shard first, before shards with rows" {
@@ -193,7 +193,7 @@ bad_kind() {
 	: >in/part-00000.csv
 	shard in/part-00001.csv
 	tp-run -q -l isFraud in out
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f2,3 | tr '\t\n' ': ')" "0:0 1:4 " "shard records"
+	expect_eq "$(ctx_field out/_tp/context shard shard rows | tr '\t\n' ': ')" "0:0 1:4 " "shard records"
 	expect_eq "$(cat out/signature/signature)" "$HDR" "signature"
 	[ -f out/train/part-00001.csv ]
 }
@@ -206,7 +206,7 @@ bad_kind() {
 	expect_status 0
 	expect_eq "$output$stderr" "" "stdout and stderr"
 	expect_no_file out/train out/val out/test
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f3 | tr '\n' ' ')" "0 0 " "rows per shard"
+	expect_eq "$(ctx_field out/_tp/context shard rows | tr '\n' ' ')" "0 0 " "rows per shard"
 }
 
 @test "badinput: a header-only shard (plain or gzip) holds zero rows" {
@@ -225,7 +225,7 @@ bad_kind() {
 	tp-run -q -l isFraud in out
 	tp-run -q -l isFraud in0 out0
 	expect_same_tree out out0 _tp
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f2,3 | tr '\t\n' ': ')" "0:4 1:0 2:0 " "shard records"
+	expect_eq "$(ctx_field out/_tp/context shard shard rows | tr '\t\n' ': ')" "0:4 1:0 2:0 " "shard records"
 }
 
 @test "badinput: a shard whose header differs: tp-context names the shard and the first differing column" {
@@ -511,15 +511,14 @@ mixed_shards() {
 		echo "in/part-00001.csv,3,orderDate,not a date or time: '2024-99-09',\"V,2024-99-09,true,666,v\""
 		printf 'in/part-00001.csv,5,note,NUL byte in value,"U,2024-01-09,true,555,u\000"\n'
 	} | expect_file out/_rejects/part-00001.csv
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f2,3,9)" "0	6	3
+	expect_eq "$(ctx_field out/_tp/context shard shard rows bad)" "0	6	3
 1	5	2" "shard records: rows, bad"
 	expect_eq "$(grep '^rows' out/_tp/summaries/part-00000.sum)" "rows	6	0	0	0	3" "summary rows record"
 	# the same data, the same statistics as without the bad rows
 	tp-run -q -l isFraud in0 out0
 	expect_same_tree out out0 _tp _rejects
 	expect_eq "$(ctx_rec out/_tp/context in)" "$(ctx_rec out0/_tp/context in)" "column statistics"
-	# in COL count missing nint nnum nbool ntrue imin imax ...
-	expect_eq "$(ctx_rec out/_tp/context in | awk -F'\t' '$2 == "amount" { print $3, $5, $9, $10 }')" "6 6 10 50" \
+	expect_eq "$(ctx_field out/_tp/context in name=amount count nint imin imax | tr '\t' ' ')" "6 6 10 50" \
 		"amount: count, integers, min, max"
 	expect_no_tmp out
 }

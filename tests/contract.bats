@@ -145,11 +145,11 @@ full_fails() { # PROGRAM CMD...: CMD with stdout on /dev/full exits 1 with a mes
 @test "contract: man pages pass mandoc -Tlint -W warning" {
 	command -v mandoc >/dev/null || skip "SKIP: mandoc not installed"
 	local p n=0
-	for p in "$TP_ROOT"/man/*.[17]; do
+	for p in "$TP_ROOT"/man/*.[157]; do
 		mandoc -Tlint -W warning "$p" >&2 || flunk "$p: mandoc warnings (above)"
 		n=$((n + 1))
 	done
-	expect_eq "$n" 7 "man pages"
+	expect_eq "$n" 8 "man pages"
 }
 
 @test "contract: every tool has a man page with SYNOPSIS, DESCRIPTION, EXIT STATUS, EXAMPLES" {
@@ -212,7 +212,7 @@ run_block() {
 		tp-context -q -c out/_tp/context -d out out/_tp/summaries/*.sum &&
 		tp-transform -c out/_tp/context -n 3 <part-00003.csv.gz >3.csv)
 	local p b n=0 from
-	for p in "$TP_ROOT"/man/*.[17]; do
+	for p in "$TP_ROOT"/man/*.[157]; do
 		man_blocks "$p" "blocks/${p##*/}"
 		for b in "blocks/${p##*/}"/ex.*; do
 			[ -f "$b" ] || continue

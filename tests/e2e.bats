@@ -118,10 +118,10 @@ split_check() {
 	expect_eq "$(ctx_rec out/_tp/context rows)" \
 		"rows	3000000	$(wc -l <d.train)	$(wc -l <d.val)	$(wc -l <d.test)" "context rows record"
 	# and the context's cutoffs are those dates (microseconds since the epoch, UTC)
-	local cut
-	cut=$(ctx_rec out/_tp/context cutoff)
-	expect_eq "$(date -u -d @$(($(echo "$cut" | cut -f3) / 1000000)) '+%F %T')" "$CUT1" "train_cutoff"
-	expect_eq "$(date -u -d @$(($(echo "$cut" | cut -f5) / 1000000)) '+%F %T')" "$CUT2" "test_cutoff"
+	local cut1 cut2
+	read -r cut1 cut2 < <(ctx_field out/_tp/context cutoff train_cut test_cut)
+	expect_eq "$(date -u -d @$((cut1 / 1000000)) '+%F %T')" "$CUT1" "train_cutoff"
+	expect_eq "$(date -u -d @$((cut2 / 1000000)) '+%F %T')" "$CUT2" "test_cutoff"
 	# one file per shard and split
 	expect_eq "$(find out -name 'part-*.csv' | wc -l)" 30 "files"
 }

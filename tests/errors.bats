@@ -252,14 +252,14 @@ EOF
 		[ "$v" != - ] || v=
 		n=$((n + 1))
 		for opt in --train-ratio --test-val-ratio; do
-			field=4
-			[ "$opt" = --train-ratio ] || field=5
+			field=train_ratio
+			[ "$opt" = --train-ratio ] || field=test_val_ratio
 			rm -rf ctx out
 			st=0
 			tp-context -q -c ctx "$opt" "$v" s.sum >o 2>e || st=$?
 			[ "$st" = "$want" ] || flunk "tp-context $opt '$v': exit $st, expected $want" "$(cat e)"
 			if [ "$want" = 0 ]; then
-				expect_eq "$(ctx_rec ctx job | cut -f$field)" "$rec" "tp-context $opt '$v' recorded"
+				expect_eq "$(ctx_field ctx job "$field")" "$rec" "tp-context $opt '$v' recorded"
 			else
 				expect_eq "$(head -n 1 e)" "tp-context: $opt: not a decimal number in [0, 1]: '$v'" \
 					"tp-context $opt '$v' message"
@@ -270,7 +270,7 @@ EOF
 			tp-run -q "$opt" "$v" in out >o 2>e || st=$?
 			[ "$st" = "$want" ] || flunk "tp-run $opt '$v': exit $st, expected $want" "$(cat e)"
 			if [ "$want" = 0 ]; then
-				expect_eq "$(ctx_rec out/_tp/context job | cut -f$field)" "$rec" "tp-run $opt '$v' recorded"
+				expect_eq "$(ctx_field out/_tp/context job "$field")" "$rec" "tp-run $opt '$v' recorded"
 			else
 				[[ $(head -n 1 e) == "tp-run: "*"'$v'" ]] || flunk "tp-run $opt '$v': message $(cat e)"
 				expect_no_file out

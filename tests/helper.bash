@@ -152,6 +152,84 @@ ctx_rec() {
 	awk -F'\t' -v t="$2" '$1 == t' "$1/context"
 }
 
+# --- tp's own file formats, read by field name (man/tp-formats.5) -------------------
+
+# tp_formats: the records of tp-formats(5), one a line: FORMAT TAG FIELD..., from the
+# page's tables, which comments mark ('.\" records: FORMAT' for a format with tags,
+# '.\" fields: FORMAT' for one without, TAG "-"; '.\" tuple: stats' for the column
+# statistics, spelled out here where a record has the field "stats"). A last FIELD
+# "..." stands for more fields like the one before it.
+tp_formats() {
+	awk '
+		/^\.\\" (tuple|records|fields) end$/ { mode = ""; next }
+		/^\.\\" tuple: stats$/ { mode = "tuple"; next }
+		/^\.\\" records: / { mode = "records"; fmt = $3; next }
+		/^\.\\" fields: / { mode = "fields"; nr++; rfmt[nr] = $3; rec[nr] = "-"; next }
+		mode == "tuple" && /^\.It Ar [^ ]+ Ta / { stats = stats " " $3 }
+		mode == "fields" && /^\.It Ar [^ ]+ Ta / { rec[nr] = rec[nr] " " $3 }
+		mode == "records" && /^\.It Li / {
+			nr++; rfmt[nr] = fmt; rec[nr] = $3
+			for (i = 4; i <= NF; i++) if ($i != "Ar") rec[nr] = rec[nr] " " $i
+		}
+		END {
+			for (i = 1; i <= nr; i++) {
+				r = rec[i] " "
+				gsub(/ stats /, stats " ", r)
+				print rfmt[i], substr(r, 1, length(r) - 1)
+			}
+		}' "$TP_ROOT/man/tp-formats.5"
+}
+
+# rec_field FORMAT FILE TAG [NAME=VALUE]... NAME...: the fields NAME of the records TAG
+# of FILE ("-": the standard input), a file in FORMAT of tp-formats(5), tab-separated,
+# one record a line; with NAME=VALUE, only the records whose field NAME is VALUE. A tag
+# or a name the page does not give is an error (status 2, a message).
+rec_field() {
+	local fmt=$1 file=$2 tag=$3 names
+	shift 3
+	names=$(tp_formats | awk -v f="$fmt" -v t="$tag" '$1 == f && $2 == t { $1 = $2 = ""; print; exit }')
+	if [ -z "$names" ]; then
+		flunk "rec_field: no record '$tag' in the format '$fmt' of tp-formats(5)"
+		return 2
+	fi
+	TP_REC_ARGS=$(printf '%s\n' "$@") awk -F'\t' -v tag="$tag" -v names="$names" '
+		BEGIN {
+			n = split(names, nm, " ")
+			for (i = 1; i <= n; i++) ix[nm[i]] = i + 1
+			na = split(ENVIRON["TP_REC_ARGS"], a, "\n")
+			for (i = 1; i <= na; i++) {
+				name = a[i]
+				if ((e = index(name, "=")) > 0) {
+					name = substr(a[i], 1, e - 1)
+					want[name] = substr(a[i], e + 1)
+				} else {
+					out[++no] = name
+				}
+				if (!(name in ix)) {
+					printf "rec_field: no field '\''%s'\'' in the record '\''%s'\'' of tp-formats(5)\n", name, tag >"/dev/stderr"
+					exit 2
+				}
+			}
+		}
+		$1 == tag {
+			for (k in want)
+				if ($(ix[k]) != want[k]) next
+			line = ""
+			for (i = 1; i <= no; i++) line = line (i > 1 ? "\t" : "") $(ix[out[i]])
+			print line
+		}' "$file"
+}
+
+# ctx_field CTXDIR TAG [NAME=VALUE]... NAME...: rec_field of the context file of CTXDIR.
+ctx_field() {
+	rec_field context "$1/context" "${@:2}"
+}
+
+# sum_field FILE TAG [NAME=VALUE]... NAME...: rec_field of a partial summary.
+sum_field() {
+	rec_field summary "$@"
+}
+
 # --- DuckDB, the peer tp's output is checked against ------------------------------
 
 # duck_require: install DuckDB's Node.js client once (tests/duckdb/install.sh), or skip

@@ -69,7 +69,7 @@ EOF
 	[ "$(corpus_counts | wc -l)" -eq "$(ls "$PQ"/*.parquet | grep -vc corrupt-checksum)" ]
 	while read -r f n; do
 		run -0 tp-scan -o sum "$PQ/$f.parquet"
-		got=$(awk -F'\t' '$1 == "rows" { print $2 }' sum)
+		got=$(sum_field sum rows rows)
 		expect_eq "$got" "$n" "$f: rows"
 		run -0 rows "$PQ/$f.parquet"
 		expect_eq "$(printf '%s\n' "$output" | python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(sys.stdin)) - 1)')" \

@@ -39,7 +39,7 @@ scan_all() { # IN SUMS
 		ulimit -v 120000
 		tp-context -q -m 16M -c ctx sums/*.sum
 	)
-	read -r _ n train val test < <(grep '^rows' ctx/context)
+	read -r n train val test < <(ctx_field ctx rows rows train val test)
 	expect_eq "$n" 5000000 "rows kept = distinct keys"
 	expect_eq "$((train + val + test))" 5000000
 	kept=$(cat ctx/keep/* | wc -l)
@@ -71,7 +71,7 @@ scan_all() { # IN SUMS
 	done
 	# shards 10 and 11 repeat the keys and times of shards 0 and 1 and lose every tie
 	expect_eq "$(find out-small -type f | wc -l)" 30 "split files"
-	read -r _ n _ < <(ctx_rec small rows)
+	read -r n < <(ctx_field small rows rows)
 	expect_eq "$(body out-small/*/part-*.csv | wc -l)" "$n" "rows written"
 	expect_same_tree out-small out-big
 	# and the dedup matches an independent computation: earliest time, ties by (shard, row)

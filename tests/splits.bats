@@ -198,7 +198,7 @@ EOF
 		expect_eq "$(class_counts out)" "$want" \
 			"per class train/val/test (n=$n k=$k r=$r q=$q seed=$seed shards=$s -j $j)"
 		# one class record per class in the context, with the same counts
-		expect_eq "$(ctx_rec out/_tp/context class | awk -F'\t' '{ printf "%s:%s/%s/%s \n", $6, $3, $4, $5 }' |
+		expect_eq "$(ctx_field out/_tp/context class value train val test | awk -F'\t' '{ printf "%s:%s/%s/%s \n", $1, $2, $3, $4 }' |
 			sort | tr -d '\n')" "$want" "context class records (n=$n k=$k)"
 	done <<'EOF'
 1 2 0.7 0.5 42 1 1 0
@@ -410,9 +410,9 @@ kept_rows() {
 	done
 	# the dedup kept rows from every shard, and dropped some
 	expect_eq "$(grep -c '^shard' o/_tp/context/context)" 5 "shards"
-	[ "$(ctx_rec o/_tp/context shard | awk -F'\t' '{ s += $8 } END { print s }')" = "$n" ] ||
+	[ "$(ctx_field o/_tp/context shard kept | awk '{ s += $1 } END { print s }')" = "$n" ] ||
 		flunk "kept counts of the shard records do not add up to $n"
-	[ "$(ctx_rec o/_tp/context shard | awk -F'\t' '{ s += $7 } END { print s }')" -gt 500 ] ||
+	[ "$(ctx_field o/_tp/context shard drop_dup | awk '{ s += $1 } END { print s }')" -gt 500 ] ||
 		flunk "too few duplicates dropped"
 }
 
@@ -579,8 +579,8 @@ EOF
 		mode=temporal
 		[ $drop = none ] || mode=random
 		for k in 1 3 7; do
-			expect_eq "$(ctx_rec out-$drop-$k/_tp/context job | cut -f3)" $mode "mode without $drop, $k shards"
-			expect_eq "$(ctx_rec out-$drop-$k/_tp/context roles | cut -f3)" 0 "dedup column without $drop"
+			expect_eq "$(ctx_field out-$drop-$k/_tp/context job split)" $mode "mode without $drop, $k shards"
+			expect_eq "$(ctx_field out-$drop-$k/_tp/context roles dedup)" 0 "dedup column without $drop"
 		done
 		[ "$(ls in-$drop-7 | wc -l)" = 7 ] || flunk "expected 7 shards"
 		for s in train val test; do

@@ -99,7 +99,7 @@ EOF
 	expect_same_tree c1 c3
 	expect_same_tree c1 c4
 	# and the merge did happen: 10 x values, 1 missing; A kept once, in shard 0
-	ctx_rec c1 in | grep -q '^in	x	9	1	' || flunk "$(cat c1/context)"
+	expect_eq "$(ctx_field c1 in name=x count missing)" "9	1" "x: count, missing"
 	printf '0\n2\n' | expect_file c1/keep/part-00000
 	printf '1\n' | expect_file c1/keep/part-00001
 }
@@ -175,8 +175,8 @@ EOF
 	for i in 0 1 2; do tp-scan -l y -o s$i.sum part-0000$i.csv; done
 	tp-context -q -c ctx s2.sum s0.sum s1.sum
 	expect_eq "$(ctx_rec ctx roles)" "roles	1	-1	0	1	-1"
-	expect_eq "$(ctx_rec ctx vocab | cut -f2 | tr '\n' ' ')" "B a b "
-	expect_eq "$(ctx_rec ctx shard | cut -f4 | tr '\n' ' ')" "0 1 0 " "missing label counts"
+	expect_eq "$(ctx_field ctx vocab value | tr '\n' ' ')" "B a b "
+	expect_eq "$(ctx_field ctx shard drop_label | tr '\n' ' ')" "0 1 0 " "missing label counts"
 }
 
 @test "tp-context: integer labels are kept (no vocabulary); one non-integer makes a vocabulary" {
@@ -188,7 +188,7 @@ EOF
 	printf 'orderDate,y\n2024-01-04,1.0\n' >part-00001.csv
 	tp-scan -l y -o f.sum part-00001.csv
 	tp-context -q -c cf i.sum f.sum
-	expect_eq "$(ctx_rec cf vocab | cut -f2 | tr '\n' ' ')" "-1 0 1.0 5 "
+	expect_eq "$(ctx_field cf vocab value | tr '\n' ' ')" "-1 0 1.0 5 "
 }
 
 @test "tp-context: temporal split with ties at the train cutoff (SPEC 7, by hand)" {
@@ -242,11 +242,11 @@ EOF
 	tp-scan --split none -l y -o n.sum part-00000.csv
 	for j in validation testing calibration; do
 		tp-context -q -c $j --job-type $j s.sum
-		expect_eq "$(ctx_rec $j job | cut -f1-3)" "job	$j	random"
-		expect_eq "$(ctx_rec $j rows | cut -f2)" 2
+		expect_eq "$(ctx_field $j job job split)" "$j	random"
+		expect_eq "$(ctx_field $j rows rows)" 2
 		tp-context -q -c $j-none --job-type $j n.sum
-		expect_eq "$(ctx_rec $j-none job | cut -f1-3)" "job	$j	none"
-		expect_eq "$(ctx_rec $j-none rows | cut -f2)" 2
+		expect_eq "$(ctx_field $j-none job job split)" "$j	none"
+		expect_eq "$(ctx_field $j-none rows rows)" 2
 	done
 }
 
@@ -566,5 +566,5 @@ EOF
 	tp-scan -o s1.sum part-00001.tsv
 	rm -rf ctx
 	tp-context -q -c ctx s0.sum s1.sum
-	expect_eq "$(ctx_rec ctx rows | cut -f2)" 4 "rows kept"
+	expect_eq "$(ctx_field ctx rows rows)" 4 "rows kept"
 }

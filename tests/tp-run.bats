@@ -217,7 +217,7 @@ EOF
 	printf 'id,orderDate\nbad\n' >in/_SUCCESS
 	printf 'id,orderDate\nbad\n' >in/_sub/part-00000.csv
 	tp-run -q in out
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f2,10 | tr '\t\n' ': ')" "0:in/a.csv 1:in/x.csv "
+	expect_eq "$(ctx_field out/_tp/context shard shard source | tr '\t\n' ': ')" "0:in/a.csv 1:in/x.csv "
 	[ -f out/train/part-00001.csv ]
 	[ -f out/test/part-00000.csv ]
 	mkdir in2
@@ -241,9 +241,9 @@ EOF
 	mkdir in
 	printf 'customerId,k,orderDate,t\nA,x,2024-01-05,2020-01-01\nA,x,2024-01-01,2020-01-02\nB,y,2024-01-02,2020-01-03\nC,y,2024-01-03,2020-01-04\n' >in/part-00000.csv
 	tp-run -q in def
-	expect_eq "$(ctx_rec def/_tp/context rows | cut -f2)" 3 "default: dedup on customerId"
+	expect_eq "$(ctx_field def/_tp/context rows rows)" 3 "default: dedup on customerId"
 	tp-run -q --no-dedup in nod
-	expect_eq "$(ctx_rec nod/_tp/context rows | cut -f2)" 4
+	expect_eq "$(ctx_field nod/_tp/context rows rows)" 4
 	tp-run -q --dedup k --split temporal:t --train-ratio 0.5 --test-val-ratio 1 in k
 	# k: x -> row 0 (2020-01-01), y -> row 2 (2020-01-03); train = x row, test = y row
 	printf 'customerId,k,orderDate,t\nA,x,2024-01-05,2020-01-01\n' | expect_file k/train/part-00000.csv
@@ -276,5 +276,5 @@ EOF
 	tp-run -q -j 2 --job-type testing in out
 	printf 'customerId,v\nA,s0r0\nB,s0r1\n' | expect_file out/testing/part-00000.csv
 	printf 'customerId,v\nC,s1r1\n' | expect_file out/testing/part-00001.csv
-	expect_eq "$(ctx_rec out/_tp/context shard | cut -f7 | tr '\n' ' ')" "1 2 " "duplicates dropped per shard"
+	expect_eq "$(ctx_field out/_tp/context shard drop_dup | tr '\n' ' ')" "1 2 " "duplicates dropped per shard"
 }

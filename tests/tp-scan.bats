@@ -92,7 +92,7 @@ EOF
 	run tp-scan e.csv
 	expect_status 0
 	# integers below 1e11 are seconds (86400000 s = 1000 days), larger ones milliseconds
-	expect_eq "$(printf '%s\n' "${lines[@]}" | grep '^t	' | cut -f2 | tr '\n' ' ')" \
+	expect_eq "$(printf '%s\n' "${lines[@]}" | sum_field - t time | tr '\n' ' ')" \
 		"-86400000000 0 1000000000 86400000000 86400000000000 "
 	{ echo orderDate; printf '%s\n' 1700000000000 1700000000; } >ms.csv
 	expect_eq "$(tp-scan ms.csv | grep '^t	')" "t	1700000000000000	2"

@@ -261,8 +261,8 @@ pq_ctx() {
 	grep -q "not an int64: '2x'" rej.csv || flunk "rejects: $(cat rej.csv)"
 	# the row is not written: one row fewer in train than the good stream gives
 	tp-write -c ctx -r repgood -f parquet good sp.csv
-	expect_eq "$(awk -F'\t' '$2 == "train" { print $3 }' rep)" \
-		"$(($(awk -F'\t' '$2 == "train" { print $3 }' repgood) - 1))" "train rows"
+	expect_eq "$(rec_field report rep split split=train rows)" \
+		"$(($(rec_field report repgood split split=train rows) - 1))" "train rows"
 	# without -c every column is a string: nothing is refused
 	tp-write -f parquet nctx bad.csv
 	pq_check nctx/*/*.parquet
