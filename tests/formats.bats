@@ -49,6 +49,12 @@ records() {
 	tp-run -q --no-dedup --on-bad-row skip in r3
 	tp-run -q -l isFraud --split group:v --on-bad-row skip in r4
 	tp-run -q -f parquet -l isFraud --on-bad-row skip in r5
+	# transforms: their summary record, the transform directory, a fit partial
+	mkdir in6
+	awk -F, -v OFS=, 'NR == 1 { print $0, "x", "y"; next } { print $0, NR, NR * 7 }' in/part-00000.csv >in6/part-00000.csv
+	tp-run -q -l isFraud --transform impute:v:with=mode --transform zscore:x \
+		--transform hash:y:buckets=3 --transform bucketize:y:buckets=2 --transform vocab:v in6 r6
+	tp-transform -c r6/_tp/context -n 0 --before-fit in6/part-00000.csv | tp-split -c r6/_tp/context -n 0 --fit partial
 	# a Parquet shard declares its types: decl records
 	tp-scan -o p.sum r5/train/part-00000.parquet
 	tp-context -q -c pctx p.sum
@@ -61,8 +67,12 @@ records() {
 			records report $r/_tp/reports/part-*
 			records report.tsv $r/_tp/report.tsv
 		done
-		records summary p.sum
+		records summary p.sum r6/_tp/summaries/*.sum
 		records context pctx/context
+		records specs r6/transform/specs
+		records labels r6/transform/labels
+		records fit r6/transform/fit
+		records fit-partial partial
 		records strata r2/_tp/context/strata/part-*
 	} | sort -u >seen
 	tp_formats >page
