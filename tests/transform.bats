@@ -128,3 +128,35 @@ specs=(--split temporal:day --no-dedup --transform impute:x:with=median --transf
 	expect_usage_err '^tp-run: --fit-on train: a testing job has no train split' tp-run --job-type testing --transform zscore:x in out
 	expect_usage_err "^tp-context: --fit-on: expected train or all: 'x'" tp-context -c c --fit-on x s0
 }
+
+@test "transform: --fit-from on a calibration job encodes the rows as the training run did" {
+	orders
+	# a label of strings: its vocabulary comes from the training run too
+	for f in in/part-*.csv; do
+		awk -F, -v OFS=, 'NR == 1 { print $0, "grade"; next } { print $0, ($1 % 3 ? "hi" : "lo") }' "$f" >"$f.new"
+		mv "$f.new" "$f"
+	done
+	tp-run -q -l grade "${specs[@]}" --transform onehot:id in a
+	# new data: shards 2 and 3 again, and rows of their own
+	mkdir cal
+	cp in/part-00002.csv in/part-00003.csv cal/
+	printf 'id,day,x,y,c,grade\n5000,2024-05-05,12.5,3,q,hi\n5001,2024-05-06,,999,a,lo\n' >cal/part-00009.csv
+	tp-run -q -l grade --no-dedup --job-type calibration --split none --fit-from a cal b
+	# every row of the calibration run that the training run also wrote is equal
+	cat a/train/*.csv a/val/*.csv a/test/*.csv | sort -u >a.rows
+	cat b/calibration/*.csv | sort -u >b.rows
+	expect_eq "$(head -1 b/calibration/part-00002.csv)" "$(head -1 a/train/part-00000.csv)" "header"
+	expect_eq "$(comm -12 a.rows b.rows | wc -l)" 501 "rows in both (500 and the header)"
+	# the new rows: vocab gives the unseen c 'q' -1, an unseen id no one-hot 1
+	grep -q '^[^,]*,2024-05-05,' b/calibration/part-00009.csv
+	cmp a/transform/fit b/transform/fit || flunk "the fit was not carried over"
+	# a transform the fit does not know, a label value it does not know, --fit-on
+	expect_usage_err "^tp-run: --transform zscore:y: not fitted in a" \
+		tp-run -l grade --no-dedup --job-type calibration --split none --fit-from a --transform zscore:y cal c
+	printf 'id,day,x,y,c,grade\n1,2024-01-01,1,1,a,mid\n' >cal/part-00010.csv
+	run --separate-stderr tp-run -q -l grade --no-dedup --job-type calibration --split none --fit-from a cal d
+	expect_status 1
+	[[ $stderr == *"label value 'mid' is not in the label vocabulary of a"* ]] || flunk "$stderr"
+	expect_usage_err "^tp-run: --fit-from and --fit-on exclude each other" \
+		tp-run --fit-from a --fit-on all --transform zscore:x cal e
+}
