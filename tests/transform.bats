@@ -147,8 +147,11 @@ specs=(--split temporal:day --no-dedup --transform impute:x:with=median --transf
 	cat b/calibration/*.csv | sort -u >b.rows
 	expect_eq "$(head -1 b/calibration/part-00002.csv)" "$(head -1 a/train/part-00000.csv)" "header"
 	expect_eq "$(comm -12 a.rows b.rows | wc -l)" 501 "rows in both (500 and the header)"
-	# the new rows: vocab gives the unseen c 'q' -1, an unseen id no one-hot 1
-	grep -q '^[^,]*,2024-05-05,' b/calibration/part-00009.csv
+	# a new row: no one-hot 1 for an unseen id, bucket 0 for y 3, -1 for the unseen c 'q',
+	# and the label hi is 0 as in the training run
+	grep -q '^0\(,0\)*,2024-05-05,[^,]*,0,-1,0$' b/calibration/part-00009.csv ||
+		flunk "$(cut -c1-40 b/calibration/part-00009.csv; grep -o ',2024-05-05,.*' b/calibration/part-00009.csv)"
+	grep -q '^v	hi$' a/transform/labels
 	cmp a/transform/fit b/transform/fit || flunk "the fit was not carried over"
 	# a transform the fit does not know, a label value it does not know, --fit-on
 	expect_usage_err "^tp-run: --transform zscore:y: not fitted in a" \
