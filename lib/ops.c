@@ -5,13 +5,18 @@
  */
 #include "op.h"
 
+#include "err.h"
 #include "pqvalue.h"
 #include "value.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const tp_opdef *const tp_ops[] = {
+    &tp_op_impute,
+    &tp_op_vocab,
+    &tp_op_onehot,
     NULL,
 };
 
@@ -31,6 +36,23 @@ tp_tf_param(const tp_tf *t, const char *key)
         if (strcmp(t->key[i], key) == 0)
             return t->val[i];
     return NULL;
+}
+
+int
+tp_tf_int(const tp_tf *t, const char *key, long long min, long long max, long long def,
+          long long *out)
+{
+    const char *s = tp_tf_param(t, key);
+    if (!s) {
+        *out = def;
+        return 0;
+    }
+    if (tp_opt_ll(key, s, min, max, out) == 0)
+        return 0;
+    char why[1024]; /* tp_err writes the buffer tp_errmsg returns: copy it first */
+    snprintf(why, sizeof why, "%s", tp_errmsg());
+    tp_err(NULL, 0, "--transform %s: %s", t->spec, why);
+    return -1;
 }
 
 size_t
