@@ -24,6 +24,7 @@ main(void)
     test_record();
     test_spill();
     test_toolopt();
+    test_ops_cat();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

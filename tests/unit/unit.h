@@ -34,5 +34,6 @@ void test_pqwrite(void);
 void test_record(void);
 void test_spill(void);
 void test_toolopt(void);
+void test_ops_cat(void);
 
 #endif
