@@ -202,9 +202,25 @@ struct tp_vocab {
     size_t wlen;
     char *line; /* pread: the line read last */
     size_t lcap;
+    struct node *top; /* pread: the lines of the first probes, TOP_DEPTH levels */
+    char *keys;       /* ... their values, TOP_BYTES at most */
+    size_t nkeys;
 };
 
-enum { WIN = 8192 };
+/* The window of a pread lookup; the levels and bytes of the probes kept in memory. */
+enum { WIN = 8192, TOP_DEPTH = 12, TOP_BYTES = 1 << 20 };
+
+/*
+ * Every lookup starts with the same probes: the bisection's lo and hi, and so the line
+ * it reads, depend only on the comparisons made before, so the probes form a fixed
+ * binary tree (node 1 the root, 2i and 2i + 1 the children of i). Its top levels are
+ * kept once read (4095 lines, at most 1 MiB of values): a lookup then reads from the
+ * file only its last probes, most of them within one window.
+ */
+typedef struct node {
+    long long s, e, id; /* the line's start and end, its id; e == 0: not read yet */
+    size_t koff, klen;  /* its value in keys */
+} node;
 
 /* Bytewise order of the escaped values, as LC_ALL=C sort -k1,1 orders them. */
 static int
@@ -306,7 +322,7 @@ tp_vocab_open(const char *dir, const char *name)
         goto fail;
     }
     v->size = (long long)st.st_size;
-    if (v->size <= tp_vocab_mem_limit) {
+    if (v->size <= tp_vocab_mem_limit && v->size < (long long)UINT32_MAX) { /* ent's offsets */
         if (load_memory(v, fd) < 0)
             goto fail;
         close(fd);
@@ -323,6 +339,8 @@ tp_vocab_open(const char *dir, const char *name)
     v->win = tp_xmalloc(WIN);
     v->lcap = 256;
     v->line = tp_xmalloc(v->lcap);
+    v->top = tp_xcalloc((size_t)1 << TOP_DEPTH, sizeof *v->top);
+    v->keys = tp_xmalloc(TOP_BYTES);
     return v;
 fail:
     if (fd >= 0)
@@ -424,18 +442,33 @@ tp_vocab_id(tp_vocab *v, const char *value, size_t n)
     /* Bisection over byte offsets: lines before lo hold smaller values, lines from hi
      * on larger ones; each probe reads the line that holds the middle byte. */
     long long lo = 0, hi = v->size;
-    while (lo < hi) {
+    for (size_t at = 1; lo < hi;) {
         long long s, e, id;
         size_t klen;
-        if (line_at(v, lo + (hi - lo) / 2, &s, &e, &klen, &id) < 0)
-            return -2;
-        int c = cmp(v->line, klen, q, qn);
+        const char *key;
+        node *t = at < ((size_t)1 << TOP_DEPTH) ? &v->top[at] : NULL;
+        if (t && t->e > 0) {
+            s = t->s, e = t->e, id = t->id, klen = t->klen;
+            key = v->keys + t->koff;
+        } else {
+            if (line_at(v, lo + (hi - lo) / 2, &s, &e, &klen, &id) < 0)
+                return -2;
+            key = v->line;
+            if (t && v->nkeys + klen <= TOP_BYTES) {
+                memcpy(v->keys + v->nkeys, key, klen);
+                *t = (node){s, e, id, v->nkeys, klen};
+                v->nkeys += klen;
+            }
+        }
+        int c = cmp(key, klen, q, qn);
         if (c == 0)
             return id;
         if (c < 0)
-            lo = e;
+            lo = e, at = 2 * at + 1;
         else
-            hi = s;
+            hi = s, at = 2 * at;
+        if (at >= ((size_t)1 << TOP_DEPTH))
+            at = (size_t)1 << TOP_DEPTH; /* below the kept levels: stays there */
     }
     return -1;
 }
@@ -448,15 +481,15 @@ tp_vocab_size(const tp_vocab *cv)
     /* Counted once, on demand: the cache is the object's own (allocated, not const). */
     tp_vocab *v = (tp_vocab *)cv;
     long long n = 0;
+    char buf[WIN];
     for (long long off = 0; off < v->size;) {
         size_t len = v->size - off < WIN ? (size_t)(v->size - off) : WIN;
-        if (read_at(v->fd, v->path, v->win, len, off) < 0)
+        if (read_at(v->fd, v->path, buf, len, off) < 0)
             return -1;
         for (size_t i = 0; i < len; i++)
-            n += v->win[i] == '\n';
+            n += buf[i] == '\n';
         off += (long long)len;
     }
-    v->wlen = 0; /* the window was used as a buffer */
     v->n = n;
     return n;
 }
@@ -474,6 +507,8 @@ tp_vocab_close(tp_vocab *v)
     free(v->e);
     free(v->win);
     free(v->line);
+    free(v->top);
+    free(v->keys);
     free(v);
 }
 

@@ -262,6 +262,7 @@ test_files(void)
         CHECK(bad == 0);
         CHECK(tp_vocab_id(vb, longv, 19999) == -1);
         CHECK(tp_vocab_size(vb) == NB);
+        CHECK(tp_vocab_id(vb, "v1919", 5) == 1 && tp_vocab_id(vb, "v1081", 5) == NB - 1);
         tp_vocab_close(vb);
     }
     free(longv);
@@ -548,6 +549,7 @@ test_impute(void)
         {{-3, -0.5, 8}, {2, 1, 1}, 3, "-1.75"},
         {{0.1, 0.2}, {1, 1}, 2, "0.15000000000000002"},
         {{7}, {1}, 1, "7"},
+        {{1e308}, {2}, 1, "inf"}, /* numpy's (a + b) / 2 overflows */
     };
     for (size_t i = 0; i < sizeof med / sizeof med[0]; i++) {
         const char *kv[] = {"with=median", NULL};
