@@ -49,8 +49,10 @@ typedef struct tp_vocab tp_vocab;
  * Open the vocabulary NAME under dir for lookups. A lookup file of up to 8 MiB is read
  * into memory (a sorted array, binary search); a larger one is searched in place with
  * pread (O(log size) reads a lookup, a few pages cached), so that a vocabulary of ten
- * million values costs a pass-2 worker no more memory than a small one. NULL with an
- * error recorded (a missing or malformed file names the file and line).
+ * million values costs a pass-2 worker no more memory than a small one (the lines of
+ * the bisection's first 12 levels are kept, at most 1 MiB of values, so that a lookup
+ * reads only its last probes). NULL with an error recorded (a missing or malformed
+ * file names the file, and the line for one read into memory).
  */
 tp_vocab *tp_vocab_open(const char *dir, const char *name);
 
