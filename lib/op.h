@@ -170,6 +170,9 @@ extern const tp_opdef tp_op_minmax;    /* op_minmax.c */
 extern const tp_opdef tp_op_bucketize; /* op_bucketize.c */
 extern const tp_opdef tp_op_hash;      /* op_hash.c */
 extern const tp_opdef tp_op_log1p;     /* op_log1p.c */
+extern const tp_opdef tp_op_impute;
+extern const tp_opdef tp_op_vocab;
+extern const tp_opdef tp_op_onehot;
 
 /* The operation named name, or NULL. */
 const tp_opdef *tp_op_find(const char *name);

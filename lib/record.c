@@ -140,6 +140,26 @@ tp_field_crc(const char *s, unsigned long *out)
     return 0;
 }
 
+int
+tp_json_str(tp_out *o, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    int rc = tp_out_byte(o, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            rc |= tp_out_write(o, e, 2);
+        } else if (c < 0x20) {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            rc |= tp_out_write(o, e, 6);
+        } else {
+            rc |= tp_out_byte(o, (char)c);
+        }
+    }
+    return rc | tp_out_byte(o, '"');
+}
+
 void
 tp_rec_fail(const tp_lines *l, const char *what)
 {

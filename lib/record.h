@@ -46,6 +46,13 @@ int tp_field_num(const char *s, double *out);              /* what strtod reads,
 int tp_field_crc(const char *s, unsigned long *out);       /* exactly 8 lowercase hex digits */
 int tp_field_ints(char *const *f, size_t n, long long *v); /* f[0..n-1] into v[0..n-1] */
 
+/*
+ * A JSON string (RFC 8259): s between quotes, '"' and '\\' escaped with a backslash,
+ * the control characters below 0x20 as \u00XX, every other byte (UTF-8 included) as it
+ * is. 0 or -1 as tp_out_write. For the JSON files tp writes beside its records.
+ */
+int tp_json_str(tp_out *o, const char *s);
+
 /* "FILE:LINE: malformed WHAT: " + the message recorded by a field reader. */
 void tp_rec_fail(const tp_lines *l, const char *what);
 

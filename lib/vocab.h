@@ -7,13 +7,16 @@
  *                        text.h (so that a value holding a line end stays one line);
  *                        as tf.Transform's vocabulary files with store_frequency;
  *   DIR/vocab/NAME.idx   the same values sorted bytewise (sort.h): "VALUE<TAB>ID", for
- *                        the lookup.
+ *                        the lookup; VALUE escaped as above, and the order that of the
+ *                        escaped bytes (LC_ALL=C sort -k1,1), which the lookup compares.
  * NAME is tp_vocab_name(COL): the column name with every byte outside [A-Za-z0-9_.=+-]
  * and a leading '.' written %XX (upper-case hex), so that any column name is one safe
  * file name ("a/b" -> "a%2Fb", ".." -> "%2E.").
  */
 #ifndef TP_VOCAB_H
 #define TP_VOCAB_H
+
+#include "op.h"
 
 #include <stddef.h>
 
@@ -24,8 +27,8 @@ typedef struct tp_vocab_w tp_vocab_w;
 
 /*
  * Start writing the vocabulary NAME (tp_vocab_name) under dir (DIR/vocab created as
- * needed); memory and tmpdir are for the sort of the lookup file (tp_sort). NULL with
- * an error recorded.
+ * needed); memory and tmpdir are for the sort of the lookup file (tp_sort; NULL: 32M
+ * and DIR/vocab). NULL with an error recorded.
  */
 tp_vocab_w *tp_vocab_create(const char *dir, const char *name, const char *memory,
                             const char *tmpdir);
@@ -46,15 +49,19 @@ typedef struct tp_vocab tp_vocab;
  * Open the vocabulary NAME under dir for lookups. A lookup file of up to 8 MiB is read
  * into memory (a sorted array, binary search); a larger one is searched in place with
  * pread (O(log size) reads a lookup, a few pages cached), so that a vocabulary of ten
- * million values costs a pass-2 worker no more memory than a small one. NULL with an
- * error recorded (a missing or malformed file names the file and line).
+ * million values costs a pass-2 worker no more memory than a small one (the lines of
+ * the bisection's first 12 levels are kept, at most 1 MiB of values, so that a lookup
+ * reads only its last probes). NULL with an error recorded (a missing or malformed
+ * file names the file, and the line for one read into memory).
  */
 tp_vocab *tp_vocab_open(const char *dir, const char *name);
 
 /* The id of value, -1 when it is not in the vocabulary, -2 with an error recorded. */
 long long tp_vocab_id(tp_vocab *v, const char *value, size_t n);
 
-/* Number of values. */
+/* Number of values. Counted on the first call for a lookup file searched in place (one
+ * sequential read, so that opening one costs no read of the whole file); -1 with an
+ * error recorded when that read fails. */
 long long tp_vocab_size(const tp_vocab *v);
 
 void tp_vocab_close(tp_vocab *v);
@@ -67,5 +74,22 @@ void tp_vocab_close(tp_vocab *v);
  */
 long tp_vocab_values(const char *dir, const char *name, long max, char ***values,
                      long long **counts);
+
+/*
+ * The size in bytes up to which tp_vocab_open reads a lookup file into memory: 8 MiB.
+ * For tests only (to take the pread path on a small file); nothing else sets it.
+ */
+extern long long tp_vocab_mem_limit;
+
+/*
+ * Fit a vocabulary from a tally (op.h, TP_ACC_VALUES: count descending, then bytewise)
+ * as tf.Transform's vocabulary(top_k, frequency_threshold) does: the values of d->tally
+ * in its order while their count is >= min_freq and fewer than top_k have been taken
+ * (top_k <= 0: no limit), written as the vocabulary name under d->dir (tp_vocab_create
+ * with d->memory and d->tmpdir; a NULL d->tally is an empty tally). The tally is left
+ * just after the last value taken when top_k stopped it. Returns the number of values
+ * taken, or -1 with an error recorded (nothing is left behind).
+ */
+long long tp_vocab_fit(const tp_fitdata *d, const char *name, long long top_k, long long min_freq);
 
 #endif

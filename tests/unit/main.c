@@ -26,6 +26,7 @@ main(void)
     test_toolopt();
     test_splitmode();
     test_ops_numeric();
+    test_ops_cat();
     printf("%d passed, %d failed\n", unit_pass, unit_fail);
     return unit_fail ? 1 : 0;
 }

@@ -36,5 +36,6 @@ void test_spill(void);
 void test_toolopt(void);
 void test_splitmode(void);
 void test_ops_numeric(void);
+void test_ops_cat(void);
 
 #endif
