@@ -1347,22 +1347,6 @@ write_small(const char *outdir, const char *sub, tp_out **o)
 }
 
 static int
-json_str(tp_out *o, const char *s)
-{
-    int rc = tp_out_byte(o, '"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            rc |= tp_out_printf(o, "\\%c", ch);
-        else if (ch < 0x20)
-            rc |= tp_out_printf(o, "\\u%04x", ch);
-        else
-            rc |= tp_out_byte(o, (char)ch);
-    }
-    return rc | tp_out_byte(o, '"');
-}
-
-static int
 json_num(tp_out *o, const char *name, double v, int valid)
 {
     if (!valid || v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308)
@@ -1375,7 +1359,7 @@ static int
 json_column(tp_out *o, const tp_context *c, size_t j)
 {
     int rc = tp_out_printf(o, "    {\"varname\": ");
-    rc |= json_str(o, c->out[j]);
+    rc |= tp_json_str(o, c->out[j]);
     rc |= tp_out_printf(o, ", \"iscategory\": %s, \"datatype\": \"%s\"",
                         strcmp(c->type[j], "object") == 0 ? "true" : "false", c->type[j]);
     if (j >= c->nin) {
@@ -1444,7 +1428,7 @@ write_json(const tp_context *c, const char *outdir)
         } else {
             /* a transform's output: its fit is in transform/transform.json */
             rc |= tp_out_printf(o, "    {\"varname\": ");
-            rc |= json_str(o, c->final[j]);
+            rc |= tp_json_str(o, c->final[j]);
             rc |= tp_out_printf(o,
                                 ", \"iscategory\": false, \"datatype\": \"%s\", \"transformed\": "
                                 "true, \"count\": null, \"missing\": null, \"min\": null, "

@@ -1034,21 +1034,6 @@ prefill(tp_tfset *s, size_t k, char *buf, size_t size)
     return buf;
 }
 
-static int
-json_str(tp_out *o, const char *s)
-{
-    int rc = tp_out_byte(o, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0; p++) {
-        if (*p == '"' || *p == '\\')
-            rc = tp_out_printf(o, "\\%c", *p);
-        else if (*p < 0x20)
-            rc = tp_out_printf(o, "\\u%04x", *p);
-        else
-            rc = tp_out_byte(o, (char)*p);
-    }
-    return rc | tp_out_byte(o, '"');
-}
-
 /* The output columns of pass 2 into names/types (n input columns). */
 static size_t
 out_columns(tp_tfset *s, char *const *names, const char *const *types, size_t n,
@@ -1128,19 +1113,19 @@ write_json(tp_tfset *s, const char *dir, char **on, const char **ot, size_t no,
     if (!o)
         return -1;
     int rc = tp_out_printf(o, "{\n  \"tp_version\": ");
-    rc |= json_str(o, version);
+    rc |= tp_json_str(o, version);
     rc |= tp_out_printf(o, ",\n  \"fit_on\": \"%s\",\n  \"rows\": %lld,\n  \"transforms\": [\n",
                         s->fit_on == TP_FIT_ALL ? "all" : "train", s->rows);
     for (size_t k = 0; k < s->n; k++) {
         const tp_tf *t = &s->tf[k];
         rc |= tp_out_printf(o, "    {\"op\": \"%s\", \"column\": ", t->op->name);
-        rc |= json_str(o, t->col);
+        rc |= tp_json_str(o, t->col);
         rc |= tp_out_printf(o, ", \"params\": {");
         for (size_t i = 0; i < t->nkv; i++) {
             rc |= tp_out_printf(o, "%s", i ? ", " : "");
-            rc |= json_str(o, t->key[i]);
+            rc |= tp_json_str(o, t->key[i]);
             rc |= tp_out_printf(o, ": ");
-            rc |= json_str(o, t->val[i]);
+            rc |= tp_json_str(o, t->val[i]);
         }
         rc |= tp_out_printf(o, "}, \"rows\": %lld, \"missing\": %lld", s->trows[k], s->tmissing[k]);
         if (t->op->json)
@@ -1150,7 +1135,7 @@ write_json(tp_tfset *s, const char *dir, char **on, const char **ot, size_t no,
     rc |= tp_out_printf(o, "  ],\n  \"columns\": [\n");
     for (size_t i = 0; i < no; i++) {
         rc |= tp_out_printf(o, "    {\"name\": ");
-        rc |= json_str(o, on[i]);
+        rc |= tp_json_str(o, on[i]);
         rc |= tp_out_printf(o, ", \"type\": \"%s\"}%s\n", ot[i], i + 1 < no ? "," : "");
     }
     rc |= tp_out_printf(o, "  ]\n}\n");
