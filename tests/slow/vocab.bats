@@ -18,7 +18,7 @@ rss_bin() {
 	cp "$(command -v tp-run)" rss-bin/tp-run
 }
 
-@test "vocab: 10,000,000 distinct values, every tool under 200 MiB" {
+@test "vocab: 10,000,000 distinct values, every tool under 100 MiB" {
 	[ "${TP_SANITIZE:-0}" = 1 ] || [ "${TP_VALGRIND:-0}" = 1 ] &&
 		skip "SKIP: the memory of AddressSanitizer or valgrind would be counted"
 	mkdir in
@@ -32,7 +32,7 @@ rss_bin() {
 		}
 	}'
 	rss_bin
-	rss-bin/tp-run -q -j 2 --no-dedup --split random --transform vocab:v in out
+	rss-bin/tp-run -q -j 2 --no-dedup --split random --fit-on all --transform vocab:v in out
 	# the vocabulary: every value once, count 1, ids in bytewise order
 	expect_eq "$(awk -F'\t' '$1 == "t" { print $6 }' out/transform/fit)" 10000000 "vocabulary size"
 	expect_eq "$(wc -l <out/transform/vocab/v.txt)" 10000000 "vocabulary lines"
@@ -43,6 +43,6 @@ rss_bin() {
 	expect_eq "$output" "10000000 0" "rows, and rows whose id is not their value's"
 	# the memory bound: an in-memory vocabulary of these values takes over 500 MiB
 	sort -k2,2n rss.log | tail -3 >&3
-	awk '$2 > 200 * 1024 { print "over 200 MiB: " $0; bad = 1 } END { exit bad }' rss.log ||
+	awk '$2 > 100 * 1024 { print "over 100 MiB: " $0; bad = 1 } END { exit bad }' rss.log ||
 		flunk "a tool exceeded the bound"
 }
