@@ -644,8 +644,9 @@ write_specs(tp_merge *m, const tp_context *c, const char *dir)
         tp_tfset *s = tp_tfset_exists(from, "specs") ? tp_tfset_read_specs(from, 0) : NULL;
         if (!s) {
             if (!tp_tfset_exists(from, "specs"))
-                tp_err(from, 0, "no fitted transforms here (--fit-from takes the OUTPUT_DIR of "
-                                "a run with transforms)");
+                tp_err(from, 0,
+                       "no fitted transforms here (--fit-from takes the OUTPUT_DIR of "
+                       "a run with transforms)");
             rc = -1;
         }
         int same = s && s->n == m->ntf;

@@ -153,11 +153,10 @@ void tp_context_free(tp_context *c);
 
 /*
  * The columns pass 2 writes when transforms change them: names and src (taken; freed
- * with c; src as tp_tfset_read_columns gives it) and static types, n of them, followed by c's concat columns. Signature and metadata
- * then describe these (tp_context_write_outputs).
+ * with c; src as tp_tfset_read_columns gives it) and static types, n of them, followed by c's
+ * concat columns. Signature and metadata then describe these (tp_context_write_outputs).
  */
-void tp_context_set_final(tp_context *c, char **names, const char **types, long *src,
-                          size_t n);
+void tp_context_set_final(tp_context *c, char **names, const char **types, long *src, size_t n);
 
 /* Index of shard number in c->shards, or -1. */
 long tp_context_shard(const tp_context *c, long shard);

@@ -53,9 +53,9 @@ enum {
 
 /* Exact moments of the numeric values seen (TP_ACC_MOMENTS). */
 typedef struct tp_moments {
-    long long n;       /* values */
-    double mean, m2;   /* running mean and sum of squared deviations (Welford 1962) */
-    double min, max;   /* valid when n > 0 */
+    long long n;     /* values */
+    double mean, m2; /* running mean and sum of squared deviations (Welford 1962) */
+    double min, max; /* valid when n > 0 */
 } tp_moments;
 
 void tp_moments_init(tp_moments *m);
@@ -91,16 +91,16 @@ int tp_tally_numval(const char *key, double *x);
 
 /* What finish receives: the accumulators over the fitting rows, prefill included. */
 typedef struct tp_fitdata {
-    long long rows;          /* fitting rows */
-    long long missing;       /* of them, missing at this operation (0 after an impute) */
-    long long values;        /* rows - missing: the values in the tallies */
-    const tp_moments *mom;   /* TP_ACC_MOMENTS, else NULL */
-    tp_tally_rd *tally;      /* TP_ACC_VALUES or TP_ACC_NUMBERS, else NULL */
-    const char *dir;         /* the fit directory, for files of the fit (vocabularies) */
-    const char *memory;      /* sort(1) -S size for the sorts a finish runs (sort.h) */
-    const char *tmpdir;      /* their temporary directory */
-    const char *col;         /* the column's name (output name) */
-    long index;              /* the transform's index in the spec list, from 0 */
+    long long rows;        /* fitting rows */
+    long long missing;     /* of them, missing at this operation (0 after an impute) */
+    long long values;      /* rows - missing: the values in the tallies */
+    const tp_moments *mom; /* TP_ACC_MOMENTS, else NULL */
+    tp_tally_rd *tally;    /* TP_ACC_VALUES or TP_ACC_NUMBERS, else NULL */
+    const char *dir;       /* the fit directory, for files of the fit (vocabularies) */
+    const char *memory;    /* sort(1) -S size for the sorts a finish runs (sort.h) */
+    const char *tmpdir;    /* their temporary directory */
+    const char *col;       /* the column's name (output name) */
+    long index;            /* the transform's index in the spec list, from 0 */
 } tp_fitdata;
 
 /* A value passed along the chain. s/n are valid when !missing. */
@@ -113,8 +113,8 @@ typedef struct tp_tfval {
 /* One transform of one column: an operation, its parameters and its fitted result. */
 typedef struct tp_tf {
     const struct tp_opdef *op;
-    char *spec;   /* the spec for this column alone, "OP:COL[:KEY=VALUE...]" (messages, fit file) */
-    char *col;    /* column name as in the data */
+    char *spec; /* the spec for this column alone, "OP:COL[:KEY=VALUE...]" (messages, fit file) */
+    char *col;  /* column name as in the data */
     size_t nkv;
     char **key, **val; /* the KEY=VALUE parameters as given */
     void *p;           /* the operation's parsed parameters and fitted result (its own) */

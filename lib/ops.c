@@ -15,8 +15,8 @@
 #include <string.h>
 
 const tp_opdef *const tp_ops[] = {
-    &tp_op_zscore, &tp_op_minmax, &tp_op_impute, &tp_op_vocab, &tp_op_onehot,
-    &tp_op_bucketize, &tp_op_hash, &tp_op_log1p, NULL,
+    &tp_op_zscore,    &tp_op_minmax, &tp_op_impute, &tp_op_vocab, &tp_op_onehot,
+    &tp_op_bucketize, &tp_op_hash,   &tp_op_log1p,  NULL,
 };
 
 const tp_opdef *

@@ -41,7 +41,8 @@ is_impute(const tp_tf *t)
 static int
 needs_num(const tp_tf *t)
 {
-    return (t->op->flags & TP_OP_NUMERIC) || (t->op->acc && (t->op->acc(t) & (TP_ACC_MOMENTS | TP_ACC_NUMBERS)));
+    return (t->op->flags & TP_OP_NUMERIC) ||
+           (t->op->acc && (t->op->acc(t) & (TP_ACC_MOMENTS | TP_ACC_NUMBERS)));
 }
 
 static unsigned
@@ -1036,8 +1037,8 @@ prefill(tp_tfset *s, size_t k, char *buf, size_t size)
 
 /* The output columns of pass 2 into names/types (n input columns). */
 static size_t
-out_columns(tp_tfset *s, char *const *names, const char *const *types, size_t n,
-            char ***onames, const char ***otypes, long **osrc)
+out_columns(tp_tfset *s, char *const *names, const char *const *types, size_t n, char ***onames,
+            const char ***otypes, long **osrc)
 {
     size_t no = 0, cap = n + 8;
     char **on = tp_xmalloc(cap * sizeof *on);
@@ -1104,8 +1105,7 @@ out_columns(tp_tfset *s, char *const *names, const char *const *types, size_t n,
 }
 
 static int
-write_json(tp_tfset *s, const char *dir, char **on, const char **ot, size_t no,
-           const char *version)
+write_json(tp_tfset *s, const char *dir, char **on, const char **ot, size_t no, const char *version)
 {
     char *p = path2(dir, "transform.json");
     tp_out *o = tp_out_open(p, 0);
@@ -1340,8 +1340,8 @@ tp_tfset_read_fit(const char *dir, unsigned long long seed)
         if (n == 2 && strcmp(f[0], "rows") == 0 && tp_field_int(f[1], &rows) == 0)
             continue;
         long long seed_v;
-        if (n == 2 && strcmp(f[0], "seed") == 0 && tp_field_int(f[1], &seed_v) == 0 && seed_v >= 0 &&
-            s->n == 0) {
+        if (n == 2 && strcmp(f[0], "seed") == 0 && tp_field_int(f[1], &seed_v) == 0 &&
+            seed_v >= 0 && s->n == 0) {
             s->seed = (unsigned long long)seed_v; /* the fitting run's: hash as it did */
             continue;
         }

@@ -22,12 +22,11 @@
  *   D/specs          "tp-transform-specs<TAB>1", "fit_on<TAB>train|all", "spec<TAB>SPEC"
  *                    per transform (one column each), "end";
  *   D/fit            "tp-fit<TAB>1", "fit_on<TAB>..", "rows<TAB>N" (fitting rows),
- *                    "seed<TAB>S" (the fitting run's --seed, which hash keeps), "t<TAB>K<TAB>SPEC<TAB>ROWS<TAB>MISSING
- *                    <TAB>FIELDS..." per transform (FIELDS its operation's), then
- *                    "col<TAB>NAME<TAB>TYPE<TAB>SRC" per output column of pass 2 (SRC the
- *                    input column it passes unchanged, -1 for a transform's), "end";
- *   D/transform.json every transform with its column, parameters and fitted values, the
- *                    fitting rows, fit_on and tp's version, for serving;
+ *                    "seed<TAB>S" (the fitting run's --seed, which hash keeps),
+ * "t<TAB>K<TAB>SPEC<TAB>ROWS<TAB>MISSING <TAB>FIELDS..." per transform (FIELDS its operation's),
+ * then "col<TAB>NAME<TAB>TYPE<TAB>SRC" per output column of pass 2 (SRC the input column it passes
+ * unchanged, -1 for a transform's), "end"; D/transform.json every transform with its column,
+ * parameters and fitted values, the fitting rows, fit_on and tp's version, for serving;
  *   D/vocab/NAME.txt vocabularies (vocab.h).
  * A fit partial: "tp-fit-partial<TAB>1", "shard<TAB>N", tally records "v<TAB>K<TAB>VALUE<TAB>
  * COUNT" (values) and "x<TAB>K<TAB>HEX<TAB>COUNT" (numbers, tp_tally_numkey), then
@@ -45,14 +44,14 @@ enum { TP_FIT_TRAIN = 0, TP_FIT_ALL = 1 };
 
 typedef struct tp_tfset {
     size_t n;
-    tp_tf *tf;        /* in spec order; one column each */
-    long *in;         /* per transform: its input column index, -1 until bound */
-    int fit_on;       /* TP_FIT_* */
-    unsigned long long seed; /* --seed, for hash */
-    long long rows;   /* fitting rows (after a fit) */
+    tp_tf *tf;                   /* in spec order; one column each */
+    long *in;                    /* per transform: its input column index, -1 until bound */
+    int fit_on;                  /* TP_FIT_* */
+    unsigned long long seed;     /* --seed, for hash */
+    long long rows;              /* fitting rows (after a fit) */
     long long *trows, *tmissing; /* per transform, after a fit */
-    int fitted;       /* read from a fit file, or finished */
-    char *dir;        /* the fit directory it was read from, or NULL */
+    int fitted;                  /* read from a fit file, or finished */
+    char *dir;                   /* the fit directory it was read from, or NULL */
     /* after tp_tfset_bind: per input column the transforms of its chain, in order */
     size_t ncols;
     size_t *chain_n;
@@ -86,8 +85,8 @@ int tp_tfset_fit_on(tp_tfset *s, const char *value);
  * NULL when not used) is transformed: "--transform zscore:y: 'y' is the label column; the
  * label, dedup key, temporal and group columns cannot be transformed". 0 or -1.
  */
-int tp_tfset_roles(const tp_tfset *s, const char *label, const char *dedup,
-                   const char *temporal, const char *group);
+int tp_tfset_roles(const tp_tfset *s, const char *label, const char *dedup, const char *temporal,
+                   const char *group);
 
 /* 1 when some transform needs a fit (has accumulators), else 0. */
 int tp_tfset_needs_fit(const tp_tfset *s);
@@ -104,8 +103,8 @@ int tp_tfset_bind(tp_tfset *s, char *const *names, size_t n, const char *file);
  * value a transform reads must be one it can take. Returns 0, or 1 with the input column
  * in *col and the reason in why ("zscore: not a number: 'abc'") for a bad row.
  */
-int tp_tfset_check(tp_tfset *s, const char *const *f, const size_t *len, const long *idx,
-                   long *col, char *why, size_t whysize);
+int tp_tfset_check(tp_tfset *s, const char *const *f, const size_t *len, const long *idx, long *col,
+                   char *why, size_t whysize);
 
 /* Write D/specs (fit_on and the specs). 0 or -1. */
 int tp_tfset_write_specs(const tp_tfset *s, const char *dir);

@@ -83,8 +83,7 @@ merge_one(void *arg, const char *path)
  * meet the kernel's limit on one argument list (ARG_MAX). An empty name is an error.
  */
 static int
-merge_files0(const char *file, int (*one)(void *arg, const char *path), void *arg,
-             const char *what)
+merge_files0(const char *file, int (*one)(void *arg, const char *path), void *arg, const char *what)
 {
     FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
     if (!f) {

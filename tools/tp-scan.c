@@ -143,8 +143,9 @@ on_header(void *arg, tp_reader *r)
         s->dedup = tp_xstrdup(s->cols[sc->di]);
     if (sc->ti >= 0)
         s->temporal = tp_xstrdup(s->cols[sc->ti]);
-    if (sc->tf && (tp_tfset_roles(sc->tf, s->label, s->dedup, s->temporal, s->splitcol) < 0 ||
-                   tp_tfset_bind(sc->tf, s->cols, s->ncols, sc->sigfile ? sc->sigfile : sc->file) < 0))
+    if (sc->tf &&
+        (tp_tfset_roles(sc->tf, s->label, s->dedup, s->temporal, s->splitcol) < 0 ||
+         tp_tfset_bind(sc->tf, s->cols, s->ncols, sc->sigfile ? sc->sigfile : sc->file) < 0))
         return -1;
     return 0;
 }
@@ -335,8 +336,8 @@ main(int argc, char **argv)
         char *dir = tp_xmalloc(strlen(fit_from) + 16);
         sprintf(dir, "%s/transform", fit_from);
         if (!tp_tfset_exists(dir, "specs"))
-            tp_fatal(TP_EXIT_USAGE, "--fit-from %s: no fitted transforms there (%s/specs)", fit_from,
-                     dir);
+            tp_fatal(TP_EXIT_USAGE, "--fit-from %s: no fitted transforms there (%s/specs)",
+                     fit_from, dir);
         tp_tfset *fitted = tp_tfset_read_specs(dir, 0);
         free(dir);
         if (!fitted)

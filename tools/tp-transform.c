@@ -46,10 +46,10 @@ struct xf {
     int keep_done;
     tp_reader *r;
     tp_rejects *rejects;
-    tp_tfset *tf;       /* the transforms: fitted (applied), or before the fit (checked) */
-    char **fcols;       /* with fitted transforms: the output columns they give */
+    tp_tfset *tf; /* the transforms: fitted (applied), or before the fit (checked) */
+    char **fcols; /* with fitted transforms: the output columns they give */
     long nfcols;
-    const char **f;     /* the row with the label written as its id, for the transforms */
+    const char **f; /* the row with the label written as its id, for the transforms */
     size_t *len;
 };
 
@@ -173,8 +173,8 @@ on_row(void *arg, const tp_row *row)
             x->len[i] = row->len[i];
         }
         if (c->label >= 0 && c->vocab) {
-            char **hit = bsearch(row->f[c->label], c->vocabv, c->nvocab, sizeof *c->vocabv,
-                                 cmp_vocab);
+            char **hit =
+                bsearch(row->f[c->label], c->vocabv, c->nvocab, sizeof *c->vocabv, cmp_vocab);
             if (!hit) {
                 tp_err(x->file, row->line,
                        "column '%s': label value '%s' is not in the vocabulary of pass 1",
