@@ -333,13 +333,14 @@ echo
 "$bin/tp-context" -q -c "$tmp/t9ctx" "$tmp/t9.sum"
 roles=" isFraud customerId orderDate "
 zc=() vc=() bc=()
-while IFS=$'\t' read -r tag name type; do
-	[ "$tag" = out ] && [[ $roles != *" $name "* ]] || continue
+# the columns by their names in the data (in records) and their types (out records)
+while IFS=$'\t' read -r name type; do
+	[[ $roles != *" $name "* ]] || continue
 	case $type in
 	int64 | float64) if [ ${#bc[@]} -lt 2 ]; then bc+=("$name"); else zc+=("$name"); fi ;;
 	object) vc+=("$name") ;;
 	esac
-done <"$tmp/t9ctx/context"
+done < <(awk -F'\t' '$1 == "in" { name[++n] = $2 } $1 == "out" && ++k <= n { print name[k] "\t" $3 }' "$tmp/t9ctx/context")
 rm -rf "$tmp/t9ctx" "$tmp/t9.sum"
 tf=()
 for c in "${zc[@]}"; do tf+=(--transform "zscore:$c"); done
