@@ -1202,7 +1202,10 @@ tp_tffit_finish(tp_tffit *f, char *const *names, const char *const *types, size_
     int rc = 0;
     if (!s->chain && tp_tfset_bind(s, names, n, NULL) < 0)
         rc = -1;
-    qsort(f->parts, f->nparts, sizeof *f->parts, cmp_part);
+    if (f->nparts) /* qsort's array may not be NULL, even for 0 elements */
+        qsort(f->parts, f->nparts, sizeof *f->parts, cmp_part);
+    free(s->trows);
+    free(s->tmissing);
     s->trows = tp_xcalloc(s->n + 1, sizeof *s->trows);
     s->tmissing = tp_xcalloc(s->n + 1, sizeof *s->tmissing);
     s->rows = 0;
