@@ -163,3 +163,28 @@ specs=(--split temporal:day --no-dedup --transform impute:x:with=median --transf
 	expect_usage_err "^tp-run: --fit-from and --fit-on exclude each other" \
 		tp-run --fit-from a --fit-on all --transform zscore:x cal e
 }
+
+@test "transform: --resume keeps the fit, --force replaces only the files tp names in OUTPUT_DIR/transform" {
+	orders
+	tp-run -q "${specs[@]}" in out
+	cp -r out/transform first
+	echo mine >out/transform/notes
+	tp-run -q --resume "${specs[@]}" in out
+	expect_same_tree first out/transform notes
+	expect_eq "$(cat out/transform/notes)" mine "a file of the user's"
+	# without transforms: tp's files go, the user's stays
+	tp-run -q --force --split temporal:day --no-dedup in out
+	expect_eq "$(cd out/transform && find . -type f | sort)" "./notes" "what is left"
+	# other transforms: a new fit, no vocabulary of the old one
+	tp-run -q --force --split temporal:day --no-dedup --transform minmax:y in out
+	grep -q $'^t\t0\tminmax:y\t' out/transform/fit
+	expect_no_file out/transform/vocab out/transform/labels
+	# a symbolic link is not written through
+	rm -rf out/transform
+	mkdir elsewhere
+	ln -s ../elsewhere out/transform
+	run --separate-stderr tp-run -q --force --split temporal:day --no-dedup --transform minmax:y in out
+	expect_status 1
+	[[ $stderr == *"out/transform: a symbolic link"* ]] || flunk "$stderr"
+	expect_eq "$(ls elsewhere)" "" "the link's target"
+}
