@@ -79,7 +79,6 @@ tp_tfset_free(tp_tfset *s)
     free(s->trows);
     free(s->tmissing);
     free(s->nextra);
-    free(s->dir);
     for (size_t i = 0; i < s->ncols; i++)
         free(s->chain[i]);
     free(s->chain);
@@ -1287,7 +1286,6 @@ tp_tffit_finish(tp_tffit *f, char *const *names, const char *const *types, size_
     long *os = NULL;
     size_t no = 0;
     if (rc == 0) {
-        s->fitted = 1;
         no = out_columns(s, names, types, n, &on, &ot, &os);
         rc = write_fit(s, f->dir, on, ot, os, no);
         if (rc == 0)
@@ -1331,7 +1329,6 @@ tp_tfset_read_fit(const char *dir, unsigned long long seed)
     if (!l)
         return NULL;
     tp_tfset *s = tp_tfset_new(seed);
-    s->dir = tp_xstrdup(dir);
     char **f;
     size_t n;
     int rc, ended = 0;
@@ -1391,7 +1388,6 @@ tp_tfset_read_fit(const char *dir, unsigned long long seed)
         return NULL;
     }
     s->rows = rows;
-    s->fitted = 1;
     return s;
 }
 

@@ -50,8 +50,6 @@ typedef struct tp_tfset {
     unsigned long long seed;     /* --seed, for hash */
     long long rows;              /* fitting rows (after a fit) */
     long long *trows, *tmissing; /* per transform, after a fit */
-    int fitted;                  /* read from a fit file, or finished */
-    char *dir;                   /* the fit directory it was read from, or NULL */
     /* after tp_tfset_bind: per input column the transforms of its chain, in order */
     size_t ncols;
     size_t *chain_n;
