@@ -6,8 +6,10 @@
 
 #include "err.h"
 #include "io.h"
+#include "merge.h"
 #include "reader.h"
 #include "record.h"
+#include "scanop.h"
 #include "spill.h"
 #include "splitmode.h"
 #include "text.h"
@@ -23,34 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct shardacc {
-    tp_shardinfo info;
-    tp_summary *head; /* the summary without its maps: columns and roles */
-    tp_colstat *stats;
-    tp_map *classes; /* raw label value -> long long surviving rows */
-};
-
-struct tp_merge {
-    tp_merge_opts o;
-    const char *dir;
-    char *tmp;   /* DIR/tmp: the spill's directory (spill.h) */
-    char *first; /* shard of the first summary with columns */
-    int header;
-    size_t ncols;
-    char **cols;
-    char *label, *dedup, *temporal, *split, *splitcol;
-    tp_map *labels;
-    tp_spill *sp; /* keys, times and distinct values, under DIR/tmp */
-    struct shardacc *sh;
-    size_t nsh, shcap;
-    int have_cols;
-    int failed;
-    size_t ntf;
-    char **tf; /* the transforms of the summaries (transform.h) */
-};
-
-static char *
-join(const char *a, const char *b)
+char *
+tp_merge_join(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 2;
     char *p = tp_xmalloc(n);
@@ -66,7 +42,7 @@ tp_merge_new(const tp_merge_opts *o, const char *dir)
     if (!m->o.memory)
         m->o.memory = "40M";
     m->dir = dir;
-    m->tmp = join(dir, "tmp");
+    m->tmp = tp_merge_join(dir, "tmp");
     m->labels = tp_map_new(0);
     m->sp = tp_spill_new(m->tmp, m->o.memory);
     if (!m->sp) {
@@ -112,8 +88,6 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
                    s->shard, lo ? src : m->sh[i].info.source);
             rc = -1;
         }
-    if (rc == 0)
-        rc = tp_spill_summary(m->sp, s);
     if (rc) {
         m->failed = 1;
         tp_summary_free(s);
@@ -123,7 +97,7 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
         m->shcap = m->shcap ? 2 * m->shcap : 16;
         m->sh = tp_xrealloc(m->sh, m->shcap * sizeof *m->sh);
     }
-    struct shardacc *a = &m->sh[m->nsh++];
+    tp_shardacc *a = &m->sh[m->nsh++];
     memset(a, 0, sizeof *a);
     a->info.shard = s->shard;
     a->info.source = tp_xstrdup(src);
@@ -136,13 +110,12 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     a->info.crc = s->in_crc;
     a->stats = s->stats;
     s->stats = NULL;
-    a->classes = s->classes;
-    s->classes = NULL;
-    for (size_t i = 0; i < tp_map_size(s->labels); i++) {
-        size_t n;
-        const char *k = tp_map_key(s->labels, i, &n);
-        tp_map_put(m->labels, k, n, NULL);
-    }
+    /* each scan operation takes its part: into memory, or to the spill */
+    for (size_t i = 0; tp_scanops[i] && rc == 0; i++)
+        if (tp_scanops[i]->merge)
+            rc = tp_scanops[i]->merge(m, a, s);
+    if (rc)
+        m->failed = 1;
     /* keep the header part (columns, roles) to check at the end, against the shard with
      * the lowest number: then the message does not depend on the order of the inputs */
     tp_map_free(s->labels);
@@ -150,7 +123,7 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     tp_map_free(s->keys);
     s->labels = s->times = s->keys = NULL;
     a->head = s;
-    return 0;
+    return rc ? -1 : 0;
 }
 
 /* Every shard with columns must agree with the one with the lowest number. */
@@ -234,7 +207,7 @@ check_shards(tp_merge *m)
 static int
 cmp_shardacc(const void *a, const void *b)
 {
-    long x = ((const struct shardacc *)a)->info.shard, y = ((const struct shardacc *)b)->info.shard;
+    long x = ((const tp_shardacc *)a)->info.shard, y = ((const tp_shardacc *)b)->info.shard;
     return (x > y) - (x < y);
 }
 
@@ -389,236 +362,6 @@ tp_strata_path(const char *dir, long shard)
     return p;
 }
 
-static long
-shard_index(const tp_context *c, long shard)
-{
-    return tp_context_shard(c, shard);
-}
-
-/*
- * Dedup: the first record of each key in (key, t, shard, row) order wins (spill.h);
- * winners go to the keep lists in (shard, row) order, their times to the spilled
- * times, their classes to the shards' class counts.
- */
-static int
-dedup_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
-{
-    tp_spill_rd *r = tp_spill_winners(m->sp);
-    if (!r)
-        return -1;
-    char *kdir = join(m->dir, "keep");
-    int rc = tp_mkdirs(kdir, 0777) < 0 ? -1 : 0;
-    free(kdir);
-    tp_out *keep = NULL;
-    long cur = -1;
-    size_t si = 0;
-    int got = 0;
-    tp_spill_win w;
-    while (rc == 0 && (got = tp_spill_next_winner(r, &w)) == 1) {
-        if (w.shard != cur) {
-            if (keep && tp_out_commit(keep, NULL) < 0)
-                rc = -1;
-            keep = NULL;
-            long ix = shard_index(c, (long)w.shard);
-            if (ix < 0) {
-                tp_err(tp_spill_name(r), tp_spill_line(r), "unknown shard %lld", w.shard);
-                rc = -1;
-                break;
-            }
-            si = (size_t)ix;
-            cur = (long)w.shard;
-            char *kp = tp_keep_path(m->dir, cur);
-            keep = tp_out_open(kp, 0);
-            free(kp);
-            if (!keep) {
-                rc = -1;
-                break;
-            }
-        }
-        rc |= tp_out_printf(keep, "%lld\n", w.row);
-        c->shards[si].kept++;
-        if (c->label >= 0)
-            *(long long *)tp_map_put(sh[si].classes, w.label, strlen(w.label), NULL) += 1;
-        if (c->temporal >= 0)
-            rc |= tp_spill_time(m->sp, w.t, 1);
-    }
-    if (got < 0)
-        rc = -1;
-    if (keep && (rc ? (tp_out_abort(keep), -1) : tp_out_commit(keep, NULL)) < 0)
-        rc = -1;
-    tp_spill_close(r);
-    /* shards without winners get an empty keep list */
-    for (size_t s = 0; s < c->nshards && rc == 0; s++) {
-        if (c->shards[s].kept > 0)
-            continue;
-        char *kp = tp_keep_path(m->dir, c->shards[s].shard);
-        tp_out *o = tp_out_open(kp, 0);
-        free(kp);
-        rc = o ? tp_out_commit(o, NULL) : -1;
-    }
-    return rc;
-}
-
-/* Temporal cutoffs of SPEC section 7 over the sorted (time, count) records. */
-static int
-temporal_finish(tp_context *c, tp_merge *m)
-{
-    tp_spill_rd *r = tp_spill_times(m->sp);
-    if (!r)
-        return -1;
-    uint64_t n = (uint64_t)c->n;
-    uint64_t k1 = tp_ratio_floor(n, c->r);
-    uint64_t hold = n - k1;
-    uint64_t k2 = k1 + (hold - tp_ratio_ceil(hold, c->q));
-    int training = tp_job_lookup(c->job) == TP_JOB_TRAINING;
-    int got, rc = 0;
-    long long cum = 0, total = 0;
-    int have = 0;
-    int64_t gt = 0;
-    long long gn = 0;
-    for (;;) {
-        int64_t t = 0;
-        long long cnt = 0;
-        got = tp_spill_next_time(r, &t, &cnt);
-        if (got < 0) {
-            rc = -1;
-            break;
-        }
-        /* a group of equal times ends: place it */
-        if (have && (got != 1 || t != gt)) {
-            if (training) {
-                if (!c->has_train_cut && (uint64_t)(cum + gn) > k1) {
-                    c->has_train_cut = 1;
-                    c->train_cut = gt;
-                }
-                if (!c->has_test_cut && (uint64_t)(cum + gn) > k2) {
-                    c->has_test_cut = 1;
-                    c->test_cut = gt;
-                }
-                if (!c->has_train_cut)
-                    c->n_train += gn;
-                else if (!c->has_test_cut)
-                    c->n_val += gn;
-                else
-                    c->n_test += gn;
-            }
-            cum += gn;
-            have = 0;
-        }
-        if (got != 1)
-            break;
-        if (!have) {
-            have = 1;
-            gt = t;
-            gn = 0;
-        }
-        gn += cnt;
-        total += cnt;
-    }
-    tp_spill_close(r);
-    if (rc == 0 && total != c->n) {
-        tp_err(NULL, 0, "internal error: %lld temporal values for %lld rows", total, c->n);
-        rc = -1;
-    }
-    return rc;
-}
-
-/* Distinct values per column: the distinct (column, value) pairs, counted. */
-static int
-distinct_finish(tp_context *c, tp_merge *m)
-{
-    tp_spill_rd *r = tp_spill_distinct(m->sp);
-    if (!r)
-        return -1;
-    for (size_t i = 0; i < c->nin; i++)
-        c->distinct[i] = 0;
-    size_t col;
-    int got;
-    while ((got = tp_spill_next_distinct(r, c->nin, &col)) == 1)
-        c->distinct[col]++;
-    tp_spill_close(r);
-    return got < 0 ? -1 : 0;
-}
-
-/* The output value of a raw label value: its vocabulary index, or itself. */
-static const char *
-class_name(const tp_context *c, const char *raw, char *buf, size_t size)
-{
-    if (!c->vocab)
-        return raw;
-    size_t lo = 0, hi = c->nvocab;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (strcmp(c->vocabv[mid], raw) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    snprintf(buf, size, "%zu", lo);
-    return buf;
-}
-
-/*
- * Stratified: per class the exact counts of SPEC section 7, and per shard the number
- * of earlier rows of each class (DIR/strata/part-NNNNN), so that tp-split can rank a
- * row within its class from its own shard alone.
- */
-static int
-strata_finish(tp_context *c, tp_merge *m, struct shardacc *sh)
-{
-    tp_map *all = tp_map_new(sizeof(long long)); /* raw class -> rows */
-    for (size_t s = 0; s < c->nshards; s++)
-        for (size_t i = 0; i < tp_map_size(sh[s].classes); i++) {
-            size_t n;
-            const char *k = tp_map_key(sh[s].classes, i, &n);
-            *(long long *)tp_map_put(all, k, n, NULL) += *(long long *)tp_map_val(sh[s].classes, i);
-        }
-    size_t k = tp_map_size(all);
-    size_t *ix = tp_map_sorted(all);
-    c->nclass = k;
-    c->classes = tp_xcalloc(k ? k : 1, sizeof *c->classes);
-    char buf[32];
-    for (size_t i = 0; i < k; i++) {
-        tp_class *cl = &c->classes[i];
-        const char *raw = tp_map_key(all, ix[i], NULL);
-        cl->value = tp_xstrdup(class_name(c, raw, buf, sizeof buf));
-        cl->n = *(long long *)tp_map_val(all, ix[i]);
-        cl->n_train = (long long)tp_ratio_floor((uint64_t)cl->n, c->r);
-        cl->n_test = (long long)tp_ratio_ceil((uint64_t)(cl->n - cl->n_train), c->q);
-        cl->n_val = cl->n - cl->n_train - cl->n_test;
-        c->n_train += cl->n_train;
-        c->n_val += cl->n_val;
-        c->n_test += cl->n_test;
-    }
-    char *sdir = join(m->dir, "strata");
-    int rc = tp_mkdirs(sdir, 0777);
-    free(sdir);
-    long long *offset = tp_xcalloc(k ? k : 1, sizeof *offset);
-    for (size_t s = 0; s < c->nshards && rc == 0; s++) {
-        char *p = tp_strata_path(m->dir, c->shards[s].shard);
-        tp_out *o = tp_out_open(p, 0);
-        free(p);
-        if (!o) {
-            rc = -1;
-            break;
-        }
-        for (size_t i = 0; i < k; i++) {
-            const char *raw = tp_map_key(all, ix[i], NULL);
-            long long *v = tp_map_get(sh[s].classes, raw, strlen(raw));
-            rc |= tp_out_printf(o, "%lld\t%lld\t", offset[i], v ? *v : 0);
-            rc |= tp_out_esc(o, c->classes[i].value, strlen(c->classes[i].value));
-            rc |= tp_out_byte(o, '\n');
-            if (v)
-                offset[i] += *v;
-        }
-        rc = rc ? (tp_out_abort(o), -1) : tp_out_commit(o, NULL);
-    }
-    free(offset);
-    free(ix);
-    tp_map_free(all);
-    return rc;
-}
-
 static int write_context(const tp_context *c, const char *dir);
 
 /* With transforms: DIR/transform/specs for the fit pass (transform.h) and the label
@@ -629,10 +372,10 @@ static int
 write_specs(tp_merge *m, const tp_context *c, const char *dir)
 {
     static const char *const stale[] = {"fit", "specs", "labels", "transform.json", NULL};
-    char *td = join(dir, "transform");
+    char *td = tp_merge_join(dir, "transform");
     int rc = 0;
     for (size_t i = 0; stale[i] && rc == 0; i++) {
-        char *p = join(td, stale[i]);
+        char *p = tp_merge_join(td, stale[i]);
         if (unlink(p) < 0 && errno != ENOENT) {
             tp_err(p, 0, "%s", strerror(errno));
             rc = -1;
@@ -640,7 +383,7 @@ write_specs(tp_merge *m, const tp_context *c, const char *dir)
         free(p);
     }
     if (rc == 0 && m->o.fit_from) {
-        char *from = join(m->o.fit_from, "transform");
+        char *from = tp_merge_join(m->o.fit_from, "transform");
         tp_tfset *s = tp_tfset_exists(from, "specs") ? tp_tfset_read_specs(from, 0) : NULL;
         if (!s) {
             if (!tp_tfset_exists(from, "specs"))
@@ -678,54 +421,6 @@ write_specs(tp_merge *m, const tp_context *c, const char *dir)
     return rc;
 }
 
-/* With --fit-from: the label vocabulary of the earlier run, when it had one, in place of
- * this data's (a label value it does not know is an error). 0, 1 when it has none, -1. */
-static int
-fit_from_labels(tp_context *c, tp_merge *m)
-{
-    char *from = join(m->o.fit_from, "transform");
-    if (!tp_tfset_exists(from, "labels")) {
-        free(from);
-        return 1;
-    }
-    char *col, **vals;
-    int vocab;
-    long n = tp_labels_read(from, &col, &vocab, &vals);
-    int rc = n < 0 ? -1 : 0;
-    if (rc == 0 && strcmp(col, c->in[c->label]) != 0) {
-        tp_err(from, 0, "the label column there is '%s', not '%s'", col, c->in[c->label]);
-        rc = -1;
-    }
-    for (size_t i = 0; rc == 0 && i < tp_map_size(m->labels); i++) {
-        size_t kn;
-        const char *k = tp_map_key(m->labels, i, &kn);
-        int found = 0;
-        int64_t iv;
-        if (!vocab)
-            found = tp_parse_int64(k, kn, &iv) == 0;
-        for (long j = 0; vocab && j < n && !found; j++)
-            found = strcmp(vals[j], k) == 0;
-        if (!found) {
-            tp_err(m->first, 0, "label value '%s' is not in the label vocabulary of %s", k,
-                   m->o.fit_from);
-            rc = -1;
-        }
-    }
-    if (rc == 0) {
-        c->vocab = vocab;
-        c->nvocab = vocab ? (size_t)n : 0;
-        c->vocabv = vocab ? vals : NULL;
-        if (!vocab)
-            tp_strv_free(vals, (size_t)n);
-    } else if (n >= 0) {
-        tp_strv_free(vals, (size_t)n);
-    }
-    if (n >= 0)
-        free(col);
-    free(from);
-    return rc;
-}
-
 static void
 merge_free(tp_merge *m)
 {
@@ -756,6 +451,17 @@ tp_merge_abort(tp_merge *m)
 {
     if (m)
         merge_free(m);
+}
+
+/* The finish hooks of one phase, in table order (scanop.h). */
+static int
+finish_phase(tp_merge *m, tp_context *c, int phase)
+{
+    for (size_t i = 0; tp_scanops[i]; i++)
+        if (tp_scanops[i]->finish && tp_scanops[i]->phase == phase &&
+            tp_scanops[i]->finish(m, c) < 0)
+            return -1;
+    return 0;
 }
 
 tp_context *
@@ -791,9 +497,6 @@ tp_merge_finish(tp_merge *m)
     c->nshards = m->nsh;
     c->shards = tp_xcalloc(m->nsh ? m->nsh : 1, sizeof *c->shards);
     c->stats = tp_xcalloc(c->nin ? c->nin : 1, sizeof *c->stats);
-    c->distinct = tp_xmalloc((c->nin ? c->nin : 1) * sizeof *c->distinct);
-    for (size_t i = 0; i < c->nin; i++)
-        c->distinct[i] = -1;
     for (size_t s = 0; s < m->nsh; s++) {
         c->shards[s] = m->sh[s].info;
         m->sh[s].info.source = NULL; /* moved to c */
@@ -806,27 +509,8 @@ tp_merge_finish(tp_merge *m)
             m->sh[s].classes = tp_map_new(sizeof(long long));
     }
 
-    int from_fit = rc == 0 && c->label >= 0 && m->o.fit_from ? fit_from_labels(c, m) : 1;
-    if (from_fit < 0)
-        rc = -1;
-    if (c->label >= 0 && from_fit == 1) {
-        size_t nl = tp_map_size(m->labels);
-        size_t *ix = tp_map_sorted(m->labels);
-        c->vocab = 0;
-        for (size_t i = 0; i < nl && !c->vocab; i++) {
-            size_t n;
-            int64_t v;
-            const char *k = tp_map_key(m->labels, i, &n);
-            c->vocab = tp_parse_int64(k, n, &v) != 0;
-        }
-        if (c->vocab) {
-            c->nvocab = nl;
-            c->vocabv = tp_xmalloc((nl ? nl : 1) * sizeof *c->vocabv);
-            for (size_t i = 0; i < nl; i++)
-                c->vocabv[i] = tp_xstrdup(tp_map_key(m->labels, ix[i], NULL));
-        }
-        free(ix);
-    }
+    if (rc == 0)
+        rc = finish_phase(m, c, TP_SCAN_TYPES);
     if (rc == 0 && c->nin > 0)
         rc = setup_columns(c, &m->o);
     int training = tp_job_lookup(c->job) == TP_JOB_TRAINING;
@@ -852,14 +536,8 @@ tp_merge_finish(tp_merge *m)
             rc = -1;
         }
     }
-    if (rc == 0 && c->dedup >= 0) {
-        rc = dedup_finish(c, m, m->sh);
-    } else if (rc == 0) {
-        for (size_t s = 0; s < c->nshards; s++) {
-            tp_shardinfo *si = &c->shards[s];
-            si->kept = si->rows - si->bad - si->drop_label - si->drop_time - si->drop_key;
-        }
-    }
+    if (rc == 0)
+        rc = finish_phase(m, c, TP_SCAN_SURVIVORS);
     if (rc == 0) {
         for (size_t s = 0; s < c->nshards; s++) {
             tp_shardinfo *si = &c->shards[s];
@@ -867,18 +545,13 @@ tp_merge_finish(tp_merge *m)
                 si->rows - si->bad - si->drop_label - si->drop_time - si->drop_key - si->kept;
             c->n += si->kept;
         }
-        if (c->temporal >= 0) {
-            rc = temporal_finish(c, m);
-        } else if (training && mode && mode->fit == TP_FIT_STRATA) {
-            rc = strata_finish(c, m, m->sh);
-        } else if (training && mode && mode->fit == TP_FIT_COUNTS) {
+        if (c->temporal < 0 && training && mode && mode->fit == TP_FIT_COUNTS) {
             c->n_train = (long long)tp_ratio_floor((uint64_t)c->n, c->r);
             c->n_test = (long long)tp_ratio_ceil((uint64_t)(c->n - c->n_train), c->q);
             c->n_val = c->n - c->n_train - c->n_test;
         }
+        rc = finish_phase(m, c, TP_SCAN_SPLITS);
     }
-    if (rc == 0 && tp_spill_has_distinct(m->sp))
-        rc = distinct_finish(c, m);
     if (rc == 0)
         rc = write_context(c, dir);
     if (rc == 0)
@@ -889,6 +562,17 @@ tp_merge_finish(tp_merge *m)
         return NULL;
     }
     return c;
+}
+
+/* The records of the scan operations that follow the core record tag (scanop.h). */
+static int
+ops_after(const tp_context *c, tp_out *o, const char *tag)
+{
+    int rc = 0;
+    for (size_t i = 0; tp_scanops[i]; i++)
+        if (tp_scanops[i]->write_ctx && strcmp(tp_scanops[i]->ctx_after, tag) == 0)
+            rc |= tp_scanops[i]->write_ctx(c, o);
+    return rc;
 }
 
 static int
@@ -908,10 +592,7 @@ write_context(const tp_context *c, const char *dir)
     for (size_t i = 0; i < c->nin; i++)
         rc |= tp_rec_str(o, "in") || tp_rec_str(o, c->in[i]) || tp_colstat_write(o, &c->stats[i]) ||
               tp_rec_end(o);
-    for (size_t i = 0; i < c->nin; i++)
-        if (c->distinct[i] >= 0)
-            rc |= tp_rec_str(o, "distinct") || tp_rec_int(o, (long long)i) ||
-                  tp_rec_int(o, c->distinct[i]) || tp_rec_end(o);
+    rc |= ops_after(c, o, "in");
     for (size_t i = 0; i < c->nin; i++)
         if (tp_decl_name(c->stats[i].declared))
             rc |= tp_rec_str(o, "decl") || tp_rec_int(o, (long long)i) ||
@@ -927,20 +608,12 @@ write_context(const tp_context *c, const char *dir)
     }
     const long long roles[] = {c->label, c->dedup, c->temporal, c->vocab, c->splitcol};
     rc |= tp_rec_str(o, "roles") || tp_rec_ints(o, roles, 5) || tp_rec_end(o);
-    for (size_t i = 0; i < c->nvocab; i++)
-        rc |= tp_rec_name(o, "vocab", c->vocabv[i]);
+    rc |= ops_after(c, o, "roles");
     rc |= tp_rec_str(o, "job") || tp_rec_str(o, c->job) || tp_rec_str(o, c->split) ||
           tp_rec_str(o, rb) || tp_rec_str(o, qb) || tp_rec_int(o, c->seed) || tp_rec_end(o);
     const long long rows[] = {c->n, c->n_train, c->n_val, c->n_test};
     rc |= tp_rec_str(o, "rows") || tp_rec_ints(o, rows, 4) || tp_rec_end(o);
-    const long long cut[] = {c->has_train_cut, c->train_cut, c->has_test_cut, c->test_cut};
-    rc |= tp_rec_str(o, "cutoff") || tp_rec_ints(o, cut, 4) || tp_rec_end(o);
-    for (size_t i = 0; i < c->nclass; i++) {
-        const tp_class *cl = &c->classes[i];
-        const long long v[] = {cl->n, cl->n_train, cl->n_val, cl->n_test};
-        rc |= tp_rec_str(o, "class") || tp_rec_ints(o, v, 4) || tp_rec_str(o, cl->value) ||
-              tp_rec_end(o);
-    }
+    rc |= ops_after(c, o, "rows");
     /* the shard records come last, sorted by shard number, each with the rows kept
      * before it: tp_context_read_shard finds one without reading the others */
     long long before = 0;
@@ -1113,7 +786,7 @@ tp_context_read_shard(const char *dir, long want)
     }
     tp_context *c = tp_xcalloc(1, sizeof *c);
     c->label = c->dedup = c->temporal = c->splitcol = -1;
-    size_t incap = 0, outcap = 0, ccap = 0, vcap = 0, scap = 0, kcap = 0;
+    size_t incap = 0, outcap = 0, ccap = 0, scap = 0;
     int rc, end = 0;
     long long shard_off = -1;
     char **f;
@@ -1121,6 +794,7 @@ tp_context_read_shard(const char *dir, long want)
     long long v[8];
     while ((rc = tp_lines_next(l, &f, &n)) == 1) {
         const char *tag = f[0];
+        const tp_scanop *op;
         int ok = 1;
         if (tp_lines_line(l) == 1) {
             ok = n == 2 && strcmp(tag, "tp-context") == 0 && strcmp(f[1], "2") == 0;
@@ -1144,16 +818,6 @@ tp_context_read_shard(const char *dir, long want)
                  tp_decl_parse(f[2]) != TP_DECL_NONE;
             if (ok)
                 c->stats[v[0]].declared = tp_decl_parse(f[2]);
-        } else if (strcmp(tag, "distinct") == 0 && n == 3) {
-            ok = tp_field_ints(f + 1, 2, v) == 0 && v[0] >= 0 && (size_t)v[0] < c->nin;
-            if (ok) {
-                if (!c->distinct) {
-                    c->distinct = tp_xmalloc(c->nin * sizeof *c->distinct);
-                    for (size_t i = 0; i < c->nin; i++)
-                        c->distinct[i] = -1;
-                }
-                c->distinct[v[0]] = v[1];
-            }
         } else if (strcmp(tag, "out") == 0 && n == 3) {
             if (c->nout == outcap) {
                 outcap = outcap ? 2 * outcap : 32;
@@ -1180,21 +844,6 @@ tp_context_read_shard(const char *dir, long want)
             ok = tp_field_ints(f + 1, 5, v) == 0;
             c->label = (long)v[0], c->dedup = (long)v[1], c->temporal = (long)v[2];
             c->vocab = (int)v[3], c->splitcol = (long)v[4];
-        } else if (strcmp(tag, "class") == 0 && n == 6) {
-            if (c->nclass == kcap) {
-                kcap = kcap ? 2 * kcap : 16;
-                c->classes = tp_xrealloc(c->classes, kcap * sizeof *c->classes);
-            }
-            tp_class *cl = &c->classes[c->nclass++];
-            ok = tp_field_ints(f + 1, 4, v) == 0;
-            cl->n = v[0], cl->n_train = v[1], cl->n_val = v[2], cl->n_test = v[3];
-            cl->value = tp_xstrdup(f[5]);
-        } else if (strcmp(tag, "vocab") == 0 && n == 2) {
-            if (c->nvocab == vcap) {
-                vcap = vcap ? 2 * vcap : 16;
-                c->vocabv = tp_xrealloc(c->vocabv, vcap * sizeof *c->vocabv);
-            }
-            c->vocabv[c->nvocab++] = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "job") == 0 && n == 6) {
             free(c->job);
             free(c->split);
@@ -1206,15 +855,13 @@ tp_context_read_shard(const char *dir, long want)
         } else if (strcmp(tag, "rows") == 0 && n == 5) {
             ok = tp_field_ints(f + 1, 4, v) == 0;
             c->n = v[0], c->n_train = v[1], c->n_val = v[2], c->n_test = v[3];
-        } else if (strcmp(tag, "cutoff") == 0 && n == 5) {
-            ok = tp_field_ints(f + 1, 4, v) == 0;
-            c->has_train_cut = (int)v[0], c->train_cut = v[1];
-            c->has_test_cut = (int)v[2], c->test_cut = v[3];
         } else if (strcmp(tag, "shard") == 0 && want >= 0) {
             /* the first shard record: the rest of the file is shard records */
             shard_off = tp_lines_offset(l);
             rc = 0;
             break;
+        } else if ((op = tp_scanop_by_tag(tag, 1)) != NULL) {
+            ok = op->read_ctx(c, f, n) == 0;
         } else if (strcmp(tag, "shard") == 0 && n == 13) {
             if (c->nshards == scap) {
                 scap = scap ? 2 * scap : 16;
@@ -1262,7 +909,7 @@ tp_context_read_shard(const char *dir, long want)
     free(path);
     if (rc == 0) {
         /* fitted transforms change the columns pass 2 writes */
-        char *td = join(dir, "transform");
+        char *td = tp_merge_join(dir, "transform");
         if (tp_tfset_exists(td, "fit")) {
             char **names;
             const char **types;
@@ -1300,23 +947,19 @@ tp_context_free(tp_context *c)
     free(c->ftype);
     free(c->fsrc);
     free(c->stats);
-    free(c->distinct);
+    for (size_t i = 0; tp_scanops[i]; i++)
+        if (tp_scanops[i]->free_ctx)
+            tp_scanops[i]->free_ctx(c);
     for (size_t i = 0; i < c->nconcat; i++) {
         free(c->concat[i].name);
         free(c->concat[i].src);
     }
     free(c->concat);
-    for (size_t i = 0; i < c->nvocab; i++)
-        free(c->vocabv[i]);
-    free(c->vocabv);
     free(c->job);
     free(c->split);
     for (size_t s = 0; s < c->nshards; s++)
         free(c->shards[s].source);
     free(c->shards);
-    for (size_t i = 0; i < c->nclass; i++)
-        free(c->classes[i].value);
-    free(c->classes);
     free(c);
 }
 
@@ -1355,6 +998,33 @@ json_num(tp_out *o, const char *name, double v, int valid)
     return tp_out_printf(o, ", \"%s\": %.17g", name, v);
 }
 
+/* Member m of {min, max, mean, std, distinct} of input column j from its statistics. */
+static int
+json_stat(tp_out *o, const tp_context *c, size_t j, size_t m)
+{
+    const tp_colstat *st = &c->stats[j];
+    const char *t = c->type[j];
+    int isint = strcmp(t, "int64") == 0, isfloat = strcmp(t, "float64") == 0;
+    switch (m) {
+    case 0:
+    case 1:
+        if (isint && st->nint > 0)
+            return tp_out_printf(o, ", \"%s\": %lld", m ? "max" : "min",
+                                 (long long)(m ? st->imax : st->imin));
+        return json_num(o, m ? "max" : "min", m ? st->max : st->min, isfloat && st->nnum > 0);
+    case 2:
+    case 3:
+        if (strcmp(t, "bool") == 0 && st->nbool > 0) {
+            double p = (double)st->ntrue / (double)st->nbool;
+            return m == 2 ? json_num(o, "mean", p, 1) : json_num(o, "std", sqrt(p * (1 - p)), 1);
+        }
+        return m == 2 ? json_num(o, "mean", st->mean, (isint || isfloat) && st->nnum > 0)
+                      : json_num(o, "std", tp_colstat_std(st), (isint || isfloat) && st->nnum > 0);
+    default:
+        return tp_out_printf(o, ", \"distinct\": null");
+    }
+}
+
 /* One output column's statistics. Label: over the values as written; concat: counts. */
 static int
 json_column(tp_out *o, const tp_context *c, size_t j)
@@ -1374,35 +1044,21 @@ json_column(tp_out *o, const tp_context *c, size_t j)
         return rc;
     }
     const tp_colstat *st = &c->stats[j];
-    const char *t = c->type[j];
     rc |= tp_out_printf(o, ", \"count\": %lld, \"missing\": %lld", st->count, st->missing);
-    if ((long)j == c->label && c->vocab) {
-        rc |= tp_out_printf(o, ", \"min\": 0, \"max\": %zu", c->nvocab ? c->nvocab - 1 : 0);
-        rc |= tp_out_printf(o, ", \"mean\": null, \"std\": null, \"distinct\": %zu}", c->nvocab);
-        return rc;
+    /* each member from the scan operation that owns it for the column (scanop.h), else
+     * from the statistics of pass 1 */
+    static const char *const members[] = {"min", "max", "mean", "std", "distinct"};
+    for (size_t m = 0; m < 5; m++) {
+        int owned = 0;
+        for (size_t i = 0; tp_scanops[i] && !owned; i++)
+            if (tp_scanops[i]->json)
+                owned = tp_scanops[i]->json(c, j, members[m], o);
+        if (owned < 0)
+            return -1;
+        if (!owned)
+            rc |= json_stat(o, c, j, m);
     }
-    if (strcmp(t, "int64") == 0 && st->nint > 0) {
-        rc |= tp_out_printf(o, ", \"min\": %lld, \"max\": %lld", (long long)st->imin,
-                            (long long)st->imax);
-    } else {
-        int num = strcmp(t, "float64") == 0 && st->nnum > 0;
-        rc |= json_num(o, "min", st->min, num);
-        rc |= json_num(o, "max", st->max, num);
-    }
-    if (strcmp(t, "bool") == 0 && st->nbool > 0) {
-        double p = (double)st->ntrue / (double)st->nbool;
-        rc |= json_num(o, "mean", p, 1);
-        rc |= json_num(o, "std", sqrt(p * (1 - p)), 1);
-    } else {
-        int num = (strcmp(t, "int64") == 0 || strcmp(t, "float64") == 0) && st->nnum > 0;
-        rc |= json_num(o, "mean", st->mean, num);
-        rc |= json_num(o, "std", tp_colstat_std(st), num);
-    }
-    if (strcmp(t, "object") == 0 && c->distinct && c->distinct[j] >= 0)
-        rc |= tp_out_printf(o, ", \"distinct\": %lld}", c->distinct[j]);
-    else
-        rc |= tp_out_printf(o, ", \"distinct\": null}");
-    return rc;
+    return rc | tp_out_printf(o, "}");
 }
 
 static int

@@ -116,7 +116,7 @@ tp_spill_time(tp_spill *sp, int64_t t, long long count)
 }
 
 int
-tp_spill_summary(tp_spill *sp, const tp_summary *s)
+tp_spill_keys(tp_spill *sp, const tp_summary *s)
 {
     int rc = 0;
     for (size_t i = 0; i < tp_map_size(s->keys) && rc == 0; i++) {
@@ -126,6 +126,13 @@ tp_spill_summary(tp_spill *sp, const tp_summary *s)
         const char *lv = kr->label >= 0 ? tp_map_key(s->labels, (size_t)kr->label, &ln) : "";
         rc = put_key(sp, k, n, kr->t, kr->shard, kr->row, lv, ln);
     }
+    return rc;
+}
+
+int
+tp_spill_summary(tp_spill *sp, const tp_summary *s)
+{
+    int rc = tp_spill_keys(sp, s);
     for (size_t i = 0; i < tp_map_size(s->times) && rc == 0; i++) {
         int64_t t;
         memcpy(&t, tp_map_key(s->times, i, NULL), sizeof t);

@@ -39,6 +39,9 @@ void tp_spill_free(tp_spill *sp);
  */
 int tp_spill_summary(tp_spill *sp, const tp_summary *s);
 
+/* Spill the dedup keys held in s's maps alone (scan_dedup.c). 0, or -1 as above. */
+int tp_spill_keys(tp_spill *sp, const tp_summary *s);
+
 /*
  * The sink that spills a summary's keys, times and distinct values as they are read
  * (tp_summary_read(path, tp_spill_sink(sp))). Valid as long as sp.

@@ -123,3 +123,11 @@ tp_job_parse(const char *s, tp_job *job)
     tp_err(NULL, 0, "--job-type: expected %s: '%s'", list, s);
     return -1;
 }
+
+const char *
+tp_split_by_position(uint64_t p, long long n_train, long long n_val)
+{
+    if (p < (uint64_t)n_train)
+        return "train";
+    return p < (uint64_t)(n_train + n_val) ? "val" : "test";
+}

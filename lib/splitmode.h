@@ -35,6 +35,8 @@
 #ifndef TP_SPLITMODE_H
 #define TP_SPLITMODE_H
 
+#include <stdint.h>
+
 /* The split modes, in the order of the table (and of the --split usage message). */
 typedef enum tp_splitmode {
     TP_SPLIT_TEMPORAL,
@@ -117,6 +119,13 @@ tp_splitmode tp_splitmode_default(int has_time);
  * or transactionDate). tp-scan takes the first such column that is not the label.
  */
 int tp_splitmode_default_time(const char *col);
+
+/*
+ * The split of position p (0-based) of a seeded permutation (tp_permute) of rows of
+ * which the first n_train are train and the next n_val val: "train", "val" or "test"
+ * (static strings). The rule of the random and the stratified split.
+ */
+const char *tp_split_by_position(uint64_t p, long long n_train, long long n_val);
 
 /* The job types (--job-type), in the order of the table (and of the usage message). */
 typedef enum tp_job {

@@ -7,6 +7,7 @@
 #include "io.h"
 #include "reader.h"
 #include "record.h"
+#include "scanop.h"
 #include "text.h"
 #include "value.h"
 
@@ -86,15 +87,6 @@ tp_map_sorted(const tp_map *m)
     return ix;
 }
 
-static int
-cmp_time(const void *a, const void *b)
-{
-    int64_t ta, tb;
-    memcpy(&ta, tp_map_key(sort_map, *(const size_t *)a, NULL), sizeof ta);
-    memcpy(&tb, tp_map_key(sort_map, *(const size_t *)b, NULL), sizeof tb);
-    return (ta > tb) - (ta < tb);
-}
-
 int
 tp_summary_write(const tp_summary *s, const char *path)
 {
@@ -124,51 +116,10 @@ tp_summary_write(const tp_summary *s, const char *path)
         rc |= tp_rec_str(o, "stat") || tp_colstat_write(o, c) || tp_rec_end(o);
         rc |= tp_rec_name(o, "decl", tp_decl_name(c->declared));
     }
-    size_t *ix = tp_map_sorted(s->labels);
-    for (size_t i = 0; i < tp_map_size(s->labels) && rc == 0; i++)
-        rc |= tp_rec_name(o, "lv", tp_map_key(s->labels, ix[i], NULL));
-    free(ix);
-    size_t nt = tp_map_size(s->times);
-    ix = tp_xmalloc((nt ? nt : 1) * sizeof *ix);
-    for (size_t i = 0; i < nt; i++)
-        ix[i] = i;
-    sort_map = s->times;
-    qsort(ix, nt, sizeof *ix, cmp_time);
-    for (size_t i = 0; i < nt && rc == 0; i++) {
-        int64_t t;
-        memcpy(&t, tp_map_key(s->times, ix[i], NULL), sizeof t);
-        rc |= tp_rec_str(o, "t") || tp_rec_int(o, t);
-        rc |= tp_rec_int(o, *(long long *)tp_map_val(s->times, ix[i])) || tp_rec_end(o);
-    }
-    free(ix);
-    ix = tp_map_sorted(s->keys);
-    for (size_t i = 0; i < tp_map_size(s->keys) && rc == 0; i++) {
-        size_t n, ln = 0;
-        const char *k = tp_map_key(s->keys, ix[i], &n);
-        const tp_keyrec *kr = tp_map_val(s->keys, ix[i]);
-        const char *lv = kr->label >= 0 ? tp_map_key(s->labels, (size_t)kr->label, &ln) : "";
-        rc |= tp_rec_str(o, "k") || tp_rec_int(o, kr->t) || tp_rec_int(o, kr->row);
-        rc |= tp_rec_mem(o, lv, ln) || tp_rec_mem(o, k, n) || tp_rec_end(o);
-    }
-    free(ix);
-    for (size_t c = 0; s->distinct && c < s->ncols && rc == 0; c++) {
-        ix = tp_map_sorted(s->distinct[c]);
-        for (size_t i = 0; i < tp_map_size(s->distinct[c]) && rc == 0; i++) {
-            size_t n;
-            const char *k = tp_map_key(s->distinct[c], ix[i], &n);
-            rc |= tp_rec_str(o, "d") || tp_rec_int(o, (long long)c) || tp_rec_mem(o, k, n);
-            rc |= tp_rec_end(o);
-        }
-        free(ix);
-    }
-    ix = tp_map_sorted(s->classes);
-    for (size_t i = 0; i < tp_map_size(s->classes) && rc == 0; i++) {
-        size_t n;
-        const char *k = tp_map_key(s->classes, ix[i], &n);
-        rc |= tp_rec_str(o, "sc") || tp_rec_int(o, *(long long *)tp_map_val(s->classes, ix[i]));
-        rc |= tp_rec_mem(o, k, n) || tp_rec_end(o);
-    }
-    free(ix);
+    /* then each scan operation's records, in table order (scanop.h) */
+    for (size_t i = 0; tp_scanops[i] && rc == 0; i++)
+        if (tp_scanops[i]->write_partial)
+            rc |= tp_scanops[i]->write_partial(s, o);
     rc |= tp_rec_str(o, "end") || tp_rec_end(o);
     if (rc) {
         tp_out_abort(o);
@@ -202,6 +153,7 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
     long long v[5];
     while ((rc = tp_lines_next(l, &f, &n)) == 1) {
         const char *tag = f[0];
+        const tp_scanop *op;
         int bad = 0;
         if (tp_lines_line(l) == 1) {
             if (n != 2 || strcmp(tag, "tp-summary") != 0 || strcmp(f[1], "2") != 0) {
@@ -261,61 +213,17 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
         } else if (strcmp(tag, "decl") == 0 && n == 2 && s->ncols > 0 &&
                    tp_decl_parse(f[1]) != TP_DECL_NONE) {
             s->stats[s->ncols - 1].declared = tp_decl_parse(f[1]);
-        } else if (strcmp(tag, "lv") == 0 && n == 2) {
-            tp_map_put(s->labels, f[1], strlen(f[1]), NULL);
-        } else if (strcmp(tag, "t") == 0 && n == 3) {
-            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0)
-                goto fail;
-            int64_t t = v[0];
-            if (sink) {
-                if (sink->time(sink->arg, t, v[1]) < 0)
-                    goto fail;
-            } else {
-                *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += v[1];
-            }
         } else if (strcmp(tag, "split") == 0 && n == 2) {
             s->split = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "splitcol") == 0 && n == 2) {
             s->splitcol = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "distinct") == 0 && n == 2 && strcmp(f[1], "1") == 0) {
             s->distinct_on = 1;
-        } else if (strcmp(tag, "d") == 0 && n == 3) {
-            if (field_ll(l, f[1], &v[0]) < 0 || v[0] < 0 || (size_t)v[0] >= s->ncols) {
-                tp_err(path, tp_lines_line(l), "malformed summary: bad column in 'd'");
+        } else if ((op = tp_scanop_by_tag(tag, 0)) != NULL) {
+            int got = op->read_partial(s, sink, l, f, n);
+            if (got < 0)
                 goto fail;
-            }
-            if (sink && sink->distinct) {
-                if (sink->distinct(sink->arg, (long)v[0], f[2]) < 0)
-                    goto fail;
-            } else {
-                if (!s->distinct)
-                    s->distinct = tp_xcalloc(s->ncols, sizeof *s->distinct);
-                if (!s->distinct[v[0]])
-                    s->distinct[v[0]] = tp_map_new(0);
-                tp_map_put(s->distinct[v[0]], f[2], strlen(f[2]), NULL);
-            }
-        } else if (strcmp(tag, "sc") == 0 && n == 3) {
-            if (field_ll(l, f[1], &v[0]) < 0)
-                goto fail;
-            *(long long *)tp_map_put(s->classes, f[2], strlen(f[2]), NULL) += v[0];
-        } else if (strcmp(tag, "k") == 0 && n == 5) {
-            if (field_ll(l, f[1], &v[0]) < 0 || field_ll(l, f[2], &v[1]) < 0)
-                goto fail;
-            if (sink) {
-                if (sink->key(sink->arg, s, f[4], v[0], v[1], s->label ? f[3] : NULL) < 0)
-                    goto fail;
-                continue;
-            }
-            long label = -1;
-            if (s->label) {
-                tp_map_put(s->labels, f[3], strlen(f[3]), NULL);
-                label = tp_map_index(s->labels, f[3], strlen(f[3]));
-            }
-            tp_keyrec *kr = tp_map_put(s->keys, f[4], strlen(f[4]), NULL);
-            kr->t = v[0];
-            kr->row = v[1];
-            kr->shard = s->shard;
-            kr->label = label;
+            bad = got > 0;
         } else {
             bad = 1;
         }

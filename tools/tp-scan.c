@@ -7,6 +7,7 @@
 #include "io.h"
 #include "err.h"
 #include "rejects.h"
+#include "scanop.h"
 #include "splitmode.h"
 #include "summary.h"
 #include "value.h"
@@ -44,8 +45,9 @@ struct scan {
     const tp_splitmode_def *mode; /* split mode given, or NULL for the default */
     const char *group_col;        /* column of group:COL / hash:COL */
     int no_dedup;
-    int distinct;    /* --distinct: collect the distinct values of every column */
+    int distinct;    /* --distinct: count the distinct values of every column */
     long li, di, ti; /* column indexes, -1 when unused */
+    tp_roles roles;  /* the same, for the scan operations */
     const char *file;
     const char *sigfile; /* -s FILE, where the column names come from, or NULL */
     tp_reader *r;
@@ -107,11 +109,6 @@ on_header(void *arg, tp_reader *r)
         tp_colstat_init(&s->stats[i]);
         s->stats[i].declared = tp_decl_parse(tp_reader_coltype(r, i));
     }
-    if (sc->distinct) {
-        s->distinct = tp_xcalloc(s->ncols, sizeof *s->distinct);
-        for (size_t i = 0; i < s->ncols; i++)
-            s->distinct[i] = tp_map_new(0);
-    }
     if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0)
         return -1;
     if (sc->dedup) {
@@ -143,6 +140,9 @@ on_header(void *arg, tp_reader *r)
         s->dedup = tp_xstrdup(s->cols[sc->di]);
     if (sc->ti >= 0)
         s->temporal = tp_xstrdup(s->cols[sc->ti]);
+    sc->roles.label = sc->li;
+    sc->roles.dedup = sc->di;
+    sc->roles.temporal = sc->ti;
     if (sc->tf &&
         (tp_tfset_roles(sc->tf, s->label, s->dedup, s->temporal, s->splitcol) < 0 ||
          tp_tfset_bind(sc->tf, s->cols, s->ncols, sc->sigfile ? sc->sigfile : sc->file) < 0))
@@ -155,69 +155,22 @@ on_row(void *arg, const tp_row *row)
 {
     struct scan *sc = arg;
     tp_summary *s = sc->s;
-    int64_t t = 0;
-    int has_t = 0;
-    long label = -1;
+    tp_scanrow x;
+    long col;
+    char why[1024];
+    tp_scanrow_init(&x, &sc->roles);
     /* A bad value makes a bad row before anything is counted, as in tp-transform, so
      * that the statistics and the written data describe the same rows. */
-    if (sc->ti >= 0) {
-        const char *v = row->f[sc->ti];
-        size_t n = row->len[sc->ti];
-        if (!tp_is_missing(v, n)) {
-            if (tp_parse_time(v, n, &t) < 0) {
-                char why[1024];
-                snprintf(why, sizeof why, "not a date or time: '%.900s'", v);
-                return tp_reader_reject(sc->r, row, s->cols[sc->ti], why);
-            }
-            has_t = 1;
-        }
-    }
-    if (sc->tf) {
-        long col;
-        char why[1024];
-        if (tp_tfset_check(sc->tf, row->f, row->len, NULL, &col, why, sizeof why))
-            return tp_reader_reject(sc->r, row, s->cols[col], why);
-    }
+    if (tp_scan_check(&x, row, &col, why, sizeof why))
+        return tp_reader_reject(sc->r, row, s->cols[col], why);
+    if (sc->tf && tp_tfset_check(sc->tf, row->f, row->len, NULL, &col, why, sizeof why))
+        return tp_reader_reject(sc->r, row, s->cols[col], why);
     if (sc->rows && put_record(sc->rows, row->n, row->f, row->len) < 0)
         return -1;
     for (size_t i = 0; i < row->n; i++)
         tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
-    for (size_t i = 0; s->distinct && i < row->n; i++)
-        if (!tp_is_missing(row->f[i], row->len[i]))
-            tp_map_put(s->distinct[i], row->f[i], row->len[i], NULL);
-    if (sc->li >= 0) {
-        const char *v = row->f[sc->li];
-        size_t n = row->len[sc->li];
-        if (tp_is_missing(v, n)) {
-            s->drop_label++;
-            return 0;
-        }
-        tp_map_put(s->labels, v, n, NULL);
-        label = tp_map_index(s->labels, v, n);
-    }
-    if (sc->ti >= 0 && !has_t) {
-        s->drop_time++;
-        return 0;
-    }
-    if (sc->di >= 0) {
-        const char *k = row->f[sc->di];
-        size_t n = row->len[sc->di];
-        if (tp_is_missing(k, n)) {
-            s->drop_key++;
-            return 0;
-        }
-        tp_keyrec rec = {t, row->index, s->shard, label}, *g;
-        int created;
-        g = tp_map_put(s->keys, k, n, &created);
-        if (created || tp_keyrec_before(&rec, g))
-            *g = rec;
-    } else {
-        if (sc->ti >= 0)
-            *(long long *)tp_map_put(s->times, &t, sizeof t, NULL) += 1;
-        if (sc->li >= 0)
-            *(long long *)tp_map_put(s->classes, row->f[sc->li], row->len[sc->li], NULL) += 1;
-    }
-    return 0;
+    /* the scan operations (scanop.h): drops, label values, keys, times, classes */
+    return tp_scan_collect(s, &x, row);
 }
 
 int

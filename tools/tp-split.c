@@ -6,6 +6,7 @@
 #include "context.h"
 #include "err.h"
 #include "rejects.h"
+#include "scanop.h"
 #include "hash.h"
 #include "io.h"
 #include "map.h"
@@ -39,15 +40,6 @@ bad(void)
     usage(TP_EXIT_USAGE);
 }
 
-/* A class of the stratified split, as tp-split tracks it in one shard. */
-struct stratum {
-    const tp_class *cl;
-    long long offset; /* rows of the class in earlier shards */
-    long long count;  /* rows of the class pass 1 kept in this shard */
-    long long seen;   /* rows of the class so far in this shard */
-    uint64_t seed;    /* the permutation's key for this class */
-};
-
 struct sp {
     tp_reader *r;
     tp_rejects *rejects;
@@ -55,11 +47,12 @@ struct sp {
     tp_out *out;
     const char *file;
     tp_splitby how;
-    long col;                     /* column of the stream the split reads, -1 for none */
-    long long offset;             /* random: surviving rows in earlier shards */
-    long long kept;               /* random: rows pass 1 kept in this shard */
-    long long seen;               /* random: rows so far in this shard */
-    tp_map *strata;               /* stratified: class value -> struct stratum */
+    long col;         /* column of the stream the split reads, -1 for none */
+    long long offset; /* random: surviving rows in earlier shards */
+    long long kept;   /* random: rows pass 1 kept in this shard */
+    long long seen;   /* random: rows so far in this shard */
+    tp_pass2 p2;      /* temporal, stratified: the scan operation (scanop.h) */
+    tp_pass2set *ops;
     unsigned __int128 cut1, cut2; /* hash/group: thresholds on the 64-bit hash */
     /* audit (-a): per split rows, label counts, time range; key values with their split */
     tp_out *audit;
@@ -100,6 +93,7 @@ on_header(void *arg, tp_reader *r)
         return -1;
     if (s->how == TP_BY_HASH && (s->col = stream_col(r, s, c->splitcol, c->split)) < 0)
         return -1;
+    s->p2.col = s->col;
     if (s->fit) {
         for (size_t i = 0; i < c->nin; i++)
             if ((s->fidx[i] = tp_reader_find(r, c->out[i])) < 0) {
@@ -207,15 +201,6 @@ on_bad(void *arg, const tp_bad *b)
     return s->rejects ? tp_rejects_add(s->rejects, b) : 0;
 }
 
-/* Split of a row by its position p in the seeded permutation of n rows. */
-static const char *
-by_position(uint64_t p, long long n_train, long long n_val)
-{
-    if (p < (uint64_t)n_train)
-        return "train";
-    return p < (uint64_t)(n_train + n_val) ? "val" : "test";
-}
-
 static int
 on_row(void *arg, const tp_row *row)
 {
@@ -227,17 +212,15 @@ on_row(void *arg, const tp_row *row)
     switch (s->how) {
     case TP_BY_JOB:
         break;
-    case TP_BY_TIME: {
-        int64_t t;
-        if (tp_parse_time(v, vn, &t) < 0) {
-            char why[1024];
-            snprintf(why, sizeof why, "not a date or time: '%.900s'", v);
-            return tp_reader_reject(s->r, row, c->out[c->temporal], why);
-        }
-        if (c->has_train_cut && t >= c->train_cut)
-            split = c->has_test_cut && t >= c->test_cut ? "test" : "val";
-        else
-            split = "train";
+    case TP_BY_TIME:
+    case TP_BY_CLASS: {
+        char why[1024];
+        int got = tp_pass2_apply(s->ops, row, why, sizeof why);
+        if (got == 2)
+            return tp_reader_reject(s->r, row, tp_reader_col(s->r, (size_t)s->col), why);
+        if (got != 0)
+            return -1;
+        split = s->p2.split;
         break;
     }
     case TP_BY_RANK: {
@@ -246,25 +229,8 @@ on_row(void *arg, const tp_row *row)
             return -1;
         }
         long long rank = s->offset + s->seen++;
-        split = by_position(tp_permute((uint64_t)c->seed, (uint64_t)c->n, (uint64_t)rank),
-                            c->n_train, c->n_val);
-        break;
-    }
-    case TP_BY_CLASS: {
-        struct stratum *st = tp_map_get(s->strata, v, vn);
-        if (!st) {
-            tp_err(s->file, row->line, "column '%s': label '%s' is not a class of pass 1",
-                   c->out[c->label], v);
-            return -1;
-        }
-        if (st->seen >= st->count) {
-            tp_err(s->file, row->line,
-                   "more rows of class '%s' than pass 1 kept for the shard (%lld)", v, st->count);
-            return -1;
-        }
-        long long rank = st->offset + st->seen++;
-        split = by_position(tp_permute(st->seed, (uint64_t)st->cl->n, (uint64_t)rank),
-                            st->cl->n_train, st->cl->n_val);
+        split = tp_split_by_position(tp_permute((uint64_t)c->seed, (uint64_t)c->n, (uint64_t)rank),
+                                     c->n_train, c->n_val);
         break;
     }
     case TP_BY_HASH: {
@@ -289,44 +255,6 @@ on_row(void *arg, const tp_row *row)
         rc |= tp_out_rec_field(s->out, row->f[i], row->len[i], ',');
     rc |= tp_out_rec_end(s->out);
     return rc ? -1 : 0;
-}
-
-/* Read DIR/strata/part-NNNNN into s->strata. */
-static int
-load_strata(struct sp *s, const char *dir, long shard)
-{
-    const tp_context *c = s->c;
-    s->strata = tp_map_new(sizeof(struct stratum));
-    char *path = tp_strata_path(dir, shard);
-    tp_lines *l = tp_lines_open(path);
-    free(path);
-    if (!l)
-        return -1;
-    char **f;
-    size_t n;
-    int rc;
-    while ((rc = tp_lines_next(l, &f, &n)) == 1) {
-        int64_t off, cnt;
-        const tp_class *cl = NULL;
-        for (size_t i = 0; n == 3 && i < c->nclass && !cl; i++)
-            if (strcmp(c->classes[i].value, f[2]) == 0)
-                cl = &c->classes[i];
-        if (!cl || tp_parse_int64(f[0], strlen(f[0]), &off) < 0 ||
-            tp_parse_int64(f[1], strlen(f[1]), &cnt) < 0) {
-            tp_err(tp_lines_name(l), tp_lines_line(l), "malformed strata record");
-            rc = -1;
-            break;
-        }
-        struct stratum *st = tp_map_put(s->strata, f[2], strlen(f[2]), NULL);
-        st->cl = cl;
-        st->offset = off;
-        st->count = cnt;
-        st->seen = 0;
-        /* one permutation per class: the seed mixed with the class value */
-        st->seed = tp_hash_value((uint64_t)c->seed, f[2], strlen(f[2]));
-    }
-    tp_lines_close(l);
-    return rc;
 }
 
 /* Thresholds of hash/group: train below r of the 64-bit range, then val, then test. */
@@ -417,11 +345,16 @@ main(int argc, char **argv)
         }
         s.offset = ctx->shards[si].before;
         s.kept = ctx->shards[si].kept;
-        if (s.how == TP_BY_CLASS && load_strata(&s, dir, (long)shard) < 0)
-            tp_die(TP_EXIT_DATA);
     }
     if (s.how == TP_BY_HASH)
         hash_cuts(&s);
+    s.p2.c = ctx;
+    s.p2.dir = dir;
+    s.p2.shard = (long)shard;
+    s.p2.file = in;
+    if ((s.how == TP_BY_TIME || s.how == TP_BY_CLASS) &&
+        !(s.ops = tp_pass2_open(&s.p2, TP_STAGE_SPLIT)))
+        tp_die(TP_EXIT_DATA);
     if (audit) {
         s.audit = tp_out_open(audit, 0);
         if (!s.audit)
@@ -449,6 +382,7 @@ main(int argc, char **argv)
     if (!r)
         tp_die(TP_EXIT_DATA);
     s.r = r;
+    s.p2.r = r;
     s.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     tp_reader_policy(r, to.policy, on_bad);
     if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0 ||
@@ -464,7 +398,8 @@ main(int argc, char **argv)
     tp_map_free(s.acc);
     tp_map_free(s.labels);
     tp_reader_close(r);
-    tp_map_free(s.strata);
+    if (tp_pass2_close(s.ops, 1) < 0)
+        tp_die(TP_EXIT_DATA);
     tp_tfset_free(s.tf);
     free(s.fidx);
     tp_context_free(ctx);

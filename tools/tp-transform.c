@@ -7,6 +7,7 @@
 #include "context.h"
 #include "err.h"
 #include "rejects.h"
+#include "scanop.h"
 #include "io.h"
 #include "reader.h"
 #include "text.h"
@@ -41,16 +42,14 @@ struct xf {
     const tp_context *c;
     tp_out *out;
     const char *file;
-    tp_lines *keep; /* keep list of this shard, or NULL */
-    long long next_keep;
-    int keep_done;
+    tp_roles roles; /* the columns of the scan operations (scanop.h) */
+    tp_pass2 p2;    /* the row as written: the label by its id */
+    tp_pass2set *ops;
     tp_reader *r;
     tp_rejects *rejects;
     tp_tfset *tf; /* the transforms: fitted (applied), or before the fit (checked) */
     char **fcols; /* with fitted transforms: the output columns they give */
     long nfcols;
-    const char **f; /* the row with the label written as its id, for the transforms */
-    size_t *len;
 };
 
 static int
@@ -58,27 +57,6 @@ on_bad(void *arg, const tp_bad *b)
 {
     struct xf *x = arg;
     return x->rejects ? tp_rejects_add(x->rejects, b) : 0;
-}
-
-static int
-next_keep(struct xf *x)
-{
-    char **f;
-    size_t n;
-    int rc = tp_lines_next(x->keep, &f, &n);
-    if (rc < 0)
-        return -1;
-    if (rc == 0) {
-        x->keep_done = 1;
-        return 0;
-    }
-    int64_t v;
-    if (n != 1 || tp_parse_int64(f[0], strlen(f[0]), &v) < 0 || v <= x->next_keep) {
-        tp_err(tp_lines_name(x->keep), tp_lines_line(x->keep), "malformed keep list");
-        return -1;
-    }
-    x->next_keep = v;
-    return 0;
 }
 
 static int
@@ -118,12 +96,6 @@ on_header(void *arg, tp_reader *r)
     return write_header(x);
 }
 
-static int
-cmp_vocab(const void *key, const void *elem)
-{
-    return strcmp(key, *(char *const *)elem);
-}
-
 /* A field of the transforms' output: missing values written empty, as below. */
 static int
 put_field(void *arg, const char *s, size_t n, int missing)
@@ -137,78 +109,42 @@ on_row(void *arg, const tp_row *row)
 {
     struct xf *x = arg;
     const tp_context *c = x->c;
-    /* the same verdict on a temporal value as tp-scan's, before any other */
-    if (c->temporal >= 0 && !tp_is_missing(row->f[c->temporal], row->len[c->temporal])) {
-        int64_t t;
-        if (tp_parse_time(row->f[c->temporal], row->len[c->temporal], &t) < 0) {
-            char why[1024];
-            snprintf(why, sizeof why, "not a date or time: '%.900s'", row->f[c->temporal]);
-            return tp_reader_reject(x->r, row, c->in[c->temporal], why);
-        }
-    }
-    if (x->tf) {
-        long col;
-        char why[1024];
-        if (tp_tfset_check(x->tf, row->f, row->len, NULL, &col, why, sizeof why))
-            return tp_reader_reject(x->r, row, c->in[col], why);
-    }
-    if (c->label >= 0 && tp_is_missing(row->f[c->label], row->len[c->label]))
+    tp_scanrow sr;
+    long col;
+    char why[1024];
+    tp_scanrow_init(&sr, &x->roles);
+    /* the same verdict on a row as tp-scan's (scanop.h): its bad values first, then
+     * what the scan operations drop (no label, no time, no key, a duplicate) */
+    if (tp_scan_check(&sr, row, &col, why, sizeof why))
+        return tp_reader_reject(x->r, row, c->in[col], why);
+    if (x->tf && tp_tfset_check(x->tf, row->f, row->len, NULL, &col, why, sizeof why))
+        return tp_reader_reject(x->r, row, c->in[col], why);
+    if (!tp_scan_keeps(&sr, row))
         return 0;
-    if (c->temporal >= 0 && tp_is_missing(row->f[c->temporal], row->len[c->temporal]))
-        return 0;
-    if (c->dedup >= 0) {
-        if (tp_is_missing(row->f[c->dedup], row->len[c->dedup]))
-            return 0;
-        if (x->keep_done || row->index != x->next_keep)
-            return 0;
-        if (next_keep(x) < 0)
-            return -1;
+    const char **f = x->p2.f;
+    size_t *len = x->p2.len;
+    for (size_t i = 0; i < row->n; i++) {
+        f[i] = row->f[i];
+        len[i] = row->len[i];
     }
+    int got = tp_pass2_apply(x->ops, row, why, sizeof why);
+    if (got != 0) /* 1: dropped (a duplicate); this stage gives no bad row (2) */
+        return got == 1 ? 0 : -1;
     tp_out *o = x->out;
     int rc = 0;
-    char num[24];
-    if (x->fcols) {
-        for (size_t i = 0; i < row->n; i++) {
-            x->f[i] = row->f[i];
-            x->len[i] = row->len[i];
-        }
-        if (c->label >= 0 && c->vocab) {
-            char **hit =
-                bsearch(row->f[c->label], c->vocabv, c->nvocab, sizeof *c->vocabv, cmp_vocab);
-            if (!hit) {
-                tp_err(x->file, row->line,
-                       "column '%s': label value '%s' is not in the vocabulary of pass 1",
-                       c->in[c->label], row->f[c->label]);
-                return -1;
-            }
-            x->len[c->label] = (size_t)snprintf(num, sizeof num, "%zu", (size_t)(hit - c->vocabv));
-            x->f[c->label] = num;
-        }
-        if (tp_tfset_apply(x->tf, x->f, x->len, put_field, x) < 0) {
-            char *msg = tp_xstrdup(tp_errmsg());
-            tp_err(x->file, row->line, "%s", msg);
-            free(msg);
-            return -1;
-        }
+    if (x->fcols && tp_tfset_apply(x->tf, f, len, put_field, x) < 0) {
+        char *msg = tp_xstrdup(tp_errmsg());
+        tp_err(x->file, row->line, "%s", msg);
+        free(msg);
+        return -1;
     }
     for (size_t i = 0; !x->fcols && i < row->n; i++) {
-        if ((long)i == c->label && c->vocab) {
-            char **hit = bsearch(row->f[i], c->vocabv, c->nvocab, sizeof *c->vocabv, cmp_vocab);
-            if (!hit) {
-                tp_err(x->file, row->line,
-                       "column '%s': label value '%s' is not in the vocabulary of pass 1", c->in[i],
-                       row->f[i]);
-                return -1;
-            }
-            int k = snprintf(num, sizeof num, "%zu", (size_t)(hit - c->vocabv));
-            rc |= tp_out_rec_field(o, num, (size_t)k, ',');
-        } else if (tp_is_missing(row->f[i], row->len[i])) {
-            /* a missing value is written empty, whatever its spelling ("NA", "null"),
-             * as pandas' to_csv writes NaN and as a Parquet null reads back */
+        /* a missing value is written empty, whatever its spelling ("NA", "null"), as
+         * pandas' to_csv writes NaN and as a Parquet null reads back */
+        if (tp_is_missing(f[i], len[i]))
             rc |= tp_out_rec_field(o, "", 0, ',');
-        } else {
-            rc |= tp_out_rec_field(o, row->f[i], row->len[i], ',');
-        }
+        else
+            rc |= tp_out_rec_field(o, f[i], len[i], ',');
     }
     for (size_t k = 0; k < c->nconcat; k++) {
         /* Build the joined value in one pass; a quoted field is needed only if a part
@@ -295,7 +231,19 @@ main(int argc, char **argv)
         sig = ctx->in; /* headerless shards: the signature of pass 1 */
         nsig = (long)ctx->nin;
     }
-    struct xf x = {ctx, NULL, in, NULL, -1, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL};
+    struct xf x = {0};
+    x.c = ctx;
+    x.file = in;
+    x.roles.label = ctx->label;
+    x.roles.dedup = ctx->dedup;
+    x.roles.temporal = ctx->temporal;
+    x.p2.c = ctx;
+    x.p2.dir = dir;
+    x.p2.shard = (long)shard;
+    x.p2.file = in;
+    x.p2.col = -1;
+    x.p2.f = tp_xcalloc(ctx->nin + 1, sizeof *x.p2.f);
+    x.p2.len = tp_xcalloc(ctx->nin + 1, sizeof *x.p2.len);
     char *tfdir = tp_xmalloc(strlen(dir) + 16);
     sprintf(tfdir, "%s/transform", dir);
     if (tp_tfset_exists(tfdir, "specs")) {
@@ -318,23 +266,17 @@ main(int argc, char **argv)
             free(types);
             x.fcols = cols;
             x.nfcols = n;
-            x.f = tp_xcalloc(ctx->nin + 1, sizeof *x.f);
-            x.len = tp_xcalloc(ctx->nin + 1, sizeof *x.len);
         }
     }
     free(tfdir);
     long si = tp_context_shard(ctx, (long)shard);
-    if (ctx->dedup >= 0) {
-        char *kp = tp_keep_path(dir, (long)shard);
-        x.keep = tp_lines_open(kp);
-        free(kp);
-        if (!x.keep || next_keep(&x) < 0)
-            tp_die(TP_EXIT_DATA);
-    }
+    if (!(x.ops = tp_pass2_open(&x.p2, TP_STAGE_TRANSFORM)))
+        tp_die(TP_EXIT_DATA);
     tp_reader *r = tp_reader_open(in, tp_delim_for(in, to.tsv), sig, (size_t)nsig);
     if (!r)
         tp_die(TP_EXIT_DATA);
     x.r = r;
+    x.p2.r = r;
     x.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     tp_reader_policy(r, to.policy, on_bad);
     x.out = tp_out_open("-", 0);
@@ -366,9 +308,9 @@ main(int argc, char **argv)
                bad, ctx->shards[si].bad);
         tp_die(TP_EXIT_DATA);
     }
-    if (x.keep && !x.keep_done) {
+    /* the operations' own checks of the whole shard (every row of the keep list seen) */
+    if (tp_pass2_close(x.ops, 1) < 0) {
         tp_rejects_abort(x.rejects);
-        tp_err(in, 0, "row %lld of the keep list is beyond the end of the shard", x.next_keep);
         tp_die(TP_EXIT_DATA);
     }
     if (x.rejects && tp_rejects_close(x.rejects) < 0)
@@ -376,12 +318,11 @@ main(int argc, char **argv)
     if (tp_out_commit(x.out, NULL) < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
-    tp_lines_close(x.keep);
     tp_tfset_free(x.tf);
     if (x.fcols)
         tp_strv_free(x.fcols, (size_t)x.nfcols);
-    free(x.f);
-    free(x.len);
+    free(x.p2.f);
+    free(x.p2.len);
     if (sig != ctx->in)
         tp_strv_free(sig, (size_t)nsig);
     tp_context_free(ctx);

@@ -23,6 +23,7 @@ main(void)
     test_pqwrite();
     test_record();
     test_spill();
+    test_scanops();
     test_toolopt();
     test_splitmode();
     test_ops_numeric();

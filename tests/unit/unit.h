@@ -37,5 +37,6 @@ void test_toolopt(void);
 void test_splitmode(void);
 void test_ops_numeric(void);
 void test_ops_cat(void);
+void test_scanops(void);
 
 #endif
