@@ -7,6 +7,7 @@
 #include "term.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,4 +84,41 @@ tp_sort_size_ok(const char *s)
     if (s[i] == '\0')
         return 0;
     return s[i + 1] == '\0' && strchr("bKMGT%", s[i]) ? 0 : -1;
+}
+
+long long
+tp_sort_size_bytes(const char *s)
+{
+    if (!s || tp_sort_size_ok(s) < 0)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    unsigned long long unit = 1024;
+    switch (*end) {
+    case 'b':
+        unit = 1;
+        break;
+    case 'M':
+        unit = 1ULL << 20;
+        break;
+    case 'G':
+        unit = 1ULL << 30;
+        break;
+    case 'T':
+        unit = 1ULL << 40;
+        break;
+    case '%': {
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+        if (pages <= 0 || page <= 0)
+            return -1;
+        unsigned long long phys = (unsigned long long)pages * (unsigned long long)page;
+        return v > 100 ? (long long)phys : (long long)(phys / 100 * v);
+    }
+    }
+    if (v > (unsigned long long)LLONG_MAX / unit)
+        return LLONG_MAX;
+    return (long long)(v * unit);
 }

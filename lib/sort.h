@@ -19,4 +19,11 @@ int tp_sort(const char *in, const char *out, const char *const *keys, const char
 /* Check a sort(1) -S size: digits with an optional suffix b K M G T or %. 0 or -1. */
 int tp_sort_size_ok(const char *s);
 
+/*
+ * The bytes a sort(1) -S size stands for, as GNU sort reads it: no suffix or K is KiB,
+ * b bytes, M MiB, G GiB, T TiB, % a percentage of the physical memory. -1 when s is not
+ * such a size (tp_sort_size_ok).
+ */
+long long tp_sort_size_bytes(const char *s);
+
 #endif

@@ -15,16 +15,51 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The kinds of records, each held in memory while the budget allows, else in a file. */
+enum { KEYS, TIMES, DISTINCT, NKINDS };
+
+static const char *const kind_name[NKINDS] = {"keys", "times", "distinct"};
+
+struct kind {
+    tp_out *o;       /* the record file, once the kind is on disk */
+    int ondisk;      /* every record of the kind is in the file */
+    char *mem;       /* in memory: packed records (mem_key, mem_time, mem_distinct) */
+    size_t len, cap; /* bytes used and allocated */
+    size_t n;        /* records in memory */
+};
+
 struct tp_spill {
     const char *dir;    /* the temporary directory (the caller's) */
     const char *memory; /* sort(1) -S */
-    tp_out *keys, *times, *distinct;
+    size_t budget;      /* bytes the records may take in memory: the -S size */
+    size_t used;        /* bytes they take (records and their sort index) */
+    struct kind k[NKINDS];
+    int has_distinct;
     tp_summary_sink sink;
 };
 
+/* A record in memory. Keys: the header, then the key and the label bytes and a spare
+ * byte; distinct values: the header, then the value. Packed at 8-byte boundaries. */
+struct mem_key {
+    int64_t t, row, shard;
+    uint32_t klen, llen;
+};
+struct mem_time {
+    int64_t t;
+    long long count;
+};
+struct mem_distinct {
+    int64_t col;
+    uint64_t vlen;
+};
+
 struct tp_spill_rd {
-    tp_lines *l;
-    char *path; /* the sorted file, removed by tp_spill_close */
+    tp_lines *l;  /* a sorted file, or NULL when the records are in memory */
+    char *path;   /* the sorted file, removed by tp_spill_close; or the kind's name */
+    tp_spill *sp; /* in memory: the spill whose kind is read */
+    int kind;
+    size_t *ix; /* in memory: offsets of the records in order */
+    size_t n, i;
 };
 
 static char *
@@ -44,6 +79,8 @@ tp_spill_new(const char *dir, const char *memory)
     tp_spill *sp = tp_xcalloc(1, sizeof *sp);
     sp->dir = dir;
     sp->memory = memory;
+    long long b = tp_sort_size_bytes(memory);
+    sp->budget = b > 0 ? (size_t)b : 0;
     return sp;
 }
 
@@ -52,9 +89,10 @@ tp_spill_free(tp_spill *sp)
 {
     if (!sp)
         return;
-    tp_out_abort(sp->keys);
-    tp_out_abort(sp->times);
-    tp_out_abort(sp->distinct);
+    for (int k = 0; k < NKINDS; k++) {
+        tp_out_abort(sp->k[k].o);
+        free(sp->k[k].mem);
+    }
     /* record files, sorted files, and sort(1)'s temporary files */
     DIR *d = opendir(sp->dir);
     if (d) {
@@ -74,10 +112,11 @@ tp_spill_free(tp_spill *sp)
 
 /* Open DIR/NAME for appending records, once. */
 static tp_out *
-record_file(tp_spill *sp, tp_out **o, const char *name)
+record_file(tp_spill *sp, int kind)
 {
+    tp_out **o = &sp->k[kind].o;
     if (!*o) {
-        char *p = join(sp->dir, name);
+        char *p = join(sp->dir, kind_name[kind]);
         *o = tp_out_open(p, 0);
         free(p);
     }
@@ -94,22 +133,137 @@ close_records(tp_out **o)
     return rc;
 }
 
+static size_t
+pad8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* The text record of an in-memory record at off (the format of the record files). */
+static int
+write_text(tp_out *o, int kind, const char *mem, size_t off)
+{
+    if (kind == KEYS) {
+        struct mem_key h;
+        memcpy(&h, mem + off, sizeof h);
+        const char *key = mem + off + sizeof h, *label = key + h.klen;
+        return tp_rec_mem(o, key, h.klen) || tp_rec_int(o, h.t) || tp_rec_int(o, h.shard) ||
+                       tp_rec_int(o, h.row) || tp_rec_mem(o, label, h.llen) || tp_rec_end(o)
+                   ? -1
+                   : 0;
+    }
+    if (kind == TIMES) {
+        struct mem_time h;
+        memcpy(&h, mem + off, sizeof h);
+        return tp_rec_int(o, h.t) || tp_rec_int(o, h.count) || tp_rec_end(o) ? -1 : 0;
+    }
+    struct mem_distinct h;
+    memcpy(&h, mem + off, sizeof h);
+    return tp_rec_int(o, h.col) || tp_rec_mem(o, mem + off + sizeof h, h.vlen) || tp_rec_end(o) ? -1
+                                                                                                : 0;
+}
+
+/* The size of the in-memory record at off. */
+static size_t
+rec_size(int kind, const char *mem, size_t off)
+{
+    if (kind == KEYS) {
+        struct mem_key h;
+        memcpy(&h, mem + off, sizeof h);
+        return pad8(sizeof h + h.klen + h.llen + 1); /* + 1: room for a NUL */
+    }
+    if (kind == TIMES)
+        return sizeof(struct mem_time);
+    struct mem_distinct h;
+    memcpy(&h, mem + off, sizeof h);
+    return pad8(sizeof h + h.vlen);
+}
+
+/* Move the kind's records from memory to its file, for good. */
+static int
+to_disk(tp_spill *sp, int kind)
+{
+    struct kind *k = &sp->k[kind];
+    tp_out *o = record_file(sp, kind);
+    int rc = o ? 0 : -1;
+    for (size_t off = 0; rc == 0 && off < k->len; off += rec_size(kind, k->mem, off))
+        rc = write_text(o, kind, k->mem, off);
+    sp->used -= k->len + k->n * sizeof(size_t);
+    free(k->mem);
+    k->mem = NULL;
+    k->len = k->cap = k->n = 0;
+    k->ondisk = 1;
+    return rc;
+}
+
+/*
+ * Room for a record of size bytes of kind in memory (and its slot in the sort index):
+ * a pointer to it, or NULL when the kind is on disk (then or from now on: the budget is
+ * spent). *rc is -1 when moving the records to disk failed.
+ */
+static char *
+mem_room(tp_spill *sp, int kind, size_t size, int *rc)
+{
+    struct kind *k = &sp->k[kind];
+    *rc = 0;
+    if (k->ondisk)
+        return NULL;
+    if (sp->used + size + sizeof(size_t) > sp->budget) {
+        *rc = to_disk(sp, kind);
+        return NULL;
+    }
+    if (k->len + size > k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 65536;
+        while (cap < k->len + size)
+            cap *= 2;
+        k->mem = tp_xrealloc(k->mem, cap);
+        k->cap = cap;
+    }
+    char *p = k->mem + k->len;
+    k->len += size;
+    k->n++;
+    sp->used += size + sizeof(size_t);
+    return p;
+}
+
 static int
 put_key(tp_spill *sp, const char *key, size_t n, int64_t t, long shard, long long row,
         const char *label, size_t ln)
 {
-    tp_out *o = record_file(sp, &sp->keys, "keys");
+    int rc;
+    struct mem_key h = {t, row, shard, (uint32_t)n, (uint32_t)ln};
+    char *p = n <= UINT32_MAX && ln <= UINT32_MAX
+                  ? mem_room(sp, KEYS, pad8(sizeof h + n + ln + 1), &rc)
+                  : (rc = sp->k[KEYS].ondisk ? 0 : to_disk(sp, KEYS), NULL);
+    if (p) {
+        memcpy(p, &h, sizeof h);
+        memcpy(p + sizeof h, key, n);
+        memcpy(p + sizeof h + n, label, ln);
+        return 0;
+    }
+    if (rc < 0)
+        return -1;
+    tp_out *o = record_file(sp, KEYS);
     if (!o)
         return -1;
-    int rc = tp_rec_mem(o, key, n) || tp_rec_int(o, t) || tp_rec_int(o, shard) ||
-             tp_rec_int(o, row) || tp_rec_mem(o, label, ln) || tp_rec_end(o);
+    rc = tp_rec_mem(o, key, n) || tp_rec_int(o, t) || tp_rec_int(o, shard) || tp_rec_int(o, row) ||
+         tp_rec_mem(o, label, ln) || tp_rec_end(o);
     return rc ? -1 : 0;
 }
 
 int
 tp_spill_time(tp_spill *sp, int64_t t, long long count)
 {
-    tp_out *o = record_file(sp, &sp->times, "times");
+    int rc;
+    char *p = mem_room(sp, TIMES, sizeof(struct mem_time), &rc);
+    if (p) {
+        struct mem_time h = {t, count};
+        memcpy(p, &h, sizeof h);
+        return 0;
+    }
+    if (rc < 0)
+        return -1;
+    tp_out *o = record_file(sp, TIMES);
     if (!o)
         return -1;
     return tp_rec_int(o, t) || tp_rec_int(o, count) || tp_rec_end(o) ? -1 : 0;
@@ -159,7 +313,19 @@ static int
 sink_distinct(void *arg, long col, const char *value)
 {
     tp_spill *sp = arg;
-    tp_out *o = record_file(sp, &sp->distinct, "distinct");
+    size_t n = strlen(value);
+    int rc;
+    sp->has_distinct = 1;
+    char *p = mem_room(sp, DISTINCT, pad8(sizeof(struct mem_distinct) + n), &rc);
+    if (p) {
+        struct mem_distinct h = {col, n};
+        memcpy(p, &h, sizeof h);
+        memcpy(p + sizeof h, value, n);
+        return 0;
+    }
+    if (rc < 0)
+        return -1;
+    tp_out *o = record_file(sp, DISTINCT);
     if (!o)
         return -1;
     return tp_rec_int(o, col) || tp_rec_str(o, value) || tp_rec_end(o) ? -1 : 0;
@@ -178,7 +344,7 @@ tp_spill_sink(tp_spill *sp)
 int
 tp_spill_has_distinct(const tp_spill *sp)
 {
-    return sp->distinct != NULL;
+    return sp->has_distinct;
 }
 
 /* Sort DIR/IN into DIR/IN.sorted; the input is removed. The sorted path, or NULL. */
@@ -212,19 +378,111 @@ open_sorted(char *path)
         free(path);
         return NULL;
     }
-    tp_spill_rd *r = tp_xmalloc(sizeof *r);
+    tp_spill_rd *r = tp_xcalloc(1, sizeof *r);
     r->l = l;
     r->path = path;
     return r;
 }
 
-/* Close the records of *o (created empty when there are none) and sort them. */
+/* Close the records of a kind on disk (created empty when there are none), sort them. */
 static tp_spill_rd *
-reduce(tp_spill *sp, tp_out **o, const char *name, const char *const *keys)
+reduce(tp_spill *sp, int kind, const char *const *keys)
 {
-    if (!record_file(sp, o, name) || close_records(o) < 0)
+    if (!record_file(sp, kind) || close_records(&sp->k[kind].o) < 0)
         return NULL;
-    return open_sorted(sort_records(sp, name, keys));
+    return open_sorted(sort_records(sp, kind_name[kind], keys));
+}
+
+/* In memory: the kind's records, by the offsets of the records in their order. */
+static const char *sort_mem; /* the records qsort compares */
+
+static int
+cmp_key(const void *a, const void *b)
+{
+    struct mem_key x, y;
+    size_t oa = *(const size_t *)a, ob = *(const size_t *)b;
+    memcpy(&x, sort_mem + oa, sizeof x);
+    memcpy(&y, sort_mem + ob, sizeof y);
+    int c = memcmp(sort_mem + oa + sizeof x, sort_mem + ob + sizeof y,
+                   x.klen < y.klen ? x.klen : y.klen);
+    if (c || x.klen != y.klen)
+        return c ? c : x.klen < y.klen ? -1 : 1;
+    if (x.t != y.t)
+        return x.t < y.t ? -1 : 1;
+    if (x.shard != y.shard)
+        return x.shard < y.shard ? -1 : 1;
+    return (x.row > y.row) - (x.row < y.row);
+}
+
+static int
+cmp_winner(const void *a, const void *b)
+{
+    struct mem_key x, y;
+    memcpy(&x, sort_mem + *(const size_t *)a, sizeof x);
+    memcpy(&y, sort_mem + *(const size_t *)b, sizeof y);
+    if (x.shard != y.shard)
+        return x.shard < y.shard ? -1 : 1;
+    return (x.row > y.row) - (x.row < y.row);
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+    struct mem_time x, y;
+    memcpy(&x, sort_mem + *(const size_t *)a, sizeof x);
+    memcpy(&y, sort_mem + *(const size_t *)b, sizeof y);
+    if (x.t != y.t)
+        return x.t < y.t ? -1 : 1;
+    return (x.count > y.count) - (x.count < y.count);
+}
+
+static int
+cmp_distinct(const void *a, const void *b)
+{
+    struct mem_distinct x, y;
+    size_t oa = *(const size_t *)a, ob = *(const size_t *)b;
+    memcpy(&x, sort_mem + oa, sizeof x);
+    memcpy(&y, sort_mem + ob, sizeof y);
+    if (x.col != y.col)
+        return x.col < y.col ? -1 : 1;
+    int c = memcmp(sort_mem + oa + sizeof x, sort_mem + ob + sizeof y,
+                   x.vlen < y.vlen ? x.vlen : y.vlen);
+    return c ? c : (x.vlen > y.vlen) - (x.vlen < y.vlen);
+}
+
+/* A reader over the kind's records in memory, sorted with cmp (the index was counted in
+ * the budget when the records came). */
+static tp_spill_rd *
+open_memory(tp_spill *sp, int kind, int (*cmp)(const void *, const void *))
+{
+    struct kind *k = &sp->k[kind];
+    tp_spill_rd *r = tp_xcalloc(1, sizeof *r);
+    r->sp = sp;
+    r->kind = kind;
+    char *base = join(sp->dir, kind_name[kind]);
+    size_t n = strlen(base) + 16;
+    r->path = tp_xmalloc(n);
+    snprintf(r->path, n, "%s (in memory)", base); /* for messages: no such file */
+    free(base);
+    r->ix = tp_xmalloc((k->n ? k->n : 1) * sizeof *r->ix);
+    size_t i = 0;
+    for (size_t off = 0; off < k->len; off += rec_size(kind, k->mem, off))
+        r->ix[i++] = off;
+    r->n = i;
+    sort_mem = k->mem;
+    qsort(r->ix, r->n, sizeof *r->ix, cmp);
+    return r;
+}
+
+/* The kind's records in memory are read: they are gone. */
+static void
+consume(tp_spill *sp, int kind)
+{
+    struct kind *k = &sp->k[kind];
+    sp->used -= k->len + k->n * sizeof(size_t);
+    free(k->mem);
+    k->mem = NULL;
+    k->len = k->cap = k->n = 0;
 }
 
 void
@@ -232,8 +490,13 @@ tp_spill_close(tp_spill_rd *r)
 {
     if (!r)
         return;
-    tp_lines_close(r->l);
-    unlink(r->path);
+    if (r->l) {
+        tp_lines_close(r->l);
+        unlink(r->path);
+    } else {
+        consume(r->sp, r->kind);
+        free(r->ix);
+    }
     free(r->path);
     free(r);
 }
@@ -241,22 +504,76 @@ tp_spill_close(tp_spill_rd *r)
 const char *
 tp_spill_name(const tp_spill_rd *r)
 {
-    return tp_lines_name(r->l);
+    return r->l ? tp_lines_name(r->l) : r->path;
 }
 
 long
 tp_spill_line(const tp_spill_rd *r)
 {
-    return tp_lines_line(r->l);
+    return r->l ? tp_lines_line(r->l) : (long)r->i;
+}
+
+static int
+cmp_offset(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Keep only the w records of r->ix[0..w) of kind in memory: moved to the front of its
+ * block in their order there, the block shrunk, and r->ix their new offsets in that
+ * order; the memory they no longer take is back in the budget.
+ */
+static void
+compact(tp_spill *sp, int kind, tp_spill_rd *r, size_t w)
+{
+    struct kind *k = &sp->k[kind];
+    qsort(r->ix, w, sizeof *r->ix, cmp_offset);
+    size_t len = 0;
+    for (size_t i = 0; i < w; i++) {
+        size_t size = rec_size(kind, k->mem, r->ix[i]);
+        memmove(k->mem + len, k->mem + r->ix[i], size);
+        r->ix[i] = len;
+        len += size;
+    }
+    sp->used -= (k->len - len) + (k->n - w) * sizeof(size_t);
+    k->len = len;
+    k->n = w;
+    k->cap = len ? len : 1;
+    k->mem = tp_xrealloc(k->mem, k->cap);
+    r->ix = tp_xrealloc(r->ix, (w ? w : 1) * sizeof *r->ix);
+    r->n = w;
 }
 
 tp_spill_rd *
 tp_spill_winners(tp_spill *sp)
 {
-    /* the first record of each key in (key, t, shard, row) order wins */
+    if (!sp->k[KEYS].ondisk) {
+        /* the first record of each key in (key, t, shard, row) order wins */
+        tp_spill_rd *r = open_memory(sp, KEYS, cmp_key);
+        const char *mem = sp->k[KEYS].mem;
+        size_t w = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            struct mem_key x, y;
+            if (w > 0) {
+                memcpy(&x, mem + r->ix[w - 1], sizeof x);
+                memcpy(&y, mem + r->ix[i], sizeof y);
+                if (x.klen == y.klen &&
+                    memcmp(mem + r->ix[w - 1] + sizeof x, mem + r->ix[i] + sizeof y, x.klen) == 0)
+                    continue;
+            }
+            r->ix[w++] = r->ix[i];
+        }
+        compact(sp, KEYS, r, w);
+        sort_mem = sp->k[KEYS].mem;
+        qsort(r->ix, r->n, sizeof *r->ix, cmp_winner);
+        return r;
+    }
+    /* on disk: the same through sort(1) */
     static const char *const kkeys[] = {"-k1,1", "-k2,2n", "-k3,3n", "-k4,4n", NULL};
     static const char *const wkeys[] = {"-k1,1n", "-k2,2n", NULL};
-    tp_spill_rd *r = reduce(sp, &sp->keys, "keys", kkeys);
+    tp_spill_rd *r = reduce(sp, KEYS, kkeys);
     if (!r)
         return NULL;
     char *wpath = join(sp->dir, "winners");
@@ -296,6 +613,23 @@ tp_spill_winners(tp_spill *sp)
 int
 tp_spill_next_winner(tp_spill_rd *r, tp_spill_win *w)
 {
+    if (!r->l) {
+        if (r->i == r->n)
+            return 0;
+        const char *mem = r->sp->k[KEYS].mem;
+        struct mem_key h;
+        size_t off = r->ix[r->i++];
+        memcpy(&h, mem + off, sizeof h);
+        /* the label NUL-terminated, in the record's slot of the key (no longer needed) */
+        char *p = r->sp->k[KEYS].mem + off + sizeof h;
+        memmove(p, p + h.klen, h.llen);
+        p[h.llen] = '\0';
+        w->shard = h.shard;
+        w->row = h.row;
+        w->t = h.t;
+        w->label = p;
+        return 1;
+    }
     char **f;
     size_t n;
     int got = tp_lines_next(r->l, &f, &n);
@@ -318,13 +652,24 @@ tp_spill_next_winner(tp_spill_rd *r, tp_spill_win *w)
 tp_spill_rd *
 tp_spill_times(tp_spill *sp)
 {
+    if (!sp->k[TIMES].ondisk)
+        return open_memory(sp, TIMES, cmp_time);
     static const char *const tkeys[] = {"-k1,1n", NULL};
-    return reduce(sp, &sp->times, "times", tkeys);
+    return reduce(sp, TIMES, tkeys);
 }
 
 int
 tp_spill_next_time(tp_spill_rd *r, int64_t *t, long long *count)
 {
+    if (!r->l) {
+        if (r->i == r->n)
+            return 0;
+        struct mem_time h;
+        memcpy(&h, r->sp->k[TIMES].mem + r->ix[r->i++], sizeof h);
+        *t = h.t;
+        *count = h.count;
+        return 1;
+    }
     char **f;
     size_t n;
     int got = tp_lines_next(r->l, &f, &n);
@@ -343,15 +688,37 @@ tp_spill_next_time(tp_spill_rd *r, int64_t *t, long long *count)
 tp_spill_rd *
 tp_spill_distinct(tp_spill *sp)
 {
+    if (!sp->k[DISTINCT].ondisk)
+        return open_memory(sp, DISTINCT, cmp_distinct);
     static const char *const dkeys[] = {"-u", "-k1,1n", "-k2,2", NULL};
-    if (close_records(&sp->distinct) < 0)
+    if (close_records(&sp->k[DISTINCT].o) < 0)
         return NULL;
-    return open_sorted(sort_records(sp, "distinct", dkeys));
+    return open_sorted(sort_records(sp, kind_name[DISTINCT], dkeys));
 }
 
 int
 tp_spill_next_distinct(tp_spill_rd *r, size_t ncols, size_t *col)
 {
+    if (!r->l) {
+        /* a run of equal (column, value) records is one distinct value */
+        const char *mem = r->sp->k[DISTINCT].mem;
+        while (r->i > 0 && r->i < r->n) {
+            sort_mem = mem;
+            if (cmp_distinct(&r->ix[r->i - 1], &r->ix[r->i]) != 0)
+                break;
+            r->i++;
+        }
+        if (r->i == r->n)
+            return 0;
+        struct mem_distinct h;
+        memcpy(&h, mem + r->ix[r->i++], sizeof h);
+        if (h.col < 0 || (size_t)h.col >= ncols) {
+            tp_err(r->path, (long)r->i, "malformed distinct record");
+            return -1;
+        }
+        *col = (size_t)h.col;
+        return 1;
+    }
     char **f;
     size_t n;
     int got = tp_lines_next(r->l, &f, &n);

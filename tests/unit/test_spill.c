@@ -1,5 +1,6 @@
 /* The spill: dedup winners, times and distinct values reduced through sort(1). */
 #include "err.h"
+#include "sort.h"
 #include "spill.h"
 #include "unit.h"
 
@@ -9,14 +10,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void
-test_spill(void)
+/* The same records reduced in memory (a roomy -S size) and on disk through sort(1) (a
+ * bound of 1 byte): the same results, only the messages name other places. */
+static void
+spill_case(const char *memory, int ondisk)
 {
     char dir[] = "/tmp/tp-unit-spill-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     char sub[64];
     snprintf(sub, sizeof sub, "%s/tmp", dir);
-    tp_spill *sp = tp_spill_new(sub, "1M");
+    tp_spill *sp = tp_spill_new(sub, memory);
     CHECK(sp != NULL);
     if (!sp)
         return;
@@ -76,11 +79,27 @@ test_spill(void)
     CHECK(k->distinct(k->arg, 5, "v") == 0);
     r = tp_spill_distinct(sp);
     CHECK(r && tp_spill_next_distinct(r, 2, &col) < 0);
-    CHECK(strstr(tp_errmsg(), "distinct.sorted:1: malformed distinct record") != NULL);
+    CHECK(strstr(tp_errmsg(), ondisk
+                                  ? "distinct.sorted:1: malformed distinct record"
+                                  : "distinct (in memory):1: malformed distinct record") != NULL);
     tp_spill_close(r);
 
     tp_spill_free(sp);
     struct stat st;
     CHECK(stat(sub, &st) < 0); /* removed with everything in it */
     rmdir(dir);
+}
+
+void
+test_spill(void)
+{
+    spill_case("1M", 0);
+    spill_case("1b", 1);
+    /* the -S sizes as GNU sort reads them: the budget of the records in memory */
+    CHECK(tp_sort_size_bytes("40M") == 40LL << 20 && tp_sort_size_bytes("1b") == 1);
+    CHECK(tp_sort_size_bytes("2") == 2048 && tp_sort_size_bytes("3K") == 3072);
+    CHECK(tp_sort_size_bytes("1G") == 1LL << 30 && tp_sort_size_bytes("1T") == 1LL << 40);
+    CHECK(tp_sort_size_bytes("50%") > 0 && tp_sort_size_bytes("100%") >= tp_sort_size_bytes("50%"));
+    CHECK(tp_sort_size_bytes("12Q") == -1 && tp_sort_size_bytes("") == -1 &&
+          tp_sort_size_bytes("M") == -1 && tp_sort_size_bytes(NULL) == -1);
 }
