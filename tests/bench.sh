@@ -20,7 +20,7 @@
 #               times: medians, the floor (csvtok over every shard, BENCH_PAR at a
 #               time), the phases by hand, the ratios and each tp filter's peak RSS;
 #               and the growth jobs A1, A10 and S (tp-run, BENCH_GROWTH_REPEAT runs).
-#               A full run of this section takes about 10 minutes on 2 cores.
+#               A full run of this section took 8 minutes on 2 cores (others at work).
 # Stages, modes, parquet and transforms share the orders of sections 1-5 and the serial
 # csvtok baseline of section 1 (run when any of them is).
 #

@@ -233,7 +233,7 @@ run_job() { # NAME
 		line "  pass 1: tp-scan of every shard, $par at a time" "$t_p1" "($(spread pass1))" "$(ratio "$t_p1" "$t_floor") the floor (target <= 1.5x)"
 		line "  context: tp-context" "$t_ctx" "($(spread context))" "$(pct "$t_ctx" "$t_run") of tp-run$(case $name in A | B) echo " (target <= 10%)" ;; esac)"
 		line "  pass 2: tp-transform | tp-split | tp-write, $par at a time" "$t_p2" "($(spread pass2))" "$(ratio "$t_p2" "$t_floor") the floor (target <= 2x)"
-		line "  the three phases' medians summed" "$t_sum" "" "tp-run takes $(awk -v a="$t_run" -v b="$t_sum" 'BEGIN { printf "%.3f", a - b }') s more"
+		line "  the three phases' medians summed" "$t_sum" "" "tp-run minus their sum: $(awk -v a="$t_run" -v b="$t_sum" 'BEGIN { printf "%.3f", a - b }') s"
 	fi
 	printf '   rows written: tp-run %s, DuckDB %s%s\n' "$tp_rows" "$duck_rows" \
 		"$([ "$duck_rows" = - ] || [ "$duck_rows" = "$tp_rows" ] ||
