@@ -1,16 +1,21 @@
 /*
- * The merge's unbounded state on disk: the records of the partial summaries that grow
- * with the data (dedup keys, temporal values, distinct values) are spilled to record
- * files in a temporary directory as they are read, and reduced there through GNU sort
- * (sort.h) within a memory bound, then read back in order (SPEC section 6). So the
- * merge's memory does not grow with rows or keys. The reductions:
+ * The merge's unbounded state: the records of the partial summaries that grow with the
+ * data (dedup keys, temporal values, distinct values) are held in memory while they fit
+ * in the -S size the spill is given (tp_sort_size_bytes), each with its slot of a sort
+ * index, and reduced there with qsort; a kind of record that does not fit is moved to a
+ * record file in a temporary directory, for good, and reduced there through GNU sort
+ * (sort.h) within the same bound, then read back in order (SPEC section 6). Either way
+ * the merge's memory does not grow beyond the bound with rows or keys, and a reduction
+ * gives the same records in the same order. The reductions:
  *   winners   the earliest row of each dedup key, in (key, t, shard, row) order, read
- *             back in (shard, row) order;
+ *             back in (shard, row) order (in memory, the losers' records are dropped and
+ *             the winners compacted before they are read);
  *   times     the temporal values with their counts, in time order;
  *   distinct  the distinct (column, value) pairs, in column order.
  * Spill files (TAB-separated, strings escaped as text.h says): DIR/keys "ESCKEY T SHARD
  * ROW ESCLABEL", DIR/times "T COUNT", DIR/distinct "COLUMN ESCVALUE"; the winners
- * "SHARD ROW T ESCLABEL". A sorted file is removed as soon as it has been read.
+ * "SHARD ROW T ESCLABEL". A sorted file is removed as soon as it has been read; records
+ * in memory are freed once read.
  */
 #ifndef TP_SPILL_H
 #define TP_SPILL_H
