@@ -9,6 +9,7 @@
 #include "io.h"
 #include "map.h"
 #include "pqread.h"
+#include "text.h"
 #include "value.h"
 
 #include <csv.h>
@@ -52,6 +53,8 @@ struct tp_reader {
     const char *why_col; /* its column, or NULL */
     long why_line;
     int skip_line; /* after a malformed quote: drop input up to the end of the line */
+    int stream;    /* the input is a tp stream (text.h), not CSV */
+    size_t stream_ncols;
 };
 
 int
@@ -354,6 +357,150 @@ spool(tp_reader *r, const char *first, size_t n, char *chunk, size_t cap, long l
     return fd;
 }
 
+/* One line of a tp stream, s[0..n) with s[n] writable: the header or a row. */
+static void
+stream_line(tp_reader *r, char *s, size_t n)
+{
+    s[n] = '\0';
+    const char *why = memchr(s, '\0', n) ? "NUL byte in value" : NULL;
+    const char *why_col = NULL;
+    size_t nf = 0;
+    char *p = s, *end = s + n;
+    while (n > 0 || r->stream_ncols > 0) {
+        char *tab = memchr(p, '\t', (size_t)(end - p));
+        char *fe = tab ? tab : end;
+        *fe = '\0';
+        size_t len = (size_t)(fe - p);
+        const char *bad = NULL;
+        if (tp_unescape(p, len, &len) < 0)
+            bad = "malformed escape (a backslash not followed by \\\\, t, n or r)";
+        else if (len && !tp_utf8_valid(p, len))
+            bad = "invalid UTF-8 in value";
+        p[len] = '\0';
+        if (bad && !why) {
+            why = bad;
+            why_col = r->have_header && nf < r->ncols ? r->cols[nf] : NULL;
+        }
+        if (nf == r->fcap) {
+            r->fcap *= 2;
+            r->off = tp_xrealloc(r->off, r->fcap * sizeof *r->off);
+            r->flen = tp_xrealloc(r->flen, r->fcap * sizeof *r->flen);
+            r->fp = tp_xrealloc(r->fp, r->fcap * sizeof *r->fp);
+        }
+        r->fp[nf] = p;
+        r->flen[nf++] = len;
+        if (!tab)
+            break;
+        p = tab + 1;
+    }
+    if (!r->have_header) {
+        if (why) {
+            fail(r, r->line, "header: %s", why);
+            return;
+        }
+        if (nf != r->stream_ncols) {
+            char m[96];
+            snprintf(m, sizeof m, "expected %zu columns, found %zu", r->stream_ncols, nf);
+            fail(r, r->line, "tp stream header: %s", m);
+            return;
+        }
+        r->own_cols = 1;
+        r->ncols = nf;
+        r->cols = tp_xmalloc((nf ? nf : 1) * sizeof *r->cols);
+        for (size_t i = 0; i < nf; i++)
+            r->cols[i] = tp_xmemdup(r->fp[i], r->flen[i]);
+        r->rc = set_header(r);
+        return;
+    }
+    tp_row row = {nf, r->fp, r->flen, r->line, r->rows};
+    if (why) {
+        bad_record(r, &row, r->line, why_col, why);
+        return;
+    }
+    if (nf != r->ncols) {
+        char m[96];
+        snprintf(m, sizeof m, "expected %zu fields, found %zu", r->ncols, nf);
+        bad_record(r, &row, r->line, NULL, m);
+        return;
+    }
+    r->rows++;
+    if (r->on_row)
+        r->rc = r->on_row(r->arg, &row);
+}
+
+/*
+ * A tp stream (text.h): the first line "tp-stream<TAB>1<TAB>NCOLS", then the header and
+ * the rows, one a line, split on TAB and unescaped in place; a line that goes on into the
+ * next chunk is gathered in r->buf. A stream that does not end with a newline was cut
+ * short (its writer failed): a data error.
+ */
+static int
+run_stream(tp_reader *r, char *chunk, size_t got, size_t cap)
+{
+    r->stream = 1;
+    char *nl = memchr(chunk, '\n', got);
+    const char *num = chunk + strlen(TP_STREAM_MAGIC);
+    int64_t nc = -1;
+    if (r->have_header) {
+        fail(r, 1, "%s", "a tp stream has its own header: no signature");
+        return r->rc;
+    }
+    if (!nl || tp_parse_int64(num, (size_t)(nl - num), &nc) < 0 || nc < 0 || nc > 1000000000) {
+        fail(r, 1, "%s", "malformed tp stream: expected tp-stream<TAB>1<TAB>NCOLS");
+        return r->rc;
+    }
+    r->stream_ncols = (size_t)nc;
+    r->line = 2;
+    char *s = nl + 1, *end = chunk + got;
+    r->blen = 0;
+    for (;;) {
+        while (r->rc == 0 && s < end) {
+            nl = memchr(s, '\n', (size_t)(end - s));
+            if (!nl) {
+                /* the line goes on in the next chunk */
+                size_t n = (size_t)(end - s);
+                if (r->blen + n + 1 > r->bcap) {
+                    while (r->blen + n + 1 > r->bcap)
+                        r->bcap *= 2;
+                    r->buf = tp_xrealloc(r->buf, r->bcap);
+                }
+                memcpy(r->buf + r->blen, s, n);
+                r->blen += n;
+                break;
+            }
+            if (r->blen > 0) {
+                size_t n = (size_t)(nl - s);
+                if (r->blen + n + 1 > r->bcap) {
+                    while (r->blen + n + 1 > r->bcap)
+                        r->bcap *= 2;
+                    r->buf = tp_xrealloc(r->buf, r->bcap);
+                }
+                memcpy(r->buf + r->blen, s, n);
+                stream_line(r, r->buf, r->blen + n);
+                r->blen = 0;
+            } else {
+                stream_line(r, s, (size_t)(nl - s));
+            }
+            r->line++;
+            s = nl + 1;
+        }
+        if (r->rc)
+            return r->rc;
+        ssize_t k = tp_in_read(r->in, chunk, cap);
+        if (k < 0)
+            return r->rc = -1;
+        if (k == 0)
+            break;
+        s = chunk;
+        end = chunk + k;
+    }
+    if (r->blen > 0)
+        fail(r, r->line, "%s", "the tp stream was cut short (its last line has no newline)");
+    else if (!r->have_header)
+        fail(r, r->line, "%s", "the tp stream has no header line");
+    return r->rc;
+}
+
 static int
 run_parquet(tp_reader *r, char *chunk, size_t got, size_t cap)
 {
@@ -451,6 +598,12 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
                 free(chunk);
                 return r->rc;
             }
+            if ((size_t)got >= strlen(TP_STREAM_MAGIC) &&
+                memcmp(s, TP_STREAM_MAGIC, strlen(TP_STREAM_MAGIC)) == 0) {
+                run_stream(r, chunk, (size_t)got, CHUNK);
+                free(chunk);
+                return r->rc;
+            }
             if (sig && (r->rc = set_header(r)) != 0)
                 break;
             if (got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
@@ -479,6 +632,12 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
     if (r->rc == 0 && !r->have_header)
         r->rc = set_header(r); /* 0-byte input: no columns, no rows */
     return r->rc;
+}
+
+int
+tp_reader_is_stream(const tp_reader *r)
+{
+    return r->stream;
 }
 
 size_t

@@ -92,6 +92,10 @@ typedef int (*tp_row_fn)(void *arg, const tp_row *row);
  */
 int tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg);
 
+/* Whether the input is a tp stream (text.h) rather than CSV or TSV; known once the
+ * header is (on_header). A stage that reads one writes one (tp-split). */
+int tp_reader_is_stream(const tp_reader *r);
+
 size_t tp_reader_ncols(const tp_reader *r);
 const char *tp_reader_col(const tp_reader *r, size_t i);
 const char *tp_reader_name(const tp_reader *r);

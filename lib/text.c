@@ -41,6 +41,66 @@ tp_out_esc(tp_out *o, const char *s, size_t n)
 }
 
 int
+tp_out_stream_start(tp_out *o, size_t ncols)
+{
+    return tp_out_printf(o, TP_STREAM_MAGIC "%zu\n", ncols);
+}
+
+int
+tp_out_stream_field(tp_out *o, const char *s, size_t n)
+{
+    if (o->rec_n++ > 0 && tp_out_byte(o, '\t') < 0)
+        return -1;
+    /* most fields hold nothing to escape: one scan, one copy */
+    static const unsigned char special[256] = {['\\'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++)
+        if (special[p[i]])
+            return tp_out_esc(o, s, n);
+    return tp_out_write(o, s, n);
+}
+
+int
+tp_out_stream_end(tp_out *o)
+{
+    o->rec_n = 0;
+    return tp_out_byte(o, '\n');
+}
+
+int
+tp_unescape(char *s, size_t n, size_t *len)
+{
+    char *w = memchr(s, '\\', n);
+    if (!w) {
+        *len = n;
+        return 0;
+    }
+    const char *r = w, *end = s + n;
+    while (r < end) {
+        if (*r != '\\') {
+            *w++ = *r++;
+            continue;
+        }
+        if (r + 1 == end)
+            return -1;
+        char c = r[1];
+        if (c == '\\')
+            *w++ = '\\';
+        else if (c == 't')
+            *w++ = '\t';
+        else if (c == 'n')
+            *w++ = '\n';
+        else if (c == 'r')
+            *w++ = '\r';
+        else
+            return -1;
+        r += 2;
+    }
+    *len = (size_t)(w - s);
+    return 0;
+}
+
+int
 tp_out_printf(tp_out *o, const char *fmt, ...)
 {
     char buf[4096];

@@ -17,6 +17,26 @@ int tp_out_esc(tp_out *o, const char *s, size_t n);
 /* printf to an output (at most 4 KiB per call). 0 or -1. */
 int tp_out_printf(tp_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The tp stream: the rows between tp's own pass-2 stages (tp-transform --stream |
+ * tp-split | tp-write), in the format above, so that a stage splits a line on TAB and
+ * unescapes it instead of parsing CSV (tp-formats(5)). The first line is
+ * "tp-stream<TAB>1<TAB>NCOLS", the second the NCOLS column names, then one row a line
+ * with NCOLS fields (a missing value empty). tp_reader_open reads it as it reads CSV.
+ * tp_out_stream_start writes the first line; tp_out_stream_field writes a field (TAB
+ * before all but a record's first); tp_out_stream_end ends the record. 0 or -1.
+ */
+#define TP_STREAM_MAGIC "tp-stream\t1\t"
+int tp_out_stream_start(tp_out *o, size_t ncols);
+int tp_out_stream_field(tp_out *o, const char *s, size_t n);
+int tp_out_stream_end(tp_out *o);
+
+/*
+ * Unescape the n bytes at s in place (the escapes above); the new length in *len.
+ * 0, or -1 when a backslash is not followed by one of \\ t n r (s is then undefined).
+ */
+int tp_unescape(char *s, size_t n, size_t *len);
+
 typedef struct tp_lines tp_lines;
 
 /* Open a text file (may be gzip) for record reading; NULL with an error recorded. */

@@ -812,12 +812,13 @@ expect_complete() {
 	expect_no_tmp o
 	tp-write -c ctx o2 sp.csv
 	[ "$(stat -c %s o2/train/part-00000.csv)" -gt 8192 ]
-	# tp-context: its sort files are too large; no context, no DIR/tmp
+	# tp-context: its sort files are too large; no context, no DIR/tmp (-m 1b: the keys
+	# do not fit in memory, they go to the sort files)
 	gen_orders g2 -n 2 -r 1000
 	tp-scan -l isFraud -o a.sum g2/part-00000.csv
 	tp-scan -l isFraud -o b.sum g2/part-00001.csv
 	st=0
-	(ulimit -f 8 && tp-context -q -c c a.sum b.sum) 2>err || st=$?
+	(ulimit -f 8 && tp-context -q -m 1b -c c a.sum b.sum) 2>err || st=$?
 	expect_eq "$st" 1 "tp-context exit status"
 	[[ $(cat err) =~ ^tp-context:\ c/tmp/[a-z]+:\ write\ error:\ File\ too\ large$ ]] || flunk "stderr: $(cat err)"
 	expect_no_file c/context c/tmp

@@ -45,6 +45,7 @@ struct sp {
     tp_rejects *rejects;
     const tp_context *c;
     tp_out *out;
+    int stream; /* the input is a tp stream: so is the output */
     const char *file;
     tp_splitby how;
     long col;         /* column of the stream the split reads, -1 for none */
@@ -70,6 +71,19 @@ struct audit {
     int has_time;
     int64_t tmin, tmax;
 };
+
+/* A field and the end of a record of the output: CSV, or the tp stream (text.h). */
+static int
+put(struct sp *s, const char *v, size_t n)
+{
+    return s->stream ? tp_out_stream_field(s->out, v, n) : tp_out_rec_field(s->out, v, n, ',');
+}
+
+static int
+put_end(struct sp *s)
+{
+    return s->stream ? tp_out_stream_end(s->out) : tp_out_rec_end(s->out);
+}
 
 static long
 stream_col(tp_reader *r, struct sp *s, long incol, const char *what)
@@ -108,12 +122,14 @@ on_header(void *arg, tp_reader *r)
         s->group_col = c->splitcol >= 0 ? tp_reader_find(r, c->out[c->splitcol]) : -1;
         s->time_col = c->temporal >= 0 ? tp_reader_find(r, c->out[c->temporal]) : -1;
     }
-    int rc = tp_out_rec_field(s->out, TP_SPLIT_COL, strlen(TP_SPLIT_COL), ',');
+    s->stream = tp_reader_is_stream(r);
+    int rc = s->stream ? tp_out_stream_start(s->out, tp_reader_ncols(r) + 1) : 0;
+    rc |= put(s, TP_SPLIT_COL, strlen(TP_SPLIT_COL));
     for (size_t i = 0; i < tp_reader_ncols(r); i++) {
         const char *col = tp_reader_col(r, i);
-        rc |= tp_out_rec_field(s->out, col, strlen(col), ',');
+        rc |= put(s, col, strlen(col));
     }
-    rc |= tp_out_rec_end(s->out);
+    rc |= put_end(s);
     return rc;
 }
 
@@ -250,10 +266,10 @@ on_row(void *arg, const tp_row *row)
     }
     if (s->audit && audit_row(s, row, split) < 0)
         return -1;
-    int rc = tp_out_rec_field(s->out, split, strlen(split), ',');
+    int rc = put(s, split, strlen(split));
     for (size_t i = 0; i < row->n; i++)
-        rc |= tp_out_rec_field(s->out, row->f[i], row->len[i], ',');
-    rc |= tp_out_rec_end(s->out);
+        rc |= put(s, row->f[i], row->len[i]);
+    rc |= put_end(s);
     return rc ? -1 : 0;
 }
 

@@ -2,7 +2,8 @@
  * tp-transform: pass 2, first stage. Applies the context to one shard: renames columns,
  * maps the label through the global vocabulary, drops rows without a label, a temporal
  * value or a dedup key and rows that lost the dedup, and appends concatenated text
- * columns. Writes CSV to standard output.
+ * columns. Writes CSV to standard output, or with --stream the tp stream (text.h) that
+ * tp-split and tp-write read without parsing CSV again.
  */
 #include "context.h"
 #include "err.h"
@@ -23,7 +24,7 @@
 
 static const char usage_text[] =
     "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--before-fit] [--on-bad-row POLICY]\n"
-    "                    [--rejects FILE] [--tsv] [FILE]\n";
+    "                    [--rejects FILE] [--stream] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -41,6 +42,7 @@ bad(void)
 struct xf {
     const tp_context *c;
     tp_out *out;
+    int stream; /* --stream: write the tp stream, not CSV */
     const char *file;
     tp_roles roles; /* the columns of the scan operations (scanop.h) */
     tp_pass2 p2;    /* the row as written: the label by its id */
@@ -51,6 +53,19 @@ struct xf {
     char **fcols; /* with fitted transforms: the output columns they give */
     long nfcols;
 };
+
+/* A field and the end of a record of the output, CSV or the tp stream. */
+static int
+put(struct xf *x, const char *s, size_t n)
+{
+    return x->stream ? tp_out_stream_field(x->out, s, n) : tp_out_rec_field(x->out, s, n, ',');
+}
+
+static int
+put_end(struct xf *x)
+{
+    return x->stream ? tp_out_stream_end(x->out) : tp_out_rec_end(x->out);
+}
 
 static int
 on_bad(void *arg, const tp_bad *b)
@@ -63,16 +78,19 @@ static int
 write_header(struct xf *x)
 {
     int rc = 0;
+    if (x->stream)
+        rc |= tp_out_stream_start(x->out, x->fcols ? (size_t)x->nfcols + x->c->nout - x->c->nin
+                                                   : x->c->nout);
     if (x->fcols) {
         for (long i = 0; i < x->nfcols; i++)
-            rc |= tp_out_rec_field(x->out, x->fcols[i], strlen(x->fcols[i]), ',');
+            rc |= put(x, x->fcols[i], strlen(x->fcols[i]));
         for (size_t i = x->c->nin; i < x->c->nout; i++)
-            rc |= tp_out_rec_field(x->out, x->c->out[i], strlen(x->c->out[i]), ',');
-        return rc | tp_out_rec_end(x->out);
+            rc |= put(x, x->c->out[i], strlen(x->c->out[i]));
+        return rc | put_end(x);
     }
     for (size_t i = 0; i < x->c->nout; i++)
-        rc |= tp_out_rec_field(x->out, x->c->out[i], strlen(x->c->out[i]), ',');
-    rc |= tp_out_rec_end(x->out);
+        rc |= put(x, x->c->out[i], strlen(x->c->out[i]));
+    rc |= put_end(x);
     return rc;
 }
 
@@ -101,7 +119,7 @@ static int
 put_field(void *arg, const char *s, size_t n, int missing)
 {
     struct xf *x = arg;
-    return tp_out_rec_field(x->out, missing ? "" : s, missing ? 0 : n, ',');
+    return put(x, missing ? "" : s, missing ? 0 : n);
 }
 
 static int
@@ -130,7 +148,6 @@ on_row(void *arg, const tp_row *row)
     int got = tp_pass2_apply(x->ops, row, why, sizeof why);
     if (got != 0) /* 1: dropped (a duplicate); this stage gives no bad row (2) */
         return got == 1 ? 0 : -1;
-    tp_out *o = x->out;
     int rc = 0;
     if (x->fcols && tp_tfset_apply(x->tf, f, len, put_field, x) < 0) {
         char *msg = tp_xstrdup(tp_errmsg());
@@ -142,13 +159,13 @@ on_row(void *arg, const tp_row *row)
         /* a missing value is written empty, whatever its spelling ("NA", "null"), as
          * pandas' to_csv writes NaN and as a Parquet null reads back */
         if (tp_is_missing(f[i], len[i]))
-            rc |= tp_out_rec_field(o, "", 0, ',');
+            rc |= put(x, "", 0);
         else
-            rc |= tp_out_rec_field(o, f[i], len[i], ',');
+            rc |= put(x, f[i], len[i]);
     }
     for (size_t k = 0; k < c->nconcat; k++) {
         /* Build the joined value in one pass; a quoted field is needed only if a part
-         * holds a quote, comma or line end, which tp_out_rec_field decides on the whole. */
+         * holds a quote, comma or line end, which the writer decides on the whole. */
         static char *buf;
         static size_t cap;
         size_t len = 0;
@@ -169,19 +186,20 @@ on_row(void *arg, const tp_row *row)
             memcpy(buf + len, v, n);
             len += n;
         }
-        rc |= tp_out_rec_field(o, buf ? buf : "", len, ',');
+        rc |= put(x, buf ? buf : "", len);
     }
-    rc |= tp_out_rec_end(o);
+    rc |= put_end(x);
     return rc ? -1 : 0;
 }
 
 int
 main(int argc, char **argv)
 {
-    enum { OPT_BEFORE_FIT = 256 };
+    enum { OPT_BEFORE_FIT = 256, OPT_STREAM };
     static const struct option longopts[] = {
         {"before-fit", no_argument, NULL, OPT_BEFORE_FIT},
         {"signature", required_argument, NULL, 's'},
+        {"stream", no_argument, NULL, OPT_STREAM},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
@@ -192,7 +210,7 @@ main(int argc, char **argv)
                         "s:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
     const char *sigfile = NULL;
-    int c, before_fit = 0;
+    int c, before_fit = 0, stream = 0;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
         int taken = tp_toolopt_take(&to, c, optarg);
         if (taken == TP_TO_HELP)
@@ -207,6 +225,9 @@ main(int argc, char **argv)
             break;
         case OPT_BEFORE_FIT:
             before_fit = 1;
+            break;
+        case OPT_STREAM:
+            stream = 1;
             break;
         default:
             usage(TP_EXIT_USAGE);
@@ -234,6 +255,7 @@ main(int argc, char **argv)
     struct xf x = {0};
     x.c = ctx;
     x.file = in;
+    x.stream = stream;
     x.roles.label = ctx->label;
     x.roles.dedup = ctx->dedup;
     x.roles.temporal = ctx->temporal;

@@ -3,7 +3,8 @@
 # into tests/fuzz/corpus/TARGET): tests/fuzz/sample.csv, and what the tools make of it,
 # under option bytes that reach each split mode, bad-row policy and format, and gzip
 # files (valid, truncated, two members, trailing junk, a bad checksum) for the reader
-# and tp-scan, and Parquet files for the reader. The option bytes are described at the
+# and tp-scan, Parquet files and tp streams for the reader, tp streams for tp-split and
+# tp-write. The option bytes are described at the
 # top of each target's source.
 # Needs bin/ and build/fuzz/ctx (tests/fuzz/contexts.sh).
 set -eu
@@ -85,6 +86,18 @@ for n in 0 1 2 3 4 5 6 7; do
 	for q in 1 3 5 7 9 15; do
 		seed write "wpq-$n-$q" "$(printf 20%02x "$q")" "$tmp/y-$n.csv"
 	done
+	# the same through the tp stream (tp-transform --stream, tp-formats(5))
+	bin/tp-transform -c "$ctx/$n" -n 0 --stream "$sample" >"$tmp/x-$n.tps"
+	for p in 0 8 24 64; do
+		seed split "st-$n-$p" "$(printf %02x $((n + p)))" "$tmp/x-$n.tps"
+	done
+	bin/tp-split -c "$ctx/$n" -n 0 "$tmp/x-$n.tps" >"$tmp/y-$n.tps"
+	for p in 0 1 2 8 32; do
+		seed write "wst-$n-$p" "$(printf %02x00 "$p")" "$tmp/y-$n.tps"
+	done
+	seed write "wstpq-$n" 2003 "$tmp/y-$n.tps"
+	seed reader "stream-$n" 0080 "$tmp/y-$n.tps"
+	seed reader "stream-skip-$n" 0280 "$tmp/y-$n.tps"
 done
 seed write w-ctx 1000 "$tmp/y-1.csv"
 seed write w-ctx-report 3300 "$tmp/y-1.csv"
