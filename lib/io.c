@@ -443,13 +443,8 @@ tp_out_rec_field(tp_out *o, const char *s, size_t n, char delim)
     /* A first field that starts with a byte order mark is quoted: at the start of a
      * file a reader takes the mark for the encoding's and drops it. */
     int quote = o->rec_n == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
-    for (size_t i = 0; i < n && !quote; i++) {
-        char c = s[i];
-        if (c == delim || c == '"' || c == '\n' || c == '\r') {
-            quote = 1;
-            break;
-        }
-    }
+    if (!quote)
+        quote = tp_span4(s, n, (unsigned char)delim, '"', '\n', '\r') < n;
     if (!quote)
         return tp_out_write(o, s, n);
     if (tp_out_byte(o, '"') < 0)

@@ -13,6 +13,8 @@
 #define TP_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 typedef struct tp_in tp_in;
@@ -111,6 +113,36 @@ void tp_out_abort(tp_out *o);
  */
 int tp_out_rec_field(tp_out *o, const char *s, size_t n, char delim);
 int tp_out_rec_end(tp_out *o);
+
+/*
+ * The length of the longest prefix of s[0..n) that holds none of the bytes a, b, c, d:
+ * the writers' scan for what must be quoted or escaped. Eight bytes at a time (the test
+ * for a zero byte in a word, Mycroft 1987), as most fields hold none of them.
+ */
+static inline size_t
+tp_span4(const char *s, size_t n, unsigned char a, unsigned char b, unsigned char c,
+         unsigned char d)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, x;
+        memcpy(&w, s + i, 8);
+        uint64_t hit = 0;
+        x = w ^ (ones * a), hit |= (x - ones) & ~x;
+        x = w ^ (ones * b), hit |= (x - ones) & ~x;
+        x = w ^ (ones * c), hit |= (x - ones) & ~x;
+        x = w ^ (ones * d), hit |= (x - ones) & ~x;
+        if (hit & highs)
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char v = (unsigned char)s[i];
+        if (v == a || v == b || v == c || v == d)
+            break;
+    }
+    return i;
+}
 
 static inline int
 tp_out_byte(tp_out *o, char c)

@@ -54,6 +54,8 @@ struct tp_reader {
     long why_line;
     int skip_line; /* after a malformed quote: drop input up to the end of the line */
     int stream;    /* the input is a tp stream (text.h), not CSV */
+    int piece_ok;  /* the piece being fed holds no NUL and is valid UTF-8 */
+    int run_ok;    /* so are all pieces since the current record began */
     size_t stream_ncols;
 };
 
@@ -109,6 +111,7 @@ tp_reader_open(const char *path, char delim, char *const *signature, size_t nsig
     r->in = in;
     r->delim = delim;
     r->name = tp_xstrdup(path);
+    r->run_ok = 1;
     start_parser(r);
     r->bcap = 4096;
     r->buf = tp_xmalloc(r->bcap);
@@ -148,7 +151,8 @@ on_field(void *s, size_t len, void *data)
             nl++;
         r->rec_line = r->line - nl;
     }
-    if (!r->why[0] && len) {
+    /* a field of valid pieces is valid: only those of an invalid one are checked */
+    if (!r->why[0] && len && !r->run_ok) {
         const char *what = memchr(s, '\0', len)     ? "NUL byte in value"
                            : !tp_utf8_valid(s, len) ? "invalid UTF-8 in value"
                                                     : NULL;
@@ -233,6 +237,7 @@ on_record(int c, void *data)
     size_t nf = r->nf;
     r->nf = 0;
     r->blen = 0;
+    r->run_ok = r->piece_ok; /* the next record begins in this piece */
     if (r->rc)
         return;
     if (!r->have_header) {
@@ -281,6 +286,7 @@ abandon_record(tp_reader *r, long line, const char *why)
     r->nf = 0;
     r->blen = 0;
     r->why[0] = '\0';
+    r->run_ok = 1; /* the next record begins with the next piece fed */
     csv_free(&r->p);
     start_parser(r);
 }
@@ -294,6 +300,9 @@ feed(tp_reader *r, const char *s, size_t n)
      * realloc per call. */
     size_t blk = csv_get_buffer_size(&r->p);
     csv_set_blk_size(&r->p, blk > n ? blk : n > 128 ? n : 128);
+    /* one check of the whole piece instead of one per field (on_field) */
+    r->piece_ok = !memchr(s, '\0', n) && tp_utf8_valid(s, n);
+    r->run_ok &= r->piece_ok;
     if (csv_parse(&r->p, s, n, on_field, on_record, r) != n && !r->rc) {
         int e = csv_error(&r->p);
         if (e == CSV_EPARSE) {
@@ -364,17 +373,27 @@ stream_line(tp_reader *r, char *s, size_t n)
     s[n] = '\0';
     const char *why = memchr(s, '\0', n) ? "NUL byte in value" : NULL;
     const char *why_col = NULL;
+    /* TAB and the escapes are ASCII: a valid line has valid fields, and only the fields
+     * of an invalid one need a look of their own */
+    int utf8 = tp_utf8_valid(s, n);
     size_t nf = 0;
     char *p = s, *end = s + n;
     while (n > 0 || r->stream_ncols > 0) {
-        char *tab = memchr(p, '\t', (size_t)(end - p));
+        size_t span = tp_span4(p, (size_t)(end - p), '\t', '\\', '\t', '\t');
+        int esc = 0;
+        while (p + span < end && p[span] == '\\') {
+            esc = 1;
+            span +=
+                1 + tp_span4(p + span + 1, (size_t)(end - p - span - 1), '\t', '\\', '\t', '\t');
+        }
+        char *tab = p + span < end && p[span] == '\t' ? p + span : NULL;
         char *fe = tab ? tab : end;
         *fe = '\0';
         size_t len = (size_t)(fe - p);
         const char *bad = NULL;
-        if (tp_unescape(p, len, &len) < 0)
+        if (esc && tp_unescape(p, len, &len) < 0)
             bad = "malformed escape (a backslash not followed by \\\\, t, n or r)";
-        else if (len && !tp_utf8_valid(p, len))
+        else if (!utf8 && len && !tp_utf8_valid(p, len))
             bad = "invalid UTF-8 in value";
         p[len] = '\0';
         if (bad && !why) {

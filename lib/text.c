@@ -52,11 +52,8 @@ tp_out_stream_field(tp_out *o, const char *s, size_t n)
     if (o->rec_n++ > 0 && tp_out_byte(o, '\t') < 0)
         return -1;
     /* most fields hold nothing to escape: one scan, one copy */
-    static const unsigned char special[256] = {['\\'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1};
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i++)
-        if (special[p[i]])
-            return tp_out_esc(o, s, n);
+    if (tp_span4(s, n, '\\', '\t', '\n', '\r') < n)
+        return tp_out_esc(o, s, n);
     return tp_out_write(o, s, n);
 }
 

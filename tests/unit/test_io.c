@@ -176,3 +176,31 @@ test_io(void)
     unlink(path);
     rmdir(dir);
 }
+
+/* tp_span4 against a byte-by-byte scan, at every length and position up to 40 bytes,
+ * with bytes of every value around the ones looked for. */
+void
+test_span4(void)
+{
+    static const unsigned char pool[] = {'a',  0x80, 0xff, ',',  '"',  '\n',
+                                         '\r', '\t', '\\', 0x01, 0x7f, 0x2b};
+    unsigned seed = 12345;
+    int bad = 0;
+    for (int round = 0; round < 4000; round++) {
+        char s[40];
+        size_t n = (size_t)(round % 41);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245 + 12345;
+            /* mostly plain bytes, so that the first hit falls anywhere */
+            s[i] = (char)((seed >> 16) % 9 ? 'x' : pool[(seed >> 8) % sizeof pool]);
+        }
+        size_t want = 0;
+        while (want < n && s[want] != ',' && s[want] != '"' && s[want] != '\n' && s[want] != '\r')
+            want++;
+        bad += tp_span4(s, n, ',', '"', '\n', '\r') != want;
+    }
+    CHECK(bad == 0);
+    CHECK(tp_span4("abcdefghijklmnop", 16, 'p', 'p', 'p', 'p') == 15);
+    CHECK(tp_span4("abcdefgh", 8, 'z', 'y', 'x', 'w') == 8);
+    CHECK(tp_span4("", 0, 'a', 'b', 'c', 'd') == 0);
+}
