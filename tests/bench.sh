@@ -153,7 +153,7 @@ section_stages() {
 	local pipeline='set -o pipefail
 b=$1 ctx=$2 n=$3 f=$4 out=$5 m=$6 r=$7
 t() { local o=$1; shift; /usr/bin/time -f "%e %M" -a -o "$o" "$@"; }
-t "$m/transform.$r" "$b/tp-transform" -c "$ctx" -n "$n" "$f" |
+t "$m/transform.$r" "$b/tp-transform" -c "$ctx" -n "$n" --stream "$f" |
 	t "$m/split.$r" "$b/tp-split" -c "$ctx" |
 	t "$m/write.$r" "$b/tp-write" -c "$ctx" -n "$n" "$out"'
 	local p2digest=

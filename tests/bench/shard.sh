@@ -36,7 +36,7 @@ scan)
 		-n "$n" -o "$work/summaries/part-$n.sum" -- "$f"
 	;;
 pass2)
-	t "$m/tp-transform.$n" "$b/tp-transform" -c "$work/context" -n "$n" --on-bad-row fail -- "$f" |
+	t "$m/tp-transform.$n" "$b/tp-transform" -c "$work/context" -n "$n" --stream --on-bad-row fail -- "$f" |
 		t "$m/tp-split.$n" "$b/tp-split" -c "$work/context" -n "$n" -a "$work/audit/part-$n" |
 		t "$m/tp-write.$n" "$b/tp-write" -c "$work/context" -f csv -n "$n" -r "$work/reports/part-$n" -- "$out"
 	;;
