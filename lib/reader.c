@@ -139,6 +139,31 @@ fail(tp_reader *r, long line, const char *fmt, const char *a)
     r->rc = -1;
 }
 
+/* Room for field nf in the field arrays. */
+static void
+field_room(tp_reader *r, size_t nf)
+{
+    if (nf == r->fcap) {
+        r->fcap *= 2;
+        r->off = tp_xrealloc(r->off, r->fcap * sizeof *r->off);
+        r->flen = tp_xrealloc(r->flen, r->fcap * sizeof *r->flen);
+        r->fp = tp_xrealloc(r->fp, r->fcap * sizeof *r->fp);
+    }
+}
+
+/* Copy n bytes to r->buf at r->blen (not advanced), with room for a NUL after them. */
+static void
+buf_append(tp_reader *r, const void *s, size_t n)
+{
+    if (r->blen + n + 1 > r->bcap) {
+        while (r->blen + n + 1 > r->bcap)
+            r->bcap *= 2;
+        r->buf = tp_xrealloc(r->buf, r->bcap);
+    }
+    if (n)
+        memcpy(r->buf + r->blen, s, n);
+}
+
 static void
 on_field(void *s, size_t len, void *data)
 {
@@ -166,19 +191,8 @@ on_field(void *s, size_t len, void *data)
             snprintf(r->why, sizeof r->why, "%s", what);
         }
     }
-    if (r->nf == r->fcap) {
-        r->fcap *= 2;
-        r->off = tp_xrealloc(r->off, r->fcap * sizeof *r->off);
-        r->flen = tp_xrealloc(r->flen, r->fcap * sizeof *r->flen);
-        r->fp = tp_xrealloc(r->fp, r->fcap * sizeof *r->fp);
-    }
-    if (r->blen + len + 1 > r->bcap) {
-        while (r->blen + len + 1 > r->bcap)
-            r->bcap *= 2;
-        r->buf = tp_xrealloc(r->buf, r->bcap);
-    }
-    if (len)
-        memcpy(r->buf + r->blen, s, len);
+    field_room(r, r->nf);
+    buf_append(r, s, len);
     r->buf[r->blen + len] = '\0';
     r->off[r->nf] = r->blen;
     r->flen[r->nf] = len;
@@ -400,12 +414,7 @@ stream_line(tp_reader *r, char *s, size_t n)
             why = bad;
             why_col = r->have_header && nf < r->ncols ? r->cols[nf] : NULL;
         }
-        if (nf == r->fcap) {
-            r->fcap *= 2;
-            r->off = tp_xrealloc(r->off, r->fcap * sizeof *r->off);
-            r->flen = tp_xrealloc(r->flen, r->fcap * sizeof *r->flen);
-            r->fp = tp_xrealloc(r->fp, r->fcap * sizeof *r->fp);
-        }
+        field_room(r, nf);
         r->fp[nf] = p;
         r->flen[nf++] = len;
         if (!tab)
@@ -478,23 +487,13 @@ run_stream(tp_reader *r, char *chunk, size_t got, size_t cap)
             if (!nl) {
                 /* the line goes on in the next chunk */
                 size_t n = (size_t)(end - s);
-                if (r->blen + n + 1 > r->bcap) {
-                    while (r->blen + n + 1 > r->bcap)
-                        r->bcap *= 2;
-                    r->buf = tp_xrealloc(r->buf, r->bcap);
-                }
-                memcpy(r->buf + r->blen, s, n);
+                buf_append(r, s, n);
                 r->blen += n;
                 break;
             }
             if (r->blen > 0) {
                 size_t n = (size_t)(nl - s);
-                if (r->blen + n + 1 > r->bcap) {
-                    while (r->blen + n + 1 > r->bcap)
-                        r->bcap *= 2;
-                    r->buf = tp_xrealloc(r->buf, r->bcap);
-                }
-                memcpy(r->buf + r->blen, s, n);
+                buf_append(r, s, n);
                 stream_line(r, r->buf, r->blen + n);
                 r->blen = 0;
             } else {

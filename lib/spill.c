@@ -232,9 +232,11 @@ put_key(tp_spill *sp, const char *key, size_t n, int64_t t, long shard, long lon
 {
     int rc;
     struct mem_key h = {t, row, shard, (uint32_t)n, (uint32_t)ln};
-    char *p = n <= UINT32_MAX && ln <= UINT32_MAX
-                  ? mem_room(sp, KEYS, pad8(sizeof h + n + ln + 1), &rc)
-                  : (rc = sp->k[KEYS].ondisk ? 0 : to_disk(sp, KEYS), NULL);
+    char *p = NULL;
+    if (n <= UINT32_MAX && ln <= UINT32_MAX) /* lengths that fit the header */
+        p = mem_room(sp, KEYS, pad8(sizeof h + n + ln + 1), &rc);
+    else
+        rc = sp->k[KEYS].ondisk ? 0 : to_disk(sp, KEYS);
     if (p) {
         memcpy(p, &h, sizeof h);
         memcpy(p + sizeof h, key, n);
