@@ -81,8 +81,9 @@ arena_copy(tp_map *m, const void *key, size_t n)
         b->used = 0;
         b->next = m->arena;
         m->arena = b;
-        m->bytes += sizeof *b + cap;
+        m->bytes += sizeof *b;
     }
+    m->bytes += n + 1;
     char *p = b->data + b->used;
     memcpy(p, key, n);
     p[n] = '\0';
@@ -117,7 +118,6 @@ grow(tp_map *m)
     size_t size = (m->mask + 1) * 2;
     free(m->slot);
     m->slot = tp_xcalloc(size, sizeof *m->slot);
-    m->bytes += size * sizeof *m->slot / 2;
     m->mask = size - 1;
     for (size_t k = 0; k < m->n; k++) {
         size_t i = (size_t)m->ent[k].hash & m->mask;
@@ -189,5 +189,5 @@ tp_map_val(const tp_map *m, size_t i)
 size_t
 tp_map_bytes(const tp_map *m)
 {
-    return m->bytes + m->ecap * (sizeof *m->ent + m->vsize) + (m->mask + 1) * sizeof *m->slot;
+    return m->bytes + m->n * (sizeof *m->ent + m->vsize) + (m->mask + 1) * sizeof *m->slot;
 }

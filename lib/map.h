@@ -35,7 +35,11 @@ long tp_map_index(const tp_map *m, const void *key, size_t n);
 const char *tp_map_key(const tp_map *m, size_t i, size_t *n);
 void *tp_map_val(const tp_map *m, size_t i);
 
-/* Approximate bytes held, for memory reports. */
+/*
+ * Approximate bytes in use, for memory bounds: the keys' bytes, the entries and values,
+ * and the table. An arena block or an entry array counts as it fills, not as allocated:
+ * the pages not yet written are not resident.
+ */
 size_t tp_map_bytes(const tp_map *m);
 
 #endif

@@ -38,21 +38,31 @@ collect(tp_summary *s, tp_scanrow *x, const tp_row *row)
     return 0;
 }
 
+struct put_key {
+    const tp_summary *s;
+    tp_out *o;
+};
+
+static int
+put_key(void *arg, const char *k, size_t n, const void *val)
+{
+    const struct put_key *p = arg;
+    tp_keyrec kr;
+    memcpy(&kr, val, sizeof kr);
+    size_t ln = 0;
+    const char *lv = kr.label >= 0 ? tp_map_key(p->s->labels, (size_t)kr.label, &ln) : "";
+    return tp_rec_str(p->o, "k") || tp_rec_int(p->o, kr.t) || tp_rec_int(p->o, kr.row) ||
+                   tp_rec_mem(p->o, lv, ln) || tp_rec_mem(p->o, k, n) || tp_rec_end(p->o)
+               ? -1
+               : 0;
+}
+
+/* The keys of the map and of its runs (tp_summary_bound), bytewise. */
 static int
 write_partial(const tp_summary *s, tp_out *o)
 {
-    size_t *ix = tp_map_sorted(s->keys);
-    int rc = 0;
-    for (size_t i = 0; i < tp_map_size(s->keys) && rc == 0; i++) {
-        size_t n, ln = 0;
-        const char *k = tp_map_key(s->keys, ix[i], &n);
-        const tp_keyrec *kr = tp_map_val(s->keys, ix[i]);
-        const char *lv = kr->label >= 0 ? tp_map_key(s->labels, (size_t)kr->label, &ln) : "";
-        rc |= tp_rec_str(o, "k") || tp_rec_int(o, kr->t) || tp_rec_int(o, kr->row);
-        rc |= tp_rec_mem(o, lv, ln) || tp_rec_mem(o, k, n) || tp_rec_end(o);
-    }
-    free(ix);
-    return rc;
+    struct put_key p = {s, o};
+    return tp_runs_each(s->keys_runs, &tp_summary_keys_kind, s->keys, put_key, &p);
 }
 
 static int

@@ -31,19 +31,31 @@ collect(tp_summary *s, tp_scanrow *x, const tp_row *row)
     return 0;
 }
 
+struct put_value {
+    tp_out *o;
+    size_t col;
+};
+
+static int
+put_value(void *arg, const char *k, size_t n, const void *val)
+{
+    (void)val;
+    const struct put_value *p = arg;
+    return tp_rec_str(p->o, "d") || tp_rec_int(p->o, (long long)p->col) || tp_rec_mem(p->o, k, n) ||
+                   tp_rec_end(p->o)
+               ? -1
+               : 0;
+}
+
+/* Per column, the values of its map and of its runs (tp_summary_bound), bytewise. */
 static int
 write_partial(const tp_summary *s, tp_out *o)
 {
     int rc = 0;
     for (size_t c = 0; s->distinct && c < s->ncols && rc == 0; c++) {
-        size_t *ix = tp_map_sorted(s->distinct[c]);
-        for (size_t i = 0; i < tp_map_size(s->distinct[c]) && rc == 0; i++) {
-            size_t n;
-            const char *k = tp_map_key(s->distinct[c], ix[i], &n);
-            rc |= tp_rec_str(o, "d") || tp_rec_int(o, (long long)c) || tp_rec_mem(o, k, n);
-            rc |= tp_rec_end(o);
-        }
-        free(ix);
+        struct put_value p = {o, c};
+        rc = tp_runs_each(s->distinct_runs ? s->distinct_runs[c] : NULL, &tp_summary_distinct_kind,
+                          s->distinct[c], put_value, &p);
     }
     return rc;
 }

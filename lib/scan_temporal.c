@@ -56,35 +56,23 @@ collect(tp_summary *s, tp_scanrow *x, const tp_row *row)
     return 0;
 }
 
-static const tp_map *sort_times;
-
 static int
-cmp_time(const void *a, const void *b)
+put_time(void *arg, const char *k, size_t n, const void *val)
 {
-    int64_t ta, tb;
-    memcpy(&ta, tp_map_key(sort_times, *(const size_t *)a, NULL), sizeof ta);
-    memcpy(&tb, tp_map_key(sort_times, *(const size_t *)b, NULL), sizeof tb);
-    return (ta > tb) - (ta < tb);
+    (void)n;
+    tp_out *o = arg;
+    int64_t t;
+    long long c;
+    memcpy(&t, k, sizeof t);
+    memcpy(&c, val, sizeof c);
+    return tp_rec_str(o, "t") || tp_rec_int(o, t) || tp_rec_int(o, c) || tp_rec_end(o) ? -1 : 0;
 }
 
+/* The times of the map and of its runs (tp_summary_bound), in time order. */
 static int
 write_partial(const tp_summary *s, tp_out *o)
 {
-    size_t nt = tp_map_size(s->times);
-    size_t *ix = tp_xmalloc((nt ? nt : 1) * sizeof *ix);
-    for (size_t i = 0; i < nt; i++)
-        ix[i] = i;
-    sort_times = s->times;
-    qsort(ix, nt, sizeof *ix, cmp_time);
-    int rc = 0;
-    for (size_t i = 0; i < nt && rc == 0; i++) {
-        int64_t t;
-        memcpy(&t, tp_map_key(s->times, ix[i], NULL), sizeof t);
-        rc |= tp_rec_str(o, "t") || tp_rec_int(o, t);
-        rc |= tp_rec_int(o, *(long long *)tp_map_val(s->times, ix[i])) || tp_rec_end(o);
-    }
-    free(ix);
-    return rc;
+    return tp_runs_each(s->times_runs, &tp_summary_times_kind, s->times, put_time, o);
 }
 
 static int

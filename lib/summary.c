@@ -7,6 +7,7 @@
 #include "io.h"
 #include "reader.h"
 #include "record.h"
+#include "runs.h"
 #include "scanop.h"
 #include "text.h"
 #include "value.h"
@@ -23,6 +24,95 @@ tp_keyrec_before(const tp_keyrec *a, const tp_keyrec *b)
     if (a->shard != b->shard)
         return a->shard < b->shard;
     return a->row < b->row;
+}
+
+static void
+keep_earlier(void *into, const void *from)
+{
+    if (tp_keyrec_before(from, into))
+        memcpy(into, from, sizeof(tp_keyrec));
+}
+
+static void
+add_count(void *into, const void *from)
+{
+    long long a, b;
+    memcpy(&a, into, sizeof a);
+    memcpy(&b, from, sizeof b);
+    a += b;
+    memcpy(into, &a, sizeof a);
+}
+
+static void
+keep_one(void *into, const void *from)
+{
+    (void)into, (void)from;
+}
+
+static int
+cmp_time(const char *a, size_t na, const char *b, size_t nb)
+{
+    (void)na, (void)nb;
+    int64_t x, y;
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, b, sizeof y);
+    return (x > y) - (x < y);
+}
+
+const tp_runs_kind tp_summary_keys_kind = {sizeof(tp_keyrec), tp_runs_bytes, keep_earlier};
+const tp_runs_kind tp_summary_times_kind = {sizeof(long long), cmp_time, add_count};
+const tp_runs_kind tp_summary_distinct_kind = {0, tp_runs_bytes, keep_one};
+
+/* The runs of *m (made on the first spill) of kind k: spill *m into them. */
+static int
+spill(tp_summary *s, struct tp_runs **r, tp_map **m, const tp_runs_kind *k)
+{
+    if (!s->runfile)
+        s->runfile = tp_runfile_new();
+    if (!*r)
+        *r = tp_runs_new(s->runfile, k);
+    return tp_runs_spill(*r, m);
+}
+
+static size_t
+mbytes(const tp_map *m)
+{
+    return m ? tp_map_bytes(m) : 0;
+}
+
+int
+tp_summary_bound(tp_summary *s, size_t bytes)
+{
+    size_t nd = s->distinct ? s->ncols : 0, total = tp_map_bytes(s->keys) + tp_map_bytes(s->times);
+    for (size_t i = 0; i < nd; i++)
+        total += mbytes(s->distinct[i]);
+    if (total <= bytes)
+        return 0;
+    if (nd && !s->distinct_runs)
+        s->distinct_runs = tp_xcalloc(nd, sizeof *s->distinct_runs);
+    /* the largest maps first, until half the bound is free */
+    while (total > bytes / 2) {
+        size_t big = tp_map_bytes(s->keys), which = 0, b;
+        if ((b = tp_map_bytes(s->times)) > big)
+            big = b, which = 1;
+        for (size_t i = 0; i < nd; i++)
+            if ((b = mbytes(s->distinct[i])) > big)
+                big = b, which = 2 + i;
+        size_t before = big;
+        int rc = which == 0   ? spill(s, &s->keys_runs, &s->keys, &tp_summary_keys_kind)
+                 : which == 1 ? spill(s, &s->times_runs, &s->times, &tp_summary_times_kind)
+                              : spill(s, &s->distinct_runs[which - 2], &s->distinct[which - 2],
+                                      &tp_summary_distinct_kind);
+        if (rc < 0)
+            return -1;
+        size_t after = which == 0   ? tp_map_bytes(s->keys)
+                       : which == 1 ? tp_map_bytes(s->times)
+                                    : tp_map_bytes(s->distinct[which - 2]);
+        if (after >= before) /* an empty map's own size: nothing more to give back */
+            break;
+        total -= before - after;
+    }
+    return 0;
 }
 
 tp_summary *
@@ -59,6 +149,12 @@ tp_summary_free(tp_summary *s)
     free(s->distinct);
     tp_map_free(s->times);
     tp_map_free(s->keys);
+    tp_runs_free(s->keys_runs);
+    tp_runs_free(s->times_runs);
+    for (size_t i = 0; s->distinct_runs && i < s->ncols; i++)
+        tp_runs_free(s->distinct_runs[i]);
+    free(s->distinct_runs);
+    tp_runfile_free(s->runfile);
     tp_strv_free(s->tf, s->ntf);
     free(s);
 }

@@ -4,7 +4,8 @@
  * header, per-column statistics, row and drop counts, the distinct label values, and
  * what the dedup and the temporal split need: with dedup, the earliest row of each key
  * in the shard; without dedup, a count per distinct temporal value. Its size is
- * proportional to the shard's distinct keys or times, never to the whole data set.
+ * proportional to the shard's distinct keys or times, never to the whole data set; its
+ * memory in tp-scan is bounded (tp_summary_bound).
  *
  * File format (text, see text.h): first line "tp-summary<TAB>2", one record a line,
  * "end" last so that a truncated file is detected. Version 2 added the input record
@@ -14,6 +15,7 @@
 #define TP_SUMMARY_H
 
 #include "map.h"
+#include "runs.h"
 #include "stats.h"
 
 #include <stdint.h>
@@ -52,7 +54,26 @@ typedef struct tp_summary {
     tp_map *keys;  /* dedup key -> tp_keyrec */
     size_t ntf;
     char **tf; /* the transforms the rows were checked for (transform.h), one spec each */
+    /* what tp_summary_bound moved out of keys, times and distinct (runs.h), or NULL;
+       the records written are those of a map and its runs together */
+    tp_runfile *runfile;
+    tp_runs *keys_runs, *times_runs, **distinct_runs;
 } tp_summary;
+
+/* The kinds of the maps that grow with a shard (runs.h): dedup keys (bytewise, the
+ * earliest tp_keyrec kept), times (int64 keys in numeric order, counts added) and
+ * distinct values (bytewise sets). A summary's records of each are written in that
+ * order. */
+extern const tp_runs_kind tp_summary_keys_kind, tp_summary_times_kind, tp_summary_distinct_kind;
+
+/*
+ * Keep the maps that grow with the shard (keys, times, distinct) within bytes in all
+ * (tp_map_bytes): when they hold more, the largest are written as sorted runs to a
+ * temporary file until half of bytes is free. The summary written is the same, byte for
+ * byte, whatever the bound. 0, or -1 with an error recorded (the temporary file cannot be
+ * written).
+ */
+int tp_summary_bound(tp_summary *s, size_t bytes);
 
 /* Empty summary; all maps allocated. Free with tp_summary_free. */
 tp_summary *tp_summary_new(void);

@@ -92,3 +92,41 @@ scan_all() { # IN SUMS
 	expect_usage_err "^tp-context: --memory: expected a size like 512M, 2G or 10%: '12Q'$" \
 		tp-context -m 12Q -c ctx x.sum
 }
+
+# The memory of pass 1 (issue 10): tp-scan keeps what grows with its shard (dedup keys,
+# temporal values, distinct values) within -m, spilling sorted runs to TMPDIR.
+@test "scale: tp-scan -m: 2,000,000 distinct keys in one shard in under 24 MiB; the summary is the same at any -m" {
+	gen_keys in 1 2000000
+	local f=in/part-00000.csv
+	export TMPDIR=$BATS_TEST_TMPDIR/tmp
+	mkdir "$TMPDIR"
+	/usr/bin/time -f %M -o rss tp-scan -l isFraud -o small.sum "$f"
+	/usr/bin/time -f %M -o rss-big tp-scan -m 1G -l isFraud -o big.sum "$f"
+	cmp small.sum big.sum
+	expect_eq "$(grep -c '^k' small.sum)" 2000000 "key records"
+	if [ "${TP_SANITIZE:-}" != 1 ]; then
+		[ "$(tail -1 rss)" -lt 24576 ] || flunk "tp-scan (default -m 8M) peaked at $(tail -1 rss) KiB"
+		# the bound is what keeps it small: with room, the keys stay in memory
+		[ "$(tail -1 rss-big)" -gt 100000 ] || flunk "tp-scan -m 1G peaked at only $(tail -1 rss-big) KiB"
+	fi
+	# the times (epoch seconds, 200,000 distinct) and the distinct values of every
+	# column, spilled many times over
+	awk 'BEGIN { print "id,orderDate,isFraud"
+		for (i = 0; i < 400000; i++) printf "%d,%d,%d\n", i, 1700000000 + (i * 7919) % 200000, i % 3 }' >t.csv
+	tp-scan -m 64K --no-dedup --distinct --split temporal:orderDate -l isFraud -o d-small.sum t.csv
+	tp-scan -m 1G --no-dedup --distinct --split temporal:orderDate -l isFraud -o d-big.sum t.csv
+	cmp d-small.sum d-big.sum
+	expect_eq "$(grep -c $'^t\t' d-small.sum)" 200000 "time records"
+	expect_eq "$(grep -c $'^d\t0\t' d-small.sum)" 400000 "distinct ids"
+	# nothing is left in TMPDIR
+	expect_eq "$(ls -A "$TMPDIR")" ""
+}
+
+@test "scale: tp-scan -m: a bad size is a usage error; an unwritable TMPDIR is exit 1 naming it" {
+	expect_usage_err "^tp-scan: --memory: expected a size like 8M, 512K or 1%: '8Q'$" tp-scan -m 8Q x.csv
+	gen_keys in 1 5000
+	TMPDIR=$BATS_TEST_TMPDIR/none run tp-scan -m 1K -l isFraud -o s.sum in/part-00000.csv
+	expect_eq "$status" 1
+	expect_eq "$output" "tp-scan: $BATS_TEST_TMPDIR/none: cannot create a temporary file for sorted runs: No such file or directory"
+	[ ! -e s.sum ] || flunk "a summary was written"
+}

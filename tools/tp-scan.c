@@ -8,6 +8,7 @@
 #include "err.h"
 #include "rejects.h"
 #include "scanop.h"
+#include "sort.h"
 #include "splitmode.h"
 #include "summary.h"
 #include "value.h"
@@ -21,7 +22,8 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
+    "usage: tp-scan [-hq] [-l COL] [-m SIZE] [-n N] [-o FILE] [-s FILE]\n"
+    "               [--dedup COL | --no-dedup]\n"
     "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--rows FILE]\n"
     "               [--fit-from DIR] [--split MODE] [--transform SPEC] [--transforms FILE]\n"
     "               [--tsv] [FILE]\n";
@@ -52,8 +54,9 @@ struct scan {
     const char *sigfile; /* -s FILE, where the column names come from, or NULL */
     tp_reader *r;
     tp_rejects *rejects;
-    tp_out *rows; /* --rows: the rows as read, as CSV */
-    tp_tfset *tf; /* --transform: the values they read are checked, or NULL */
+    tp_out *rows;  /* --rows: the rows as read, as CSV */
+    tp_tfset *tf;  /* --transform: the values they read are checked, or NULL */
+    size_t memory; /* -m: bytes the keys, times and distinct values keep in memory */
 };
 
 static int
@@ -170,7 +173,9 @@ on_row(void *arg, const tp_row *row)
     for (size_t i = 0; i < row->n; i++)
         tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
     /* the scan operations (scanop.h): drops, label values, keys, times, classes */
-    return tp_scan_collect(s, &x, row);
+    if (tp_scan_collect(s, &x, row) < 0)
+        return -1;
+    return tp_summary_bound(s, sc->memory);
 }
 
 int
@@ -191,6 +196,7 @@ main(int argc, char **argv)
         {"distinct", no_argument, NULL, OPT_DISTINCT},
         {"fit-from", required_argument, NULL, OPT_FIT_FROM},
         {"label", required_argument, NULL, 'l'},
+        {"memory", required_argument, NULL, 'm'},
         {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
         {"output", required_argument, NULL, 'o'},
         {"rows", required_argument, NULL, OPT_ROWS},
@@ -205,10 +211,11 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_USAGE);
     tp_toolopt to;
     if (tp_toolopt_init(&to, TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV | TP_TO_QUIET,
-                        "l:o:s:", longopts) < 0)
+                        "l:m:o:s:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
+    sc.memory = (size_t)8 << 20;
     const char *out = "-", *sigfile = NULL, *rows = NULL, *fit_from = NULL;
     int c;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
@@ -223,6 +230,15 @@ main(int argc, char **argv)
         case 'l':
             sc.label = optarg;
             break;
+        case 'm': {
+            long long b = tp_sort_size_bytes(optarg);
+            if (b < 0) {
+                tp_warnx("--memory: expected a size like 8M, 512K or 1%%: '%s'", optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            sc.memory = (size_t)b;
+            break;
+        }
         case 'o':
             out = optarg;
             break;

@@ -24,6 +24,7 @@ main(void)
     test_record();
     test_spill();
     test_scanops();
+    test_runs();
     test_span4();
     test_toolopt();
     test_splitmode();

@@ -38,6 +38,7 @@ void test_splitmode(void);
 void test_ops_numeric(void);
 void test_ops_cat(void);
 void test_scanops(void);
+void test_runs(void);
 void test_span4(void);
 
 #endif
