@@ -14,6 +14,7 @@
 #include "splitmode.h"
 #include "text.h"
 #include "transform.h"
+#include "version.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -1074,7 +1075,8 @@ write_json(const tp_context *c, const char *outdir)
     long long rows = 0;
     for (size_t s = 0; s < c->nshards; s++)
         rows += c->shards[s].rows;
-    int rc = tp_out_printf(o, "{\n  \"rows_read\": %lld,\n  \"rows_written\": %lld,\n", rows, c->n);
+    int rc = tp_out_printf(o, "{\n  \"tp_version\": \"%s\",\n", TP_VERSION);
+    rc |= tp_out_printf(o, "  \"rows_read\": %lld,\n  \"rows_written\": %lld,\n", rows, c->n);
     rc |=
         tp_out_printf(o, "  \"statistics_over\": \"all rows read in pass 1\",\n  \"columns\": [\n");
     size_t nout = c->nfinal ? c->nfinal : c->nout;

@@ -4,6 +4,7 @@
  * "PROGRAM: FILE:LINE: message" shape.
  */
 #include "err.h"
+#include "version.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -42,6 +43,15 @@ tp_usage(const char *text, int status)
     if (status == 0 && (fflush(stdout) != 0 || ferror(stdout)))
         tp_fatal(TP_EXIT_DATA, "write error:");
     exit(status);
+}
+
+void
+tp_version_exit(void)
+{
+    printf("%s (tp) %s\n", progname, TP_VERSION);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        tp_fatal(TP_EXIT_DATA, "write error:");
+    exit(0);
 }
 
 const char *

@@ -51,6 +51,12 @@ void tp_fatal(int status, const char *fmt, ...) __attribute__((format(printf, 2,
  */
 void tp_usage(const char *text, int status) __attribute__((noreturn));
 
+/*
+ * --version: print "PROGRAM (tp) VERSION" (version.h, the one place tp's version is
+ * set) to standard output and exit 0; exit 1 with "write error: ..." when it cannot.
+ */
+void tp_version_exit(void) __attribute__((noreturn));
+
 /* Allocation that cannot fail: on exhaustion prints "PROGRAM: out of memory" and exits 1. */
 void *tp_xmalloc(size_t n);
 void *tp_xcalloc(size_t n, size_t size);

@@ -27,6 +27,7 @@ static const struct shared shared[] = {
     {{"rejects", required_argument, NULL, TP_TO_OPT_REJECTS}, NULL, TP_TO_BAD},
     {{"shard", required_argument, NULL, 'n'}, "n:", TP_TO_SHARD},
     {{"tsv", no_argument, NULL, TP_TO_OPT_TSV}, NULL, TP_TO_TSV},
+    {{"version", no_argument, NULL, TP_TO_OPT_VERSION}, NULL, 0},
 };
 enum { NSHARED = sizeof shared / sizeof shared[0] };
 
@@ -155,6 +156,8 @@ tp_toolopt_take(tp_toolopt *o, int c, const char *arg)
         return TP_TO_TAKEN;
     case 'h':
         return TP_TO_HELP;
+    case TP_TO_OPT_VERSION:
+        return TP_TO_VERSION;
     case 'n':
         if (!(t & TP_TO_SHARD))
             return TP_TO_OTHER;

@@ -1,6 +1,6 @@
 /*
  * The options that every tool shares: -c/--context DIR, -n/--shard N, --on-bad-row
- * POLICY with --rejects FILE, --tsv, -q/--quiet and -h/--help. A tool names the ones it
+ * POLICY with --rejects FILE, --tsv, -q/--quiet, -h/--help and --version. A tool names the ones it
  * takes and gives its own short options and long-option table; tp_toolopt_init merges
  * the shared ones in (sorted, as the tools keep them), its getopt_long loop hands each
  * option to tp_toolopt_take first and handles only what that declines, and
@@ -14,7 +14,7 @@
 
 #include <getopt.h>
 
-/* The shared options a tool takes (-h/--help is always taken). */
+/* The shared options a tool takes (-h/--help and --version are always taken). */
 enum {
     TP_TO_CONTEXT = 1 << 0,      /* -c DIR, optional (tp-write) */
     TP_TO_NEED_CONTEXT = 1 << 1, /* -c DIR, required: "missing -c DIR" */
@@ -25,11 +25,11 @@ enum {
 };
 
 /* What tp_toolopt_take did with an option (or -1: a usage error, message recorded). */
-enum { TP_TO_OTHER = 0, TP_TO_TAKEN = 1, TP_TO_HELP = 2 };
+enum { TP_TO_OTHER = 0, TP_TO_TAKEN = 1, TP_TO_HELP = 2, TP_TO_VERSION = 3 };
 
 /* getopt_long values of the shared long options without a short letter: above a tool's
  * own (which start at 256). */
-enum { TP_TO_OPT_BAD = 1024, TP_TO_OPT_REJECTS, TP_TO_OPT_TSV };
+enum { TP_TO_OPT_BAD = 1024, TP_TO_OPT_REJECTS, TP_TO_OPT_TSV, TP_TO_OPT_VERSION };
 
 typedef struct tp_toolopt {
     unsigned take;           /* TP_TO_* */

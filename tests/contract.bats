@@ -246,3 +246,26 @@ run_block() {
 	expect_same_tree b/out c/out _tp
 	[ "$(find c/out -name 'part-*.csv' | wc -l)" -ge 4 ] || flunk "too few files"
 }
+
+@test "contract: --version on every tool prints PROGRAM (tp) VERSION, one version set in lib/version.h; report, metadata.json and Parquet carry it" {
+	local v t
+	v=$(sed -n 's/^#define TP_VERSION "\(.*\)"$/\1/p' "$BATS_TEST_DIRNAME/../lib/version.h")
+	[ -n "$v" ] || flunk "no TP_VERSION in lib/version.h"
+	for t in $TP_TOOLS; do
+		run --separate-stderr "$t" --version
+		expect_status 0
+		expect_eq "$output" "$t (tp) $v" "$t --version"
+		expect_eq "$stderr" "" "$t --version: stderr"
+		run bash -c '"$1" --version >/dev/full' _ "$t"
+		expect_status 1
+		[[ $output == "$t: "*"write error"* ]] || flunk "$t --version >/dev/full: $output"
+	done
+	tp-gen-orders -n 2 -r 50 -o in >/dev/null
+	tp-run -q -f parquet --metadata-format json -l isFraud in out
+	expect_eq "$(head -1 out/_tp/report.txt)" "version           tp $v" "report"
+	grep -qx "  \"tp_version\": \"$v\"," out/metadata/metadata.json || flunk "metadata.json: $(head -3 out/metadata/metadata.json)"
+	# created_by, as readers parse it: "NAME version X.Y.Z"
+	local f
+	f=$(find out -name '*.parquet' | head -1)
+	grep -aq "tp version $v" "$f" || flunk "created_by of $f"
+}

@@ -387,8 +387,8 @@ EOF
 # label's vocabulary, the --concat column route=city,flag, the rows kept by the label,
 # time and dedup filters (earliest orderDate per customerId, ties by shard and row).
 json_check() {
-	python3 - "$@" <<'EOF'
-import csv, json, math, re, statistics, sys
+	TP_V=$(sed -n 's/^#define TP_VERSION "\(.*\)"$/\1/p' "$BATS_TEST_DIRNAME/../lib/version.h") python3 - "$@" <<'EOF'
+import csv, json, math, os, re, statistics, sys
 path, distinct, parts = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
 MISSING = {"", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None",
            "<NA>", "#N/A", "#NA", "#N/A N/A", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"}
@@ -436,7 +436,7 @@ for c in header:
 want_cols.append({"varname": "route", "iscategory": True, "datatype": "object",
                   "count": len(rows), "missing": 0, "min": None, "max": None, "mean": None,
                   "std": None, "distinct": None})
-want = {"rows_read": len(rows), "rows_written": len(best),
+want = {"tp_version": os.environ["TP_V"], "rows_read": len(rows), "rows_written": len(best),
         "statistics_over": "all rows read in pass 1", "columns": want_cols}
 
 def strict(pairs):

@@ -54,6 +54,7 @@ size() { stat -c %s "$@" | awk '{ s += $1 } END { print s + 0 }'; }
 	expect_eq "$stderr" ""
 	expect_eq "$output" "$(cat out/_tp/report.txt)" "stdout vs report.txt"
 	{
+		printf 'version           tp %s\n' "$(sed -n 's/^#define TP_VERSION "\(.*\)"$/\1/p' "$BATS_TEST_DIRNAME/../lib/version.h")"
 		printf 'shards            2\n'
 		printf 'skipped           1 (names starting with _ or .)\n'
 		printf 'jobs              1\n'
@@ -67,12 +68,12 @@ size() { stat -c %s "$@" | awk '{ s += $1 } END { print s + 0 }'; }
 		printf 'output bytes      %d\n' "$(size out/{train,val,test}/*)"
 		printf 'input bytes       %d\n' "$(size in/*)"
 	} >want
-	head -n 12 out/_tp/report.txt | expect_file want
-	[[ ${lines[12]} =~ ^time\ +[0-9]+\.[0-9][0-9]\ s$ ]] || flunk "time line: ${lines[12]}"
-	[[ ${lines[13]} =~ ^throughput\ +[0-9.]+\ MB/s,\ [0-9]+\ rows/s$ ]] || flunk "throughput line: ${lines[13]}"
+	head -n 13 out/_tp/report.txt | expect_file want
+	[[ ${lines[13]} =~ ^time\ +[0-9]+\.[0-9][0-9]\ s$ ]] || flunk "time line: ${lines[13]}"
+	[[ ${lines[14]} =~ ^throughput\ +[0-9.]+\ MB/s,\ [0-9]+\ rows/s$ ]] || flunk "throughput line: ${lines[14]}"
 	# the audit: kept A 01-01 1, D 01-02 1, C 01-03 0, B 01-04 1 (train), F 01-07 1 (val),
 	# E 01-09 0 (test); no customerId in two splits
-	tail -n +15 out/_tp/report.txt >audit
+	tail -n +16 out/_tp/report.txt >audit
 	expect_file audit <<'EOF'
 audit
 train                   4 rows, 2024-01-01 00:00:00 .. 2024-01-04 00:00:00
@@ -83,7 +84,7 @@ test                    1 rows, 2024-01-09 00:00:00 .. 2024-01-09 00:00:00
              labels 0: 1
 in >1 split       customerId: 0 values
 EOF
-	expect_eq "${#lines[@]}" 22 "report lines"
+	expect_eq "${#lines[@]}" 23 "report lines"
 }
 
 @test "tp-run: -q prints nothing" {

@@ -215,6 +215,8 @@ main(int argc, char **argv)
         int taken = tp_toolopt_take(&to, c, optarg);
         if (taken == TP_TO_HELP)
             usage(0);
+        if (taken == TP_TO_VERSION)
+            tp_version_exit();
         if (taken < 0)
             bad();
         if (taken)
