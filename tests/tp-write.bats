@@ -275,3 +275,68 @@ pq_ctx() {
 	expect_err 1 "tp-write: out/train/part-00000.parquet: write error: No space left on device" \
 		tp-write -f parquet out s.csv
 }
+
+# join_parts FORMAT: three shards of the stream in FORMAT, written to out/, joined.
+join_parts() {
+	stream s.csv
+	local n
+	for n in 0 1 12; do tp-write -f "$1" -n $n out s.csv; done
+	tp-write -f "$1" --join "out/train/train_processed_data.$1" out/train/part-00000."$1" \
+		out/train/part-00012."$1" out/train/part-00001."$1"
+}
+
+@test "tp-write --join: one header, the files' rows in the order given (csv, tsv)" {
+	local e
+	for e in csv tsv; do
+		join_parts $e
+		{
+			head -1 out/train/part-00000.$e
+			for n in 00000 00012 00001; do tail -n +2 out/train/part-$n.$e; done
+		} >want.$e
+		cmp want.$e out/train/train_processed_data.$e
+	done
+	[ -z "$(find out -name '.*.tmp.*')" ] || flunk "temporary files left"
+}
+
+@test "tp-write --join: csv.gz is one gzip stream of the joined CSV; Parquet one file holding every row" {
+	join_parts csv
+	join_parts csv.gz
+	# one gzip member: nothing follows the first stream
+	python3 -c 'import sys, zlib
+d = zlib.decompressobj(wbits=31)
+out = d.decompress(open(sys.argv[1], "rb").read())
+assert d.eof and d.unused_data == b"", "more than one gzip stream"
+sys.stdout.buffer.write(out)' out/train/train_processed_data.csv.gz >joined
+	cmp joined out/train/train_processed_data.csv
+	# Parquet: the rows read back are those of the part files, in order, with the types
+	join_parts parquet
+	tp-scan --rows rows.csv -o j.sum out/train/train_processed_data.parquet
+	local n
+	for n in 00000 00012 00001; do tp-scan --rows r$n.csv -o /dev/null out/train/part-$n.parquet; done
+	{
+		cat r00000.csv
+		tail -n +2 r00012.csv
+		tail -n +2 r00001.csv
+	} >want.csv
+	cmp want.csv rows.csv
+	expect_eq "$(awk -F'\t' '$1 == "rows" { print $2 }' j.sum)" 6 "rows"
+}
+
+@test "tp-write --join: files with other columns are exit 1 naming the file; -n, -r and the bad-row options are usage errors" {
+	join_parts csv
+	printf 'id,other\n1,2\n' >x.csv
+	run tp-write --join j.csv out/train/part-00000.csv x.csv
+	expect_status 1
+	expect_eq "$output" "tp-write: x.csv:1: column 2 is 'other', not 'a,b' as in the first file"
+	expect_no_file j.csv
+	[ -z "$(find . -name '.*.tmp.*')" ] || flunk "temporary files left"
+	local o
+	for o in "-n 1" "-r rep" "--on-bad-row skip" "--rejects r.csv"; do
+		# shellcheck disable=SC2086
+		run tp-write $o --join j.csv out/train/part-00000.csv
+		expect_status 2
+		expect_eq "${lines[0]}" "tp-write: --join takes none of -n, -r, --on-bad-row and --rejects"
+	done
+	run tp-write --join j.csv
+	expect_status 2
+}

@@ -3,6 +3,8 @@
  * OUTDIR/<split>/part-NNNNN.<ext>, one file per split that has rows, each written under
  * a temporary name and renamed only when complete. CSV and TSV go through the record
  * writer of io.h; Parquet through pqwrite.h, with column types from the context.
+ * With --join OUTFILE it joins files it wrote (one split's part files, in the order
+ * given) into the one file OUTFILE, through the same writers.
  */
 #include "context.h"
 #include "err.h"
@@ -25,7 +27,9 @@
 
 static const char usage_text[] =
     "usage: tp-write [-hq] [-c DIR] [-f FORMAT] [-n N] [-r FILE] [--compression CODEC]\n"
-    "                [--on-bad-row POLICY] [--rejects FILE] [--row-group-size N] OUTDIR [FILE]\n";
+    "                [--on-bad-row POLICY] [--rejects FILE] [--row-group-size N] OUTDIR [FILE]\n"
+    "       tp-write [-hq] [-c DIR] [-f FORMAT] [--compression CODEC] [--row-group-size N]\n"
+    "                --join OUTFILE FILE ...\n";
 
 static void
 usage(int status)
@@ -73,6 +77,11 @@ struct wr {
     int *kinds;         /* per stream column after tp:split */
     char *kv[2];        /* footer values: tp.signature, tp.metadata */
     long long buffered; /* values buffered by all Parquet files (see flush_largest) */
+    /* --join: the one output file, the data columns from off (0; 1 after tp:split) */
+    const char *join;
+    size_t off;
+    char **cols; /* --join: the first file's columns, which every file must have */
+    size_t ncols;
 };
 
 static int
@@ -119,10 +128,16 @@ md_field(size_t i, void *arg)
                     : kind_type(m->kind);
 }
 
+struct colsrc {
+    tp_reader *r;
+    size_t off;
+};
+
 static const char *
 col_field(size_t i, void *arg)
 {
-    return tp_reader_col(arg, i + 1);
+    const struct colsrc *c = arg;
+    return tp_reader_col(c->r, i + c->off);
 }
 
 /*
@@ -134,10 +149,10 @@ col_field(size_t i, void *arg)
 static void
 pq_header(struct wr *w, tp_reader *r)
 {
-    size_t n = tp_reader_ncols(r) - 1;
+    size_t n = tp_reader_ncols(r) - w->off;
     w->kinds = tp_xcalloc(n ? n : 1, sizeof *w->kinds);
     for (size_t i = 0; i < n; i++) {
-        const char *name = tp_reader_col(r, i + 1);
+        const char *name = tp_reader_col(r, i + w->off);
         w->kinds[i] = TP_PQW_STRING;
         size_t nout = w->ctx ? (w->ctx->nfinal ? w->ctx->nfinal : w->ctx->nout) : 0;
         char *const *out = w->ctx ? (w->ctx->nfinal ? w->ctx->final : w->ctx->out) : NULL;
@@ -150,22 +165,50 @@ pq_header(struct wr *w, tp_reader *r)
             }
     }
     tp_out *m = tp_out_mem();
-    kv_record(m, n, col_field, r);
+    struct colsrc cs = {r, w->off};
+    kv_record(m, n, col_field, &cs);
     w->kv[0] = tp_xmemdup(m->buf, m->len);
     m->len = 0;
     tp_out_printf(m, "varname,iscategory,datatype\n");
     for (size_t i = 0; i < n; i++) {
-        struct mdrow row = {tp_reader_col(r, i + 1), w->kinds[i]};
+        struct mdrow row = {tp_reader_col(r, i + w->off), w->kinds[i]};
         kv_record(m, 3, md_field, &row);
     }
     w->kv[1] = tp_xmemdup(m->buf, m->len);
     tp_out_abort(m);
 }
 
+static struct dest *dest_for(struct wr *w, const char *name, size_t n, long line);
+
+/* --join: the first file's columns are the output's; every other file must have them. */
+static int
+join_header(struct wr *w, tp_reader *r)
+{
+    size_t n = tp_reader_ncols(r);
+    if (!w->cols) {
+        w->cols = tp_xcalloc(n ? n : 1, sizeof *w->cols);
+        for (size_t i = 0; i < n; i++)
+            w->cols[i] = tp_xstrdup(tp_reader_col(r, i));
+        w->ncols = n;
+        if (w->parquet)
+            pq_header(w, r);
+        return dest_for(w, "join", 4, 1) ? 0 : -1;
+    }
+    for (size_t i = 0; i < n || i < w->ncols; i++)
+        if (i >= n || i >= w->ncols || strcmp(w->cols[i], tp_reader_col(r, i)) != 0) {
+            tp_err(w->file, 1, "column %zu is '%s', not '%s' as in the first file", i + 1,
+                   i < n ? tp_reader_col(r, i) : "(none)", i < w->ncols ? w->cols[i] : "(none)");
+            return -1;
+        }
+    return 0;
+}
+
 static int
 on_header(void *arg, tp_reader *r)
 {
     struct wr *w = arg;
+    if (w->join)
+        return join_header(w, r);
     if (tp_reader_ncols(r) < 1 || strcmp(tp_reader_col(r, 0), TP_SPLIT_COL) != 0) {
         tp_err(w->file, 1, "the first column must be '" TP_SPLIT_COL "' (the output of tp-split)");
         return -1;
@@ -211,13 +254,17 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
     char *path = tp_xmalloc(plen);
     snprintf(path, plen, "%s/%s", w->outdir, name);
     struct dest *d = NULL;
-    if (tp_mkdirs(path, 0777) == 0) {
+    if (w->join || tp_mkdirs(path, 0777) == 0) {
         snprintf(path, plen, "%s/%s/part-%05ld.%s", w->outdir, name, w->shard, w->ext);
+        if (w->join) {
+            free(path);
+            path = tp_xstrdup(w->join);
+        }
         if (w->parquet) {
-            size_t n = tp_reader_ncols(w->r) - 1;
+            size_t n = tp_reader_ncols(w->r) - w->off;
             const char **names = tp_xmalloc((n ? n : 1) * sizeof *names);
             for (size_t i = 0; i < n; i++)
-                names[i] = tp_reader_col(w->r, i + 1);
+                names[i] = tp_reader_col(w->r, i + w->off);
             static const char *const keys[] = {"tp.signature", "tp.metadata"};
             const char *vals[] = {w->kv[0], w->kv[1]};
             tp_pq_writer *pq = tp_pq_writer_open(path, n, names, w->kinds, w->codec, w->group_rows,
@@ -244,7 +291,7 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
             d->path = NULL;
             d->rows = 0;
             int rc = 0;
-            for (size_t i = 1; i < tp_reader_ncols(w->r); i++) {
+            for (size_t i = w->off; i < tp_reader_ncols(w->r); i++) {
                 const char *col = tp_reader_col(w->r, i);
                 rc |= tp_out_rec_field(o, col, strlen(col), w->delim);
             }
@@ -260,12 +307,12 @@ static int
 on_row(void *arg, const tp_row *row)
 {
     struct wr *w = arg;
-    struct dest *d = dest_for(w, row->f[0], row->len[0], row->line);
+    struct dest *d = w->join ? &w->d[0] : dest_for(w, row->f[0], row->len[0], row->line);
     if (!d)
         return -1;
     if (d->pq) {
         long long before = (long long)tp_pq_writer_buffered(d->pq);
-        int prc = tp_pq_writer_row(d->pq, row->f + 1, row->len + 1);
+        int prc = tp_pq_writer_row(d->pq, row->f + w->off, row->len + w->off);
         w->buffered += (long long)tp_pq_writer_buffered(d->pq) - before;
         if (prc == 0 && w->buffered > (long long)PQ_GROUP_BYTES && flush_largest(w) < 0)
             return -1;
@@ -274,7 +321,7 @@ on_row(void *arg, const tp_row *row)
             if (bad < 0)
                 return -1;
             /* a value not of its column's type is a bad row: "column 'NAME': REASON" */
-            const char *col = tp_reader_col(w->r, (size_t)bad + 1);
+            const char *col = tp_reader_col(w->r, (size_t)bad + w->off);
             char why[1024];
             snprintf(why, sizeof why, "%s", tp_errmsg() + strlen(col) + strlen("column '': "));
             w->refused++;
@@ -285,7 +332,7 @@ on_row(void *arg, const tp_row *row)
         return 0;
     }
     int rc = 0;
-    for (size_t i = 1; i < row->n; i++)
+    for (size_t i = w->off; i < row->n; i++)
         rc |= tp_out_rec_field(d->out, row->f[i], row->len[i], w->delim);
     rc |= tp_out_rec_end(d->out);
     d->rows++;
@@ -311,13 +358,50 @@ abort_all(struct wr *w)
     }
 }
 
+/*
+ * --join OUTFILE FILE...: the rows of the files, in order, into OUTFILE (of w's format,
+ * written under a temporary name and renamed when complete). The column types for
+ * Parquet come from the context in dir (NULL: every column object). Returns the exit
+ * status, 0; exits 1 with a message on a data or write error.
+ */
+static int
+join(struct wr *w, const char *dir, char **files, size_t n)
+{
+    w->outdir = "";
+    if (dir && !(w->ctx = tp_context_read_shard(dir, 0)))
+        tp_die(TP_EXIT_DATA);
+    for (size_t i = 0; i < n; i++) {
+        w->file = files[i];
+        w->r = tp_reader_open(files[i], tp_delim_for(files[i], 0), NULL, 0);
+        if (!w->r || tp_reader_run(w->r, on_header, on_row, w) != 0) {
+            abort_all(w);
+            tp_die(TP_EXIT_DATA);
+        }
+        tp_reader_close(w->r);
+        w->r = NULL;
+    }
+    int rc = w->d[0].pq ? tp_pq_writer_commit(w->d[0].pq) : tp_out_commit(w->d[0].out, NULL);
+    if (rc < 0)
+        tp_die(TP_EXIT_DATA);
+    free(w->d[0].name);
+    free(w->d[0].path);
+    tp_strv_free(w->cols, w->ncols);
+    if (w->ctx)
+        tp_context_free(w->ctx);
+    free(w->kinds);
+    free(w->kv[0]);
+    free(w->kv[1]);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-    enum { OPT_COMPRESSION = 256, OPT_ROW_GROUP };
+    enum { OPT_COMPRESSION = 256, OPT_JOIN, OPT_ROW_GROUP };
     static const struct option longopts[] = {
         {"compression", required_argument, NULL, OPT_COMPRESSION},
         {"format", required_argument, NULL, 'f'},
+        {"join", required_argument, NULL, OPT_JOIN},
         {"report", required_argument, NULL, 'r'},
         {"row-group-size", required_argument, NULL, OPT_ROW_GROUP},
         {NULL, 0, NULL, 0},
@@ -361,6 +445,9 @@ main(int argc, char **argv)
         case 'r':
             report = optarg;
             break;
+        case OPT_JOIN:
+            w.join = optarg;
+            break;
         case OPT_COMPRESSION:
             w.codec = tp_pq_codec_parse(optarg);
             if (w.codec < 0) {
@@ -380,7 +467,7 @@ main(int argc, char **argv)
             usage(TP_EXIT_USAGE);
         }
     }
-    if (argc - optind < 1 || argc - optind > 2)
+    if (argc - optind < 1 || (argc - optind > 2 && !w.join))
         usage(TP_EXIT_USAGE);
     if (tp_toolopt_check(&to) < 0)
         bad();
@@ -389,11 +476,19 @@ main(int argc, char **argv)
         tp_warnx("%s: only with -f parquet", pq_opt);
         usage(TP_EXIT_USAGE);
     }
+    w.delim = w.ext[0] == 't' ? '\t' : ',';
+    w.gzip = strstr(w.ext, ".gz") != NULL;
+    if (w.join) {
+        if (to.shard >= 0 || report || to.policy_name || to.rejects) {
+            tp_warnx("--join takes none of -n, -r, --on-bad-row and --rejects");
+            usage(TP_EXIT_USAGE);
+        }
+        return join(&w, to.context, argv + optind, (size_t)(argc - optind));
+    }
+    w.off = 1;
     w.outdir = argv[optind];
     w.file = optind + 1 < argc ? argv[optind + 1] : "-";
     w.shard = to.shard < 0 ? 0 : (long)to.shard; /* -n, else 0: not from the file name */
-    w.delim = w.ext[0] == 't' ? '\t' : ',';
-    w.gzip = strstr(w.ext, ".gz") != NULL;
     long long expect = -1;
     const char *dir = to.context;
     if (dir) {
