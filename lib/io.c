@@ -585,3 +585,41 @@ tp_mkdirs(const char *path, int mode)
     free(p);
     return 0;
 }
+
+/* --files0-from (io.h). */
+int
+tp_files0_each(const char *file, int (*one)(void *arg, const char *path), void *arg,
+               const char *what)
+{
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+    if (!f) {
+        tp_err(file, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    char *name = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long n = 0;
+    int rc = 0;
+    while (rc == 0 && (len = getdelim(&name, &cap, '\0', f)) > 0) {
+        n++;
+        if (name[len - 1] != '\0' || len == 1) {
+            tp_err(file, 0, "name %ld: %s", n, len == 1 ? "empty" : "not ended by a NUL byte");
+            rc = -1;
+        } else {
+            rc = one(arg, name);
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        tp_err(file, 0, "read error: %s", strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && n == 0) {
+        tp_err(file, 0, "no %s files", what);
+        rc = -1;
+    }
+    free(name);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}

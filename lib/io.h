@@ -156,4 +156,14 @@ tp_out_byte(tp_out *o, char c)
 /* mkdir -p; 0 or -1 with an error recorded. */
 int tp_mkdirs(const char *path, int mode);
 
+/*
+ * --files0-from FILE ("-": standard input): call one(arg, name) for each name in FILE,
+ * each ended by a NUL byte, as GNU du and wc read it: a list of any length, beyond the
+ * kernel's limit on one argument list (ARG_MAX). Stops at one's first non-zero return
+ * and returns -1. -1 with "FILE: ..." recorded when FILE cannot be opened or read, a
+ * name is empty or not ended by a NUL, or FILE names no file ("no WHAT files"); else 0.
+ */
+int tp_files0_each(const char *file, int (*one)(void *arg, const char *path), void *arg,
+                   const char *what);
+
 #endif

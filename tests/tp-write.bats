@@ -294,6 +294,9 @@ join_parts() {
 			for n in 00000 00012 00001; do tail -n +2 out/train/part-$n.$e; done
 		} >want.$e
 		cmp want.$e out/train/train_processed_data.$e
+		# the same names from --files0-from
+		printf '%s\0' out/train/part-000{00,12,01}.$e | tp-write -f $e --join j.$e --files0-from -
+		cmp want.$e j.$e
 	done
 	[ -z "$(find out -name '.*.tmp.*')" ] || flunk "temporary files left"
 }
@@ -339,4 +342,12 @@ sys.stdout.buffer.write(out)' out/train/train_processed_data.csv.gz >joined
 	done
 	run tp-write --join j.csv
 	expect_status 2
+	run tp-write --join j.csv --files0-from /dev/null out/train/part-00000.csv
+	expect_status 2
+	run tp-write --files0-from /dev/null out
+	expect_status 2
+	expect_eq "${lines[0]}" "tp-write: --files0-from: only with --join"
+	run tp-write --join j.csv --files0-from /dev/null
+	expect_status 1
+	expect_eq "$output" "tp-write: /dev/null: no part files"
 }

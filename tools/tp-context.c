@@ -77,47 +77,6 @@ merge_one(void *arg, const char *path)
     return !s || tp_merge_add(m, s, path) < 0 ? -1 : 0;
 }
 
-/*
- * The summary names in FILE ("-": stdin), each ended by a NUL byte, as GNU du and wc
- * read --files0-from: a list of any length, so that a run of 100,000 shards does not
- * meet the kernel's limit on one argument list (ARG_MAX). An empty name is an error.
- */
-static int
-merge_files0(const char *file, int (*one)(void *arg, const char *path), void *arg, const char *what)
-{
-    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
-    if (!f) {
-        tp_err(file, 0, "cannot open: %s", strerror(errno));
-        return -1;
-    }
-    char *name = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long n = 0;
-    int rc = 0;
-    while (rc == 0 && (len = getdelim(&name, &cap, '\0', f)) > 0) {
-        n++;
-        if (name[len - 1] != '\0' || len == 1) {
-            tp_err(file, 0, "name %ld: %s", n, len == 1 ? "empty" : "not ended by a NUL byte");
-            rc = -1;
-        } else {
-            rc = one(arg, name);
-        }
-    }
-    if (rc == 0 && ferror(f)) {
-        tp_err(file, 0, "read error: %s", strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && n == 0) {
-        tp_err(file, 0, "no %s files", what);
-        rc = -1;
-    }
-    free(name);
-    if (f != stdin)
-        fclose(f);
-    return rc;
-}
-
 static int
 fit_one(void *arg, const char *path)
 {
@@ -141,7 +100,7 @@ fit(tp_context *ctx, const char *dir, const char *memory, const char *files0, ch
     if (rc == 0 && !f)
         rc = -1;
     if (rc == 0 && files0)
-        rc = merge_files0(files0, fit_one, f, "fit partial");
+        rc = tp_files0_each(files0, fit_one, f, "fit partial");
     for (int i = 0; rc == 0 && i < nparts; i++)
         rc = tp_tffit_add(f, parts[i]);
     if (rc == 0) {
@@ -332,7 +291,7 @@ main(int argc, char **argv)
     if (!m)
         tp_die(TP_EXIT_DATA);
     if (files0) {
-        if (merge_files0(files0, merge_one, m, "summary") < 0) {
+        if (tp_files0_each(files0, merge_one, m, "summary") < 0) {
             tp_merge_abort(m);
             tp_die(TP_EXIT_DATA);
         }

@@ -29,7 +29,7 @@ static const char usage_text[] =
     "usage: tp-write [-hq] [-c DIR] [-f FORMAT] [-n N] [-r FILE] [--compression CODEC]\n"
     "                [--on-bad-row POLICY] [--rejects FILE] [--row-group-size N] OUTDIR [FILE]\n"
     "       tp-write [-hq] [-c DIR] [-f FORMAT] [--compression CODEC] [--row-group-size N]\n"
-    "                --join OUTFILE FILE ...\n";
+    "                --join OUTFILE (FILE ... | --files0-from FILE)\n";
 
 static void
 usage(int status)
@@ -358,29 +358,41 @@ abort_all(struct wr *w)
     }
 }
 
+/* --join: the rows of one more file. 0, or -1 with an error recorded. */
+static int
+join_one(void *arg, const char *file)
+{
+    struct wr *w = arg;
+    w->file = file;
+    w->r = tp_reader_open(file, tp_delim_for(file, 0), NULL, 0);
+    int rc = w->r && tp_reader_run(w->r, on_header, on_row, w) == 0 ? 0 : -1;
+    tp_reader_close(w->r);
+    w->r = NULL;
+    return rc;
+}
+
 /*
- * --join OUTFILE FILE...: the rows of the files, in order, into OUTFILE (of w's format,
- * written under a temporary name and renamed when complete). The column types for
- * Parquet come from the context in dir (NULL: every column object). Returns the exit
- * status, 0; exits 1 with a message on a data or write error.
+ * --join OUTFILE (FILE... | --files0-from LIST): the rows of the files, in order, into
+ * OUTFILE (of w's format, written under a temporary name and renamed when complete).
+ * The column types for Parquet come from the context in dir (NULL: every column
+ * object). Returns 0; exits 1 with a message on a data or write error.
  */
 static int
-join(struct wr *w, const char *dir, char **files, size_t n)
+join(struct wr *w, const char *dir, char **files, size_t n, const char *list)
 {
     w->outdir = "";
     if (dir && !(w->ctx = tp_context_read_shard(dir, 0)))
         tp_die(TP_EXIT_DATA);
-    for (size_t i = 0; i < n; i++) {
-        w->file = files[i];
-        w->r = tp_reader_open(files[i], tp_delim_for(files[i], 0), NULL, 0);
-        if (!w->r || tp_reader_run(w->r, on_header, on_row, w) != 0) {
-            abort_all(w);
-            tp_die(TP_EXIT_DATA);
-        }
-        tp_reader_close(w->r);
-        w->r = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = join_one(w, files[i]);
+    if (rc == 0 && list)
+        rc = tp_files0_each(list, join_one, w, "part");
+    if (rc < 0) {
+        abort_all(w);
+        tp_die(TP_EXIT_DATA);
     }
-    int rc = w->d[0].pq ? tp_pq_writer_commit(w->d[0].pq) : tp_out_commit(w->d[0].out, NULL);
+    rc = w->d[0].pq ? tp_pq_writer_commit(w->d[0].pq) : tp_out_commit(w->d[0].out, NULL);
     if (rc < 0)
         tp_die(TP_EXIT_DATA);
     free(w->d[0].name);
@@ -397,9 +409,10 @@ join(struct wr *w, const char *dir, char **files, size_t n)
 int
 main(int argc, char **argv)
 {
-    enum { OPT_COMPRESSION = 256, OPT_JOIN, OPT_ROW_GROUP };
+    enum { OPT_COMPRESSION = 256, OPT_FILES0, OPT_JOIN, OPT_ROW_GROUP };
     static const struct option longopts[] = {
         {"compression", required_argument, NULL, OPT_COMPRESSION},
+        {"files0-from", required_argument, NULL, OPT_FILES0},
         {"format", required_argument, NULL, 'f'},
         {"join", required_argument, NULL, OPT_JOIN},
         {"report", required_argument, NULL, 'r'},
@@ -416,7 +429,7 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_USAGE);
     struct wr w = {0};
     w.ext = "csv";
-    const char *report = NULL;
+    const char *report = NULL, *files0 = NULL;
     const char *pq_opt = NULL; /* a Parquet option given, for the check against -f */
     w.codec = TP_PQ_SNAPPY;
     w.group_rows = PQ_GROUP_ROWS;
@@ -448,6 +461,9 @@ main(int argc, char **argv)
         case OPT_JOIN:
             w.join = optarg;
             break;
+        case OPT_FILES0:
+            files0 = optarg;
+            break;
         case OPT_COMPRESSION:
             w.codec = tp_pq_codec_parse(optarg);
             if (w.codec < 0) {
@@ -467,7 +483,11 @@ main(int argc, char **argv)
             usage(TP_EXIT_USAGE);
         }
     }
-    if (argc - optind < 1 || (argc - optind > 2 && !w.join))
+    if (files0 && !w.join) {
+        tp_warnx("--files0-from: only with --join");
+        usage(TP_EXIT_USAGE);
+    }
+    if (w.join ? (argc - optind < 1) == !files0 : argc - optind < 1 || argc - optind > 2)
         usage(TP_EXIT_USAGE);
     if (tp_toolopt_check(&to) < 0)
         bad();
@@ -483,7 +503,7 @@ main(int argc, char **argv)
             tp_warnx("--join takes none of -n, -r, --on-bad-row and --rejects");
             usage(TP_EXIT_USAGE);
         }
-        return join(&w, to.context, argv + optind, (size_t)(argc - optind));
+        return join(&w, to.context, argv + optind, (size_t)(argc - optind), files0);
     }
     w.off = 1;
     w.outdir = argv[optind];
