@@ -112,6 +112,11 @@ hostile=('{}' '{1}' '{= system("touch pwned") =}' '$(touch pwned)' '`touch pwned
 	mv "$d/part-00001.csv" "$d/"$'part-00001\nnew.csv'
 	tp-run -q -l label "$d" "$o"
 	[ -f "$o/train/part-00001.csv" ] && [ -f "$o/test/part-00002.csv" ]
+	# and the joined files of --consolidate, in an OUTPUT_DIR with | & and \ too
+	local c=$'one|&\\n\n$(touch pwned)'
+	tp-run -q -l label --consolidate "$d" "$c"
+	[ -f "$c/train/train_processed_data.csv" ] && [ ! -e "$c/train/part-00001.csv" ]
+	expect_eq "$(body "$c/train/train_processed_data.csv" | wc -l)" "$(body "$o"/train/part-*.csv | wc -l)" "joined rows"
 	expect_no_file pwned
 }
 
