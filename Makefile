@@ -33,7 +33,7 @@ FLAGS_STAMP := .flags-$(shell printf '%s' '$(CC) $(CFLAGS) $(LDFLAGS)' | cksum |
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TOOLS = tp-scan tp-context tp-transform tp-split tp-write
-BINS = $(addprefix bin/,$(TOOLS)) bin/tp-run bin/tp-gen-orders
+BINS = $(addprefix bin/,$(TOOLS)) bin/tp-run bin/tp-processing bin/tp-gen-orders
 UNIT_SRC = $(wildcard tests/unit/*.c)
 
 all: $(BINS)
@@ -54,6 +54,10 @@ bin/tp-%: tools/tp-%.c $(wildcard lib/*.h) lib/libtp.a $(FLAGS_STAMP) | bin
 
 bin/tp-run: tools/tp-run | bin
 	cp tools/tp-run $@
+	chmod +x $@
+
+bin/tp-processing: tools/tp-processing | bin
+	cp tools/tp-processing $@
 	chmod +x $@
 
 bin/tp-gen-orders: examples/tp-gen-orders.c $(FLAGS_STAMP) | bin
@@ -88,7 +92,7 @@ bench: deps all
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	for t in $(TOOLS) tp-run; do cp bin/$$t $(DESTDIR)$(BINDIR)/$$t; done
+	for t in $(TOOLS) tp-run tp-processing; do cp bin/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	cp man/tp-*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp man/tp-formats.5 $(DESTDIR)$(MANDIR)/man5/
 	cp man/tp.7 $(DESTDIR)$(MANDIR)/man7/

@@ -149,7 +149,7 @@ full_fails() { # PROGRAM CMD...: CMD with stdout on /dev/full exits 1 with a mes
 		mandoc -Tlint -W warning "$p" >&2 || flunk "$p: mandoc warnings (above)"
 		n=$((n + 1))
 	done
-	expect_eq "$n" 8 "man pages"
+	expect_eq "$n" 9 "man pages"
 }
 
 @test "contract: every tool has a man page with SYNOPSIS, DESCRIPTION, EXIT STATUS, EXAMPLES" {

@@ -16,7 +16,7 @@ unset LABEL_FIELD TRAIN_RATIO TEST_VAL_RATIO OUTPUT_FORMAT MAX_WORKERS
 TP_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 [ -f "$TP_ROOT/Makefile" ] || TP_ROOT=$(cd "$TP_ROOT/.." && pwd) # tests/slow/
 TP_BIN=$TP_ROOT/bin
-TP_TOOLS="tp-scan tp-context tp-transform tp-split tp-write tp-run"
+TP_TOOLS="tp-scan tp-context tp-transform tp-split tp-write tp-run tp-processing"
 
 # Wrappers that run each C tool under valgrind, made once per bats run.
 tp_valgrind_bin() {
