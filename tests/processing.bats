@@ -106,3 +106,19 @@ job() {
 		} | cmp - j/output/$s/${s}_processed_data.csv
 	done
 }
+
+@test "processing: the Dockerfile is Debian 12 slim, runs only .ci/container's steps and has tp-processing as entrypoint" {
+	local d=$TP_ROOT/Dockerfile
+	expect_eq "$(grep -c '^FROM debian:12-slim' "$d")" 2 "stages"
+	grep '^RUN' "$d" >runs
+	[ -s runs ] || flunk "no RUN step"
+	while read -r line; do
+		[[ $line == *container* ]] || flunk "a RUN step that is not .ci/container's: $line"
+	done <runs
+	grep -qx 'ENTRYPOINT \["/usr/local/bin/tp-processing"\]' "$d" || flunk "entrypoint"
+	# every step the Dockerfile names exists in the script
+	local step
+	for step in $(grep -o '/container [a-z-]*' "$d" | awk '{ print $2 }' | sort -u); do
+		grep -q "^$step)" "$TP_ROOT/.ci/container" || flunk "no step $step in .ci/container"
+	done
+}
