@@ -4,6 +4,7 @@
 PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
+COMPDIR = $(PREFIX)/share/bash-completion/completions
 CC ?= cc
 CFLAGS ?= -O2 -g
 TP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Ilib
@@ -91,16 +92,23 @@ bench: deps all
 	tests/bench.sh
 
 install: all
+	$(MAKE) install-only
+
+# The files of make install without building first (what make deb and the tests use).
+install-only:
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	for t in $(TOOLS) tp-run tp-processing; do cp bin/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	cp man/tp-*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp man/tp-formats.5 $(DESTDIR)$(MANDIR)/man5/
 	cp man/tp.7 $(DESTDIR)$(MANDIR)/man7/
+	mkdir -p $(DESTDIR)$(COMPDIR)
+	cp tools/tp-completion.bash $(DESTDIR)$(COMPDIR)/tp-run
+	for t in $(TOOLS) tp-processing; do ln -sf tp-run $(DESTDIR)$(COMPDIR)/$$t; done
 
 clean:
 	rm -rf bin build lib/*.o lib/libtp.a tests/unit/run .flags-*
 
-.PHONY: all check check-slow demo bench install clean deps valgrind
+.PHONY: all check check-slow demo bench install install-only clean deps valgrind
 
 # Fuzzing (libFuzzer, clang): one target for the row reader and one for each filter
 # (tests/fuzz/). The first input bytes of a filter's target choose its options (split
