@@ -5,6 +5,7 @@ PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 COMPDIR = $(PREFIX)/share/bash-completion/completions
+DOCDIR = $(PREFIX)/share/doc/tp
 CC ?= cc
 CFLAGS ?= -O2 -g
 TP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Ilib
@@ -104,11 +105,17 @@ install-only:
 	mkdir -p $(DESTDIR)$(COMPDIR)
 	cp tools/tp-completion.bash $(DESTDIR)$(COMPDIR)/tp-run
 	for t in $(TOOLS) tp-processing; do ln -sf tp-run $(DESTDIR)$(COMPDIR)/$$t; done
+	mkdir -p $(DESTDIR)$(DOCDIR)
+	cp README.md $(DESTDIR)$(DOCDIR)/
+
+# A Debian package of what install-only installs (.ci/deb): build/tp_VERSION_ARCH.deb
+deb: all
+	./.ci/deb
 
 clean:
 	rm -rf bin build lib/*.o lib/libtp.a tests/unit/run .flags-*
 
-.PHONY: all check check-slow demo bench install install-only clean deps valgrind
+.PHONY: all check check-slow demo bench install install-only deb clean deps valgrind
 
 # Fuzzing (libFuzzer, clang): one target for the row reader and one for each filter
 # (tests/fuzz/). The first input bytes of a filter's target choose its options (split
