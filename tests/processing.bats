@@ -21,6 +21,9 @@ job() {
 	[[ $output == *"layout: one file per split (SPLIT/SPLIT_processed_data.EXT)"* ]] || flunk "$output"
 	[[ $output == *"[tp-processing] rows written "* ]] || flunk "no report in the log: $output"
 	[[ ${lines[-1]} == *"[tp-processing] done" ]] || flunk "last line: ${lines[-1]}"
+	# one line per pass, as the old script logs its phases
+	[[ $output == *"[tp-processing] pass 1: 4/4 shards, 8000 rows, "* ]] || flunk "no pass 1 line: $output"
+	[[ $output == *"[tp-processing] pass 2: 4/4 shards, "* ]] || flunk "no pass 2 line: $output"
 	local s
 	for s in train val test; do expect_eq "$(ls j/output/$s)" "${s}_processed_data.csv" "$s"; done
 	tp-run -q -l isFraud --consolidate j/input/data ref
@@ -121,4 +124,22 @@ job() {
 	for step in $(grep -o '/container [a-z-]*' "$d" | awk '{ print $2 }' | sort -u); do
 		grep -q "^$step)" "$TP_ROOT/.ci/container" || flunk "no step $step in .ci/container"
 	done
+}
+
+@test "processing: SIGTERM (SageMaker's stop) reaches tp-run: its workers stop, the status is 143, nothing runs on" {
+	mkdir -p j/input/data
+	tp-gen-orders -n 6 -r 40000 -o j/input/data >/dev/null
+	TP_PROCESSING_ROOT=j LABEL_FIELD=isFraud setsid tp-processing --job_type training >log 2>err &
+	local pid=$! st=0 i
+	for i in $(seq 3000); do
+		[ -z "$(ls j/output/_tp/done 2>/dev/null | grep scan-)" ] || break
+		sleep 0.01
+	done
+	kill -TERM "$pid"
+	wait "$pid" || st=$?
+	expect_eq "$st" 143 "exit status"
+	grep -q "tp-run: interrupted by SIGTERM" err || flunk "stderr: $(cat err)"
+	grep -q "\[tp-processing\] failed: tp-run exit status 143" log || flunk "log: $(cat log)"
+	sleep 0.5
+	expect_eq "$(pgrep -f -- "$PWD/j/|j/input/data" || true)" "" "processes left"
 }

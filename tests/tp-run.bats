@@ -279,3 +279,46 @@ EOF
 	printf 'customerId,v\nC,s1r1\n' | expect_file out/testing/part-00001.csv
 	expect_eq "$(ctx_field out/_tp/context shard drop_dup | tr '\n' ' ')" "1 2 " "duplicates dropped per shard"
 }
+
+@test "tp-run: progress: on a terminal a line per pass with its final state; not with stderr to a file, nor with -q; --progress log on stdout" {
+	command -v script >/dev/null || skip "SKIP: script(1) is not installed"
+	tp-gen-orders -n 4 -r 2000 -o in >/dev/null
+	# a pseudo-terminal: the line is redrawn (\r) and its final state stays
+	script -qec "tp-run -l isFraud in tty >/dev/null" /dev/null >typescript
+	tr '\r' '\n' <typescript | sed 's/\x1b\[K//g' >lines
+	grep -qE '^pass 1: 4/4 shards, 8000 rows, [0-9.]+ MB/s, [0-9.]+ s$' lines || flunk "pass 1:" "$(cat -v typescript)"
+	grep -qE '^pass 2: 4/4 shards, [0-9]+ rows, [0-9.]+ MB/s, [0-9.]+ s$' lines || flunk "pass 2:" "$(cat -v typescript)"
+	# the rows of pass 2's line are those written
+	n=$(awk '/^rows written/ { print $3 }' tty/_tp/report.txt)
+	grep -q "^pass 2: 4/4 shards, $n rows" lines || flunk "pass 2 rows: $(grep '^pass 2' lines)"
+	# not a terminal: nothing on stderr
+	tp-run -l isFraud in file >/dev/null 2>err
+	expect_eq "$(cat err)" "" "stderr to a file"
+	# -q on a terminal: no progress either
+	script -qec "tp-run -q -l isFraud in quiet" /dev/null >typescript
+	expect_eq "$(tr -d '\r\n' <typescript)" "" "-q on a terminal"
+	# --progress log: one line per pass on stdout, also with -q
+	tp-run -q --progress log -l isFraud in log >out
+	expect_eq "$(cut -d: -f1 out | tr '\n' ' ')" "pass 1 pass 2 " "log lines"
+	run tp-run --progress sometimes -l isFraud in bad
+	expect_status 2
+	expect_eq "${lines[0]}" "tp-run: --progress: expected auto, bar, log or none: 'sometimes'"
+}
+
+@test "tp-run: --joblog FILE keeps GNU parallel's job log of every pass" {
+	tp-gen-orders -n 3 -r 500 -o in >/dev/null
+	tp-run -q --joblog jobs.log -l isFraud in out
+	# a header, then one line per job (tab-separated, Exitval in column 7), all 0
+	[ "$(head -1 jobs.log | cut -f1)" = Seq ] || flunk "$(head -3 jobs.log)"
+	awk -F'\t' '$1 != "Seq"' jobs.log >jobs
+	# pass 2 runs a job per shard: at least 3 lines; every job succeeded
+	[ "$(wc -l <jobs)" -ge 4 ] || flunk "jobs: $(cat jobs.log)"
+	expect_eq "$(cut -f7 jobs | sort -u)" 0 "exit values"
+	grep -q 'tp_pass2' jobs || flunk "no pass 2 job: $(cat jobs.log)"
+	# a second run starts the log anew; an unwritable one is an error before any work
+	tp-run -q --force --joblog jobs.log -l isFraud in out
+	expect_eq "$(grep -c '^Seq' jobs.log)" 1 "headers"
+	run tp-run -q --joblog /nonexistent/dir/log -l isFraud in out2
+	expect_status 1
+	expect_eq "$output" "tp-run: /nonexistent/dir/log: cannot write the job log"
+}
