@@ -184,8 +184,8 @@ cmp_ix(const void *a, const void *b)
     return sort_kind->cmp(ka, na, kb, nb);
 }
 
-static size_t *
-sorted_ix(const tp_map *m, const tp_runs_kind *k)
+size_t *
+tp_runs_sorted(const tp_map *m, const tp_runs_kind *k)
 {
     size_t n = tp_map_size(m);
     size_t *ix = tp_xmalloc((n ? n : 1) * sizeof *ix);
@@ -378,7 +378,7 @@ src_map(src *s, const tp_map *m, const tp_runs_kind *k)
     s->mem = 1;
     s->m = m;
     s->count = m ? tp_map_size(m) : 0;
-    s->ix = m ? sorted_ix(m, k) : tp_xmalloc(1);
+    s->ix = m ? tp_runs_sorted(m, k) : tp_xmalloc(1);
 }
 
 struct writer {

@@ -35,6 +35,12 @@ typedef struct tp_runs_kind {
 /* Key order of bytes (memcmp, then the shorter first), for tp_runs_kind.cmp. */
 int tp_runs_bytes(const char *a, size_t na, const char *b, size_t nb);
 
+/*
+ * The insertion indexes of m's entries (tp_map_key) in k's key order (qsort, not
+ * stable: keys are unique). Freed by the caller with free; never NULL.
+ */
+size_t *tp_runs_sorted(const tp_map *m, const tp_runs_kind *k);
+
 typedef struct tp_runfile tp_runfile;
 
 /* A temporary file for runs (opened on the first run). Free with tp_runfile_free. */

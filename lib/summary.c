@@ -159,28 +159,11 @@ tp_summary_free(tp_summary *s)
     free(s);
 }
 
-static const tp_map *sort_map;
-
-static int
-cmp_key(const void *a, const void *b)
-{
-    size_t na, nb;
-    const char *ka = tp_map_key(sort_map, *(const size_t *)a, &na);
-    const char *kb = tp_map_key(sort_map, *(const size_t *)b, &nb);
-    int c = memcmp(ka, kb, na < nb ? na : nb);
-    return c ? c : (na > nb) - (na < nb);
-}
-
 size_t *
 tp_map_sorted(const tp_map *m)
 {
-    size_t n = tp_map_size(m);
-    size_t *ix = tp_xmalloc((n ? n : 1) * sizeof *ix);
-    for (size_t i = 0; i < n; i++)
-        ix[i] = i;
-    sort_map = m;
-    qsort(ix, n, sizeof *ix, cmp_key);
-    return ix;
+    static const tp_runs_kind bytes = {0, tp_runs_bytes, NULL};
+    return tp_runs_sorted(m, &bytes);
 }
 
 int
