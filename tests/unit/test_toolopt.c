@@ -20,8 +20,8 @@ static const struct option scan_own[] = {
 
 /* tp-scan's table as it was written out before the shared options moved here */
 static const char *const scan_names[] = {
-    "dedup", "distinct", "help", "label", "no-dedup",  "on-bad-row", "output",
-    "quiet", "rejects",  "rows", "shard", "signature", "split",      "tsv",
+    "dedup",   "distinct", "help",  "label",     "no-dedup", "on-bad-row", "output",  "quiet",
+    "rejects", "rows",     "shard", "signature", "split",    "tsv",        "version",
 };
 
 static int
@@ -55,6 +55,8 @@ test_toolopt(void)
         CHECK(strcmp(o.longopts[i].name, scan_names[i]) == 0);
     CHECK(o.shard == -1 && o.policy == TP_BAD_FAIL && !o.tsv && !o.quiet && !o.context);
 
+    /* --version is every tool's, as -h is */
+    CHECK(tp_toolopt_take(&o, TP_TO_OPT_VERSION, NULL) == TP_TO_VERSION);
     /* the shared ones are taken, the tool's own are not */
     CHECK(tp_toolopt_take(&o, 'n', "7") == TP_TO_TAKEN && o.shard == 7);
     CHECK(tp_toolopt_take(&o, 'n', "x") == -1);
