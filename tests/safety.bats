@@ -114,8 +114,10 @@ hostile=('{}' '{1}' '{= system("touch pwned") =}' '$(touch pwned)' '`touch pwned
 	[ -f "$o/train/part-00001.csv" ] && [ -f "$o/test/part-00002.csv" ]
 	# and the joined files of --consolidate, in an OUTPUT_DIR with | & and \ too
 	local c=$'one|&\\n\n$(touch pwned)'
-	tp-run -q -l label --consolidate "$d" "$c"
+	tp-run -q --progress log -l label --consolidate "$d" "$c" >log
 	[ -f "$c/train/train_processed_data.csv" ] && [ ! -e "$c/train/part-00001.csv" ]
+	# the progress lines read the summaries and reports there too
+	grep -q "^pass 1: 3/3 shards, $(awk '/^rows read/ { print $3 }' "$c/_tp/report.txt") rows" log || flunk "$(cat log)"
 	expect_eq "$(body "$c/train/train_processed_data.csv" | wc -l)" "$(body "$o"/train/part-*.csv | wc -l)" "joined rows"
 	expect_no_file pwned
 }
