@@ -126,10 +126,80 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     return rc ? -1 : 0;
 }
 
+/*
+ * JSON shards (summary header 2) each list their own keys: the data set's columns are
+ * their union in order of first appearance by row identity, which is the shards' lists
+ * taken in shard-number order (m->sh is sorted), each new name appended; a column that
+ * only some shard's roles added (absent there) comes after every seen one. Each shard's
+ * statistics are then laid out on the union, a column it lacks counting its rows as
+ * missing, so that the merge below sees shards that all agree.
+ */
+static int
+union_shards(tp_merge *m)
+{
+    tp_summary *ref = NULL;
+    for (size_t i = 0; i < m->nsh; i++) {
+        tp_summary *s = m->sh[i].head;
+        if (s->ncols == 0)
+            continue;
+        if (!ref)
+            ref = s;
+        else if ((s->header == 2) != (ref->header == 2)) {
+            tp_err(m->sh[i].info.source, 0, "%s, unlike %s: JSON and other shards do not mix",
+                   s->header == 2 ? "JSON" : "not JSON", m->sh[0].info.source);
+            return -1;
+        }
+    }
+    if (!ref || ref->header != 2)
+        return 0;
+    tp_map *u = tp_map_new(0);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < m->nsh; i++) {
+            tp_summary *s = m->sh[i].head;
+            for (size_t c = 0; c < s->ncols; c++)
+                if ((s->absent && s->absent[c]) == pass)
+                    tp_map_put(u, s->cols[c], strlen(s->cols[c]), NULL);
+        }
+    size_t n = tp_map_size(u);
+    for (size_t i = 0; i < m->nsh; i++) {
+        tp_summary *s = m->sh[i].head;
+        if (s->distinct_on) {
+            tp_err(m->sh[i].info.source, 0, "--distinct is not available for JSON shards");
+            tp_map_free(u);
+            return -1;
+        }
+        if (s->ncols == 0 && s->rows == 0)
+            continue;
+        tp_colstat *st = tp_xcalloc(n ? n : 1, sizeof *st);
+        long long good = s->rows - s->bad;
+        for (size_t c = 0; c < n; c++) {
+            tp_colstat_init(&st[c]);
+            st[c].missing = good;
+        }
+        for (size_t c = 0; c < s->ncols; c++) {
+            long k = tp_map_index(u, s->cols[c], strlen(s->cols[c]));
+            if (m->sh[i].stats)
+                st[k] = m->sh[i].stats[c];
+            free(s->cols[c]);
+        }
+        free(m->sh[i].stats);
+        m->sh[i].stats = st;
+        s->cols = tp_xrealloc(s->cols, (n ? n : 1) * sizeof *s->cols);
+        for (size_t c = 0; c < n; c++)
+            s->cols[c] = tp_xstrdup(tp_map_key(u, c, NULL));
+        s->ncols = n;
+        s->header = 2;
+    }
+    tp_map_free(u);
+    return 0;
+}
+
 /* Every shard with columns must agree with the one with the lowest number. */
 static int
 check_shards(tp_merge *m)
 {
+    if (union_shards(m) < 0)
+        return -1;
     tp_summary *ref = NULL;
     const char *rsrc = NULL;
     for (size_t i = 0; i < m->nsh; i++) {
@@ -173,7 +243,8 @@ check_shards(tp_merge *m)
             check_role(src, "the dedup column", s->dedup, ref->dedup, rsrc) < 0 ||
             check_role(src, "the temporal column", s->temporal, ref->temporal, rsrc) < 0 ||
             check_role(src, "the split mode", s->split, ref->split, rsrc) < 0 ||
-            check_role(src, "the split column", s->splitcol, ref->splitcol, rsrc) < 0)
+            check_role(src, "the split column", s->splitcol, ref->splitcol, rsrc) < 0 ||
+            check_role(src, "--records", s->records, ref->records, rsrc) < 0)
             return -1;
         int same = s->ntf == ref->ntf;
         for (size_t j = 0; same && j < s->ntf; j++)
@@ -196,6 +267,7 @@ check_shards(tp_merge *m)
         m->temporal = ref->temporal ? tp_xstrdup(ref->temporal) : NULL;
         m->split = ref->split ? tp_xstrdup(ref->split) : NULL;
         m->splitcol = ref->splitcol ? tp_xstrdup(ref->splitcol) : NULL;
+        m->records = ref->records ? tp_xstrdup(ref->records) : NULL;
         m->tf = ref->tf;
         m->ntf = ref->ntf;
         ref->tf = NULL;
@@ -440,6 +512,7 @@ merge_free(tp_merge *m)
     free(m->temporal);
     free(m->split);
     free(m->splitcol);
+    free(m->records);
     tp_strv_free(m->tf, m->ntf);
     free(m->first);
     free(m->tmp);
@@ -481,6 +554,8 @@ tp_merge_finish(tp_merge *m)
     c->nin = m->ncols;
     c->in = m->cols;
     m->cols = NULL;
+    c->records = m->records;
+    m->records = NULL;
     c->label = col_index(c->in, c->nin, m->label);
     c->dedup = col_index(c->in, c->nin, m->dedup);
     c->temporal = col_index(c->in, c->nin, m->temporal);
@@ -589,6 +664,7 @@ write_context(const tp_context *c, const char *dir)
     tp_ratio_format(c->q, qb, sizeof qb);
     int rc = tp_rec_str(o, "tp-context") || tp_rec_int(o, 2) || tp_rec_end(o);
     rc |= tp_rec_str(o, "header") || tp_rec_int(o, c->header) || tp_rec_end(o);
+    rc |= tp_rec_name(o, "records", c->records);
     for (size_t i = 0; i < c->nin; i++)
         rc |= tp_rec_str(o, "in") || tp_rec_str(o, c->in[i]) || tp_colstat_write(o, &c->stats[i]) ||
               tp_rec_end(o);
@@ -803,7 +879,10 @@ tp_context_read_shard(const char *dir, long want)
         } else if (strcmp(tag, "end") == 0) {
             end = 1;
         } else if (strcmp(tag, "header") == 0 && n == 2) {
-            c->header = strcmp(f[1], "0") != 0;
+            c->header = strcmp(f[1], "0") == 0 ? 0 : strcmp(f[1], "2") == 0 ? 2 : 1;
+        } else if (strcmp(tag, "records") == 0 && n == 2) {
+            free(c->records);
+            c->records = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "in") == 0 && n == 2 + TP_COLSTAT_FIELDS) {
             if (c->nin == incap) {
                 incap = incap ? 2 * incap : 32;
@@ -937,6 +1016,7 @@ tp_context_free(tp_context *c)
     for (size_t i = 0; i < c->nin; i++)
         free(c->in[i]);
     free(c->in);
+    free(c->records);
     for (size_t i = 0; i < c->nout; i++)
         free(c->out[i]);
     free(c->out);

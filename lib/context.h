@@ -42,7 +42,9 @@ typedef struct tp_shardinfo {
 } tp_shardinfo;
 
 typedef struct tp_context {
-    int header;          /* shards have a header line (0: headerless, columns = signature) */
+    int header;          /* shards have a header line (0: headerless, columns = signature;
+                            2: JSON, every record mapped into the columns, json.h) */
+    char *records;       /* JSON: the records path of pass 1 (--records), or NULL */
     size_t nin;          /* input columns */
     char **in;           /* input column names as in the data */
     size_t nout;         /* output columns: the nin renamed inputs, then the concat columns */

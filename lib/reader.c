@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "json.h"
 #include "map.h"
 #include "pqread.h"
 #include "text.h"
@@ -57,6 +58,11 @@ struct tp_reader {
     int piece_ok;  /* the piece being fed holds no NUL and is valid UTF-8 */
     int run_ok;    /* so are all pieces since the current record began */
     size_t stream_ncols;
+    int json;      /* the input is JSON (json.h) */
+    char *records; /* --records PATH, or NULL */
+    char **want;   /* columns a JSON input must have (absent ones are appended) */
+    size_t nwant;
+    size_t nseen; /* JSON: the columns before nseen were keys of the input */
 };
 
 int
@@ -588,6 +594,150 @@ run_parquet(tp_reader *r, char *chunk, size_t got, size_t cap)
     return r->rc;
 }
 
+void
+tp_reader_records(tp_reader *r, const char *path)
+{
+    free(r->records);
+    r->records = path && *path ? tp_xstrdup(path) : NULL;
+}
+
+void
+tp_reader_want(tp_reader *r, const char *name)
+{
+    r->want = tp_xrealloc(r->want, (r->nwant + 1) * sizeof *r->want);
+    r->want[r->nwant++] = tp_xstrdup(name);
+}
+
+int
+tp_reader_is_json(const tp_reader *r)
+{
+    return r->json;
+}
+
+int
+tp_reader_col_absent(const tp_reader *r, size_t i)
+{
+    return r->json && i >= r->nseen && i < r->ncols;
+}
+
+static int
+json_record(void *arg, const char *const *f, const size_t *len, size_t n, long line)
+{
+    tp_reader *r = arg;
+    tp_row row = {n, (const char **)f, len, line, r->rows};
+    r->rows++;
+    return r->on_row ? r->on_row(r->arg, &row) : 0;
+}
+
+static int
+json_bad(void *arg, long line, const char *col, const char *why)
+{
+    tp_reader *r = arg;
+    tp_row row = {0, NULL, NULL, line, r->rows};
+    bad_record(r, &row, line, col, why);
+    return r->rc;
+}
+
+/* Feed j the input: first[0..n) already read from in, then the rest of in. */
+static int
+json_pass(tp_json *j, tp_in *in, const char *first, size_t n, char *chunk, size_t cap)
+{
+    int bom = 1;
+    for (;;) {
+        if (!first) {
+            ssize_t k = tp_in_read(in, chunk, cap);
+            if (k < 0)
+                return -1;
+            if (k == 0)
+                break;
+            first = chunk;
+            n = (size_t)k;
+        }
+        if (bom && n >= 3 && memcmp(first, "\xEF\xBB\xBF", 3) == 0)
+            first += 3, n -= 3;
+        bom = 0;
+        int rc = tp_json_feed(j, first, n);
+        if (rc)
+            return rc;
+        first = NULL;
+    }
+    return tp_json_end(j);
+}
+
+/*
+ * A JSON shard (json.h). Without a schema given (the signature, or pass 1's union of
+ * keys), a first read finds the columns, so that the header is known before the first
+ * row: the input is read twice (standard input through a temporary copy).
+ */
+static int
+run_json(tp_reader *r, char *chunk, size_t got, size_t cap)
+{
+    r->json = 1;
+    tp_in *in = r->in;
+    int fd = -1;
+    char path[32];
+    const char *first = chunk;
+    if (!r->have_header && strcmp(r->name, "-") == 0) {
+        long long size;
+        if ((fd = spool(r, chunk, got, chunk, cap, &size)) < 0)
+            return r->rc = -1;
+        snprintf(path, sizeof path, "/dev/fd/%d", fd);
+        if (!(in = tp_in_open(path))) {
+            close(fd);
+            return r->rc = -1;
+        }
+        first = NULL;
+        got = 0;
+    }
+    if (!r->have_header) {
+        tp_json *pre = tp_json_new(r->name, r->records, NULL);
+        tp_in *again = tp_in_open(fd >= 0 ? path : r->name);
+        char *buf = tp_xmalloc(cap); /* chunk holds the first bytes of the second read */
+        int rc = again ? json_pass(pre, again, NULL, 0, buf, cap) : -1;
+        free(buf);
+        tp_in_close(again);
+        if (rc == 0) {
+            r->nseen = tp_json_ncols(pre);
+            for (size_t i = 0; i < r->nwant; i++)
+                tp_json_add_col(pre, r->want[i]);
+            r->own_cols = 1;
+            r->ncols = tp_json_ncols(pre);
+            r->cols = tp_xmalloc((r->ncols ? r->ncols : 1) * sizeof *r->cols);
+            for (size_t i = 0; i < r->ncols; i++)
+                r->cols[i] = tp_xstrdup(tp_json_col(pre, i));
+        }
+        tp_json_free(pre);
+        if (rc) {
+            r->rc = -1;
+            goto done;
+        }
+        if (fd >= 0) {
+            /* the copy is read again from its start */
+            if (!(in = tp_in_open(path))) {
+                r->rc = -1;
+                goto done;
+            }
+        }
+    } else {
+        r->nseen = r->ncols;
+    }
+    if ((r->rc = set_header(r)) != 0)
+        goto done;
+    tp_json_cb cb = {json_record, json_bad, r};
+    tp_json *j = tp_json_new(r->name, r->records, &cb);
+    tp_json_schema(j, r->cols, r->ncols);
+    int rc = json_pass(j, in, first, got, chunk, cap);
+    tp_json_free(j);
+    if (rc && !r->rc)
+        r->rc = rc;
+done:
+    if (in != r->in)
+        tp_in_close(in);
+    if (fd >= 0)
+        close(fd);
+    return r->rc;
+}
+
 int
 tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
 {
@@ -619,6 +769,11 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
             if ((size_t)got >= strlen(TP_STREAM_MAGIC) &&
                 memcmp(s, TP_STREAM_MAGIC, strlen(TP_STREAM_MAGIC)) == 0) {
                 run_stream(r, chunk, (size_t)got, CHUNK);
+                free(chunk);
+                return r->rc;
+            }
+            if (tp_json_sniff(r->name, s, (size_t)got)) {
+                run_json(r, chunk, (size_t)got, CHUNK);
                 free(chunk);
                 return r->rc;
             }
@@ -714,6 +869,8 @@ tp_reader_close(tp_reader *r)
     if (r->own_cols)
         tp_strv_free(r->cols, r->ncols);
     free(r->types);
+    free(r->records);
+    tp_strv_free(r->want, r->nwant);
     free(r->buf);
     free(r->off);
     free(r->flen);

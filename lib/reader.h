@@ -96,6 +96,24 @@ int tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *
  * header is (on_header). A stage that reads one writes one (tp-split). */
 int tp_reader_is_stream(const tp_reader *r);
 
+/*
+ * JSON inputs (json.h): the dotted path of the array of records in each document (NULL:
+ * a top-level array's elements, or each value, are the records); set before the run.
+ */
+void tp_reader_records(tp_reader *r, const char *path);
+
+/*
+ * A column a JSON input must have, added after its keys when no record has it (a label
+ * or key column that a shard lacks: all its values are missing); before the run.
+ */
+void tp_reader_want(tp_reader *r, const char *name);
+
+/* Whether the input is JSON; known once the header is. */
+int tp_reader_is_json(const tp_reader *r);
+
+/* Whether column i of a JSON input is one of tp_reader_want's, in no record. */
+int tp_reader_col_absent(const tp_reader *r, size_t i);
+
 size_t tp_reader_ncols(const tp_reader *r);
 const char *tp_reader_col(const tp_reader *r, size_t i);
 const char *tp_reader_name(const tp_reader *r);

@@ -43,6 +43,8 @@ tp_summary_free(tp_summary *s)
     if (!s)
         return;
     free(s->source);
+    free(s->records);
+    free(s->absent);
     for (size_t i = 0; i < s->ncols; i++)
         free(s->cols[i]);
     free(s->cols);
@@ -106,6 +108,7 @@ tp_summary_write(const tp_summary *s, const char *path)
     rc |= tp_rec_name(o, "temporal", s->temporal);
     rc |= tp_rec_name(o, "split", s->split);
     rc |= tp_rec_name(o, "splitcol", s->splitcol);
+    rc |= tp_rec_name(o, "records", s->records);
     if (s->distinct_on)
         rc |= tp_rec_name(o, "distinct", "1");
     for (size_t i = 0; i < s->ntf; i++)
@@ -115,6 +118,8 @@ tp_summary_write(const tp_summary *s, const char *path)
         rc |= tp_rec_name(o, "col", s->cols[i]);
         rc |= tp_rec_str(o, "stat") || tp_colstat_write(o, c) || tp_rec_end(o);
         rc |= tp_rec_name(o, "decl", tp_decl_name(c->declared));
+        if (s->absent && s->absent[i])
+            rc |= tp_rec_str(o, "absent") || tp_rec_end(o);
     }
     /* then each scan operation's records, in table order (scanop.h) */
     for (size_t i = 0; tp_scanops[i] && rc == 0; i++)
@@ -169,7 +174,13 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
                 goto fail;
             s->shard = (long)v[0];
         } else if (strcmp(tag, "header") == 0 && n == 2) {
-            s->header = strcmp(f[1], "0") != 0;
+            s->header = strcmp(f[1], "0") == 0 ? 0 : strcmp(f[1], "2") == 0 ? 2 : 1;
+        } else if (strcmp(tag, "records") == 0 && n == 2) {
+            s->records = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "absent") == 0 && n == 1 && s->ncols > 0) {
+            if (!s->absent)
+                s->absent = tp_xcalloc(ccap, 1);
+            s->absent[s->ncols - 1] = 1;
         } else if (strcmp(tag, "source") == 0 && n == 2) {
             s->source = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "input") == 0 && n == 3) {
@@ -201,6 +212,10 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
                 ccap = ccap ? 2 * ccap : 32;
                 s->cols = tp_xrealloc(s->cols, ccap * sizeof *s->cols);
                 s->stats = tp_xrealloc(s->stats, ccap * sizeof *s->stats);
+                if (s->absent) {
+                    s->absent = tp_xrealloc(s->absent, ccap);
+                    memset(s->absent + s->ncols, 0, ccap - s->ncols);
+                }
             }
             s->cols[s->ncols] = tp_xstrdup(f[1]);
             tp_colstat_init(&s->stats[s->ncols]);

@@ -32,7 +32,10 @@ int tp_keyrec_before(const tp_keyrec *a, const tp_keyrec *b);
 typedef struct tp_summary {
     long shard;
     char *source;         /* shard path as given to tp-scan */
-    int header;           /* 1: the shard had a header line; 0: a signature was given */
+    int header;           /* 1: the shard had a header line; 0: a signature was given;
+                             2: JSON, the columns are its keys (json.h) */
+    char *records;        /* JSON: --records PATH, or NULL */
+    char *absent;         /* JSON: per column, 1 when no record has it (a role's column) */
     long long in_bytes;   /* size of the shard as read (compressed, for gzip) */
     unsigned long in_crc; /* CRC-32 of those bytes (see tp_in_sum) */
     long long rows, drop_label, drop_time, drop_key;

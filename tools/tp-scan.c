@@ -24,7 +24,7 @@ static const char usage_text[] =
     "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
     "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--rows FILE]\n"
     "               [--fit-from DIR] [--split MODE] [--transform SPEC] [--transforms FILE]\n"
-    "               [--tsv] [FILE]\n";
+    "               [--records PATH] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -108,6 +108,13 @@ on_header(void *arg, tp_reader *r)
         s->cols[i] = tp_xstrdup(tp_reader_col(r, i));
         tp_colstat_init(&s->stats[i]);
         s->stats[i].declared = tp_decl_parse(tp_reader_coltype(r, i));
+    }
+    if (tp_reader_is_json(r)) {
+        /* JSON: the columns are this shard's keys; tp-context takes the union (SPEC 3) */
+        s->header = 2;
+        s->absent = tp_xcalloc(s->ncols, 1);
+        for (size_t i = 0; i < s->ncols; i++)
+            s->absent[i] = (char)tp_reader_col_absent(r, i);
     }
     if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0)
         return -1;
@@ -204,7 +211,7 @@ main(int argc, char **argv)
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
     tp_toolopt to;
-    if (tp_toolopt_init(&to, TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV | TP_TO_QUIET,
+    if (tp_toolopt_init(&to, TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV | TP_TO_QUIET | TP_TO_JSON,
                         "l:o:s:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
     struct scan sc = {0};
@@ -334,6 +341,15 @@ main(int argc, char **argv)
     if (!r)
         tp_die(TP_EXIT_DATA);
     sc.r = r;
+    /* a JSON shard may lack a column that others have: the roles' columns are then
+     * there, all missing */
+    tp_reader_records(r, to.records);
+    const char *roles[] = {sc.label, sc.dedup, sc.split_col, sc.group_col};
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+        if (roles[i])
+            tp_reader_want(r, roles[i]);
+    if (to.records)
+        sc.s->records = tp_xstrdup(to.records);
     sc.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     if (rows && !(sc.rows = tp_out_open(rows, 0)))
         tp_die(TP_EXIT_DATA);

@@ -24,7 +24,7 @@
 
 static const char usage_text[] =
     "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--before-fit] [--on-bad-row POLICY]\n"
-    "                    [--rejects FILE] [--stream] [--tsv] [FILE]\n";
+    "                    [--records PATH] [--rejects FILE] [--stream] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -92,6 +92,12 @@ write_header(struct xf *x)
         rc |= put(x, x->c->out[i], strlen(x->c->out[i]));
     rc |= put_end(x);
     return rc;
+}
+
+static int
+same_records(const char *a, const char *b)
+{
+    return b && strcmp(a, b) == 0;
 }
 
 static int
@@ -206,7 +212,7 @@ main(int argc, char **argv)
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
     tp_toolopt to;
-    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV,
+    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV | TP_TO_JSON,
                         "s:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
     const char *sigfile = NULL;
@@ -248,8 +254,9 @@ main(int argc, char **argv)
     long nsig = 0;
     if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)
         tp_die(TP_EXIT_DATA);
-    if (!sig && !ctx->header) {
-        sig = ctx->in; /* headerless shards: the signature of pass 1 */
+    if (!sig && ctx->header != 1) {
+        /* headerless shards: the signature of pass 1; JSON: the union of its keys */
+        sig = ctx->in;
         nsig = (long)ctx->nin;
     }
     struct xf x = {0};
@@ -298,6 +305,11 @@ main(int argc, char **argv)
     if (!r)
         tp_die(TP_EXIT_DATA);
     x.r = r;
+    if (to.records && !same_records(to.records, ctx->records))
+        tp_fatal(TP_EXIT_USAGE, "--records %s: pass 1 read %s%s", to.records,
+                 ctx->records ? "the records at " : "without --records",
+                 ctx->records ? ctx->records : "");
+    tp_reader_records(r, ctx->records);
     x.p2.r = r;
     x.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     tp_reader_policy(r, to.policy, on_bad);

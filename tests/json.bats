@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# JSON input (json.h): JSON Lines and one document, flattening as pandas.json_normalize,
+# --records, the union schema of pass 1 over shards, bad JSON, and the data sets of
+# ../shared/data/json compared with pandas.
+
+load helper
+
+JSON_DATA=$TP_ROOT/../shared/data/json
+
+need_data() {
+	[ -f "$JSON_DATA/earthquakes.json" ] || skip "../shared/data/json is not there"
+}
+
+need_pandas() {
+	/usr/bin/python3 -c 'import pandas' 2>/dev/null || skip "python3-pandas is not installed"
+}
+
+# rows FILE...: the rows tp reads, as CSV.
+rows() {
+	tp-scan --rows - -o /dev/null "$@"
+}
+
+@test "json: JSON Lines flattened: nested objects as a.b, arrays compact, null and absent missing" {
+	printf '%s\n' '{"id": 1, "user": {"name": "A, B", "age": 30}, "tags": ["x", "y"], "ok": true}' \
+		'' '{"id": 2.50, "user": {"name": null}, "tags": [], "extra": {"k": [1, {"z": "\"q\""}]}}' \
+		'{"ok": false, "id": -1e3}' >in.jsonl
+	run -0 rows in.jsonl
+	# pandas' order: the keys that hold no object first, then the nested ones
+	[ "$output" = 'id,tags,ok,user.name,user.age,extra.k
+1,"[""x"",""y""]",true,"A, B",30,
+2.50,[],,,,"[1,{""z"":""\""q\""""}]"
+-1e3,,false,,,' ]
+}
+
+@test "json: the form is found from the content: an array document, one record, JSON Lines in .json" {
+	printf '[\n  {"a": 1},\n  {"b": {"c": 2}}\n]\n' >doc.json
+	run -0 rows doc.json
+	[ "$output" = $'a,b.c\n1,\n,2' ]
+	printf '{\n  "a": 1,\n  "b": [1, 2]\n}\n' >one.json
+	run -0 rows one.json
+	[ "$output" = $'a,b\n1,"[1,2]"' ]
+	printf '{"a": 1}\n{"a": 2}\n' | gzip >lines.json.gz
+	run -0 rows lines.json.gz
+	[ "$output" = $'a\n1\n2' ]
+	# by content whatever the name, and from standard input
+	printf '[{"a": "x"}]' >data.txt
+	run -0 rows data.txt
+	[ "$output" = $'a\nx' ]
+	run -0 rows - <doc.json
+	[ "$output" = $'a,b.c\n1,\n,2' ]
+}
+
+@test "json: --records picks the array at a dotted path" {
+	printf '{"meta": {"n": 2, "items": [{"k": 1}, {"k": 2, "v": "x"}]}, "other": [{"z": 0}]}\n' >d.json
+	run -0 rows --records meta.items d.json
+	[ "$output" = $'k,v\n1,\n2,x' ]
+	run -1 rows --records nope d.json
+	[ "$output" = "tp-scan: d.json:1: --records nope: no array of records at that path" ]
+	run -2 tp-scan --records '' d.json
+	[[ "$output" == "tp-scan: --records: expected a dotted path (KEY.KEY...)"* ]]
+}
+
+@test "json: bad JSON: file and line (byte offset for one document), the bad-row policy per JSON Lines record" {
+	printf '{"a": 1}\n{"a": 2,,}\n[1]\n{"a": 4}\n' >in.jsonl
+	run -1 rows in.jsonl
+	[ "$output" = "tp-scan: in.jsonl:2: not JSON: parse error: invalid object key (must be a string)" ]
+	run -0 rows --on-bad-row skip in.jsonl
+	[ "$output" = $'a\n1\n4' ]
+	tp-scan --on-bad-row quarantine --rejects rej.csv -o s.sum in.jsonl
+	grep -q '^rows	4	0	0	0	2$' s.sum
+	grep -q 'a record is a JSON object' rej.csv
+	printf '[\n{"a": 1},\n{"a" 2}\n]\n' >doc.json
+	run -1 rows --on-bad-row skip doc.json
+	[ "$output" = "tp-scan: doc.json:3: not JSON: parse error: object key and value must be separated by a colon (':') (byte 17)" ]
+	printf '[{"a": 1},\n{"a": 2}' >cut.json
+	run -1 rows cut.json
+	[[ "$output" == "tp-scan: cut.json:2: not JSON: "*"the document was cut short (byte 19)" ]]
+	printf '{"a": "\xff"}\n' >utf.jsonl
+	run -1 rows utf.jsonl
+	[ "$output" = "tp-scan: utf.jsonl:1: not JSON: lexical error: invalid bytes in UTF8 string" ]
+	printf '{"a": 1}\n{"a": 2}\n' | gzip | head -c 30 >trunc.jsonl.gz
+	run -1 rows trunc.jsonl.gz
+	[[ "$output" == "tp-scan: trunc.jsonl.gz"*gzip* ]]
+}
+
+@test "json: the union schema over shards in order of first appearance by shard number, the same for any -j" {
+	mkdir in
+	printf '{"b": 1, "a": "x"}\n{"a": "y", "c": true}\n' >in/part-00001.jsonl
+	printf '{"d": 5}\n{"d": 6, "b": 2}\n{"d": 7}\n' >in/part-00000.jsonl
+	printf '{"a": "z", "e": {"f": 1}}\n' >in/part-00002.jsonl
+	tp-run -q --split random -j 1 in out1
+	tp-run -q --split random -j 3 in out2
+	diff -r -x _tp out1 out2
+	[ "$(cat out1/signature/signature)" = "d,b,a,c,e.f" ]
+	# the statistics count the rows of shards without the column as missing
+	run -0 awk -F'\t' '$1 == "in" && $2 == "d" { print $3, $4 }' out1/_tp/context/context
+	[ "$output" = "3 3" ]
+	cat out1/{train,val,test}/part-*.csv | grep -v '^d,' | sort >all.csv
+	[ "$(cat all.csv)" = "$(printf '%s\n' ',,z,,1' ',1,x,,' ',,y,true,' '5,,,,' '6,2,,,' '7,,,,' | sort)" ]
+	# pass 1 keeps each shard's own keys; a label a shard lacks is there, all missing
+	tp-scan -l c -o s.sum in/part-00000.jsonl
+	grep -q '^col	c$' s.sum
+	grep -q '^absent$' s.sum
+	[ "$(grep -c '^header	2$' s.sum)" = 1 ]
+}
+
+@test "json: JSON and CSV shards do not mix; --records must be pass 1's" {
+	mkdir in
+	printf '{"a": 1}\n' >in/part-00000.jsonl
+	printf 'a\n1\n' >in/part-00001.csv
+	run -1 tp-run -q --split random in out
+	[[ "$output" == *"in/part-00001.csv: not JSON, unlike"*"JSON and other shards do not mix"* ]]
+	rm in/part-00001.csv
+	tp-run -q --split random in out2
+	run -2 tp-transform -c out2/_tp/context --records x in/part-00000.jsonl
+	[ "$output" = "tp-transform: --records x: pass 1 read without --records" ]
+}
+
+@test "json: earthquakes.json --records features equals pandas.json_normalize(doc['features'])" {
+	need_data
+	need_pandas
+	rows --records features "$JSON_DATA/earthquakes.json" >tp.csv
+	/usr/bin/python3 "$TP_ROOT/tests/json_ref.py" rows "$JSON_DATA/earthquakes.json" features >pd.csv
+	[ "$(wc -l <tp.csv)" = 1708 ]
+	cmp tp.csv pd.csv
+	head -2 tp.csv | tail -1 | grep -q ',Point,"\[-118.6671667,34.4945,26.49\]"$'
+	# without --records: the one document is one row
+	run -0 rows "$JSON_DATA/earthquakes.json"
+	[ "${#lines[@]}" = 2 ]
+	[ "${lines[0]}" = "type,features,bbox,metadata.generated,metadata.url,metadata.title,metadata.status,metadata.api,metadata.count" ]
+}
+
+@test "json: movies.json through tp-run: exact counts, pandas' types, -j 1 equals -j 2" {
+	need_data
+	need_pandas
+	mkdir in
+	/usr/bin/python3 - "$JSON_DATA/movies.json" in <<'PY'
+import json, sys
+recs = json.load(open(sys.argv[1]))
+# three JSON Lines shards and the rest as one document, each written as read
+k = len(recs) // 4
+for i in range(3):
+    with open(f"{sys.argv[2]}/part-{i:05d}.jsonl", "w") as f:
+        for r in recs[i * k:(i + 1) * k]:
+            f.write(json.dumps(r) + "\n")
+json.dump(recs[3 * k:], open(f"{sys.argv[2]}/part-00003.json", "w"), indent=1)
+PY
+	tp-run -q --split random -j 1 in out1
+	tp-run -q --split random -j 2 in out2
+	diff -r -x _tp out1 out2
+	n=3201
+	ntrain=$((n * 7 / 10))
+	ntest=$(((n - ntrain + 1) / 2))
+	[ "$(cat out1/train/*.csv | grep -vc '^Title,')" = "$ntrain" ]
+	[ "$(cat out1/test/*.csv | grep -vc '^Title,')" = "$ntest" ]
+	[ "$(cat out1/val/*.csv | grep -vc '^Title,')" = "$((n - ntrain - ntest))" ]
+	/usr/bin/python3 "$TP_ROOT/tests/json_ref.py" types "$JSON_DATA/movies.json" >types.csv
+	cut -d, -f1,3 out1/metadata/metadata | diff - types.csv
+	# one shard of the whole document gives the same types
+	mkdir one
+	cp "$JSON_DATA/movies.json" one/
+	tp-run -q --split random one out3
+	diff out1/metadata/metadata out3/metadata/metadata
+}
