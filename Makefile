@@ -40,7 +40,7 @@ FLAGS_STAMP := .flags-$(shell printf '%s' '$(CC) $(CFLAGS) $(LDFLAGS)' | cksum |
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TOOLS = tp-scan tp-context tp-transform tp-split tp-write
-BINS = $(addprefix bin/,$(TOOLS)) bin/tp-run bin/tp-gen-orders
+BINS = $(addprefix bin/,$(TOOLS)) bin/tp-run bin/tp-gen-orders bin/tp-gen-json
 UNIT_SRC = $(wildcard tests/unit/*.c)
 
 all: $(BINS)
@@ -65,6 +65,9 @@ bin/tp-run: tools/tp-run | bin
 
 bin/tp-gen-orders: examples/tp-gen-orders.c $(FLAGS_STAMP) | bin
 	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz -lm
+
+bin/tp-gen-json: examples/tp-gen-json.c $(FLAGS_STAMP) | bin
+	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz
 
 bin:
 	mkdir -p bin

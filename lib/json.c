@@ -79,6 +79,8 @@ struct tp_json {
     int lines;         /* -1 unknown, 1 JSON Lines, 0 one document */
     long long nvalues; /* top-level values completed */
     int skip_line;     /* after an error in JSON Lines: drop input up to the end of the line */
+    int values;        /* an array element that is not an object is a record {"value": it} */
+    int single;        /* the current record is such an element, an array being captured */
     int rc;            /* a callback's nonzero value, or -1 */
     int fatal;         /* an error recorded */
 };
@@ -402,6 +404,17 @@ doc_scalar(tp_json *j)
 
 static void top_done(tp_json *j);
 
+/* values mode: the element at hand is the record {"value": element} */
+static void
+value_record(tp_json *j)
+{
+    rec_begin(j);
+    j->nbuf = grow(j->nbuf, &j->ncap, 8, 1);
+    memcpy(j->nbuf, "value", 6);
+    j->nlen = 5;
+    j->kpos[0] = 0;
+}
+
 static int
 scalar(tp_json *j, const char *s, size_t n, int is_string)
 {
@@ -413,6 +426,10 @@ scalar(tp_json *j, const char *s, size_t n, int is_string)
             cput(j, s, n);
     } else if (j->rec_level >= 0) {
         emit(j, s, n);
+    } else if (j->values && j->depth == j->elems_depth) {
+        value_record(j);
+        emit(j, s, n);
+        rec_end(j);
     } else {
         if (j->depth == 0 && !j->in_value)
             j->value_line = j->line;
@@ -430,6 +447,12 @@ on_null(void *ctx)
     if (j->cdepth == 0 && j->rec_level >= 0) {
         /* a column, with a missing value */
         emit(j, "", 0);
+        return stop(j);
+    }
+    if (j->cdepth == 0 && j->values && j->depth == j->elems_depth) {
+        value_record(j);
+        emit(j, "", 0);
+        rec_end(j);
         return stop(j);
     }
     return scalar(j, "null", 4, 0);
@@ -551,6 +574,15 @@ open_container(tp_json *j, char kind)
         if (at_records(j))
             j->found = 1;
         j->elems_depth = j->depth + 1;
+    } else if (j->depth == j->elems_depth && j->values) {
+        /* an array element that is an array: {"value": its compact JSON} */
+        value_record(j);
+        j->single = 1;
+        j->cdepth = 1;
+        j->ccomma[1] = 0;
+        j->cafter_key = 0;
+        j->clen = 0;
+        cput(j, "[", 1);
     } else if (j->depth == j->elems_depth) {
         /* an array element that is not an object: a bad record, its content ignored */
         doc_scalar(j);
@@ -584,9 +616,13 @@ close_container(tp_json *j, char kind)
     j->depth--;
     if (j->cdepth > 0) {
         cput(j, kind == 'm' ? "}" : "]", 1);
-        if (--j->cdepth == 0)
+        if (--j->cdepth == 0) {
             cdone(j);
-        else
+            if (j->single) {
+                j->single = 0;
+                rec_end(j);
+            }
+        } else
             j->ccomma[j->cdepth] = 1;
     } else if (j->rec_level > 0) {
         j->rec_level--;
@@ -645,7 +681,26 @@ reset(tp_json *j)
     j->clen = 0;
     j->in_value = 0;
     j->found = 0;
+    j->single = 0;
     j->why[0] = '\0';
+}
+
+void
+tp_json_values(tp_json *j, int on)
+{
+    j->values = on;
+}
+
+void
+tp_json_restart(tp_json *j)
+{
+    reset(j);
+    j->line = 1;
+    j->offset = 0;
+    j->lines = -1;
+    j->skip_line = 0;
+    j->rc = 0;
+    j->fatal = 0;
 }
 
 tp_json *

@@ -59,6 +59,15 @@ int tp_json_feed(tp_json *j, const char *s, size_t n);
 /* The end of the input: 0, a callback's value, or -1 (a truncated document). */
 int tp_json_end(tp_json *j);
 
+/*
+ * Values mode (for exploded arrays): an array element that is not an object is the
+ * record {"value": element} (an array element as its compact JSON) instead of a bad one.
+ */
+void tp_json_values(tp_json *j, int on);
+
+/* Read a new input with the same columns (the next cell of an exploded column). */
+void tp_json_restart(tp_json *j);
+
 size_t tp_json_ncols(const tp_json *j);
 const char *tp_json_col(const tp_json *j, size_t i);
 

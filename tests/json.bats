@@ -162,3 +162,33 @@ PY
 	tp-run -q --split random one out3
 	diff out1/metadata/metadata out3/metadata/metadata
 }
+
+@test "json: generated nested orders (tp-gen-json), gzip JSON Lines: dedup on customer.id, temporal split on placed.date" {
+	tp-gen-json -n 3 -r 400 -z -o in
+	[ -f in/part-00002.jsonl.gz ]
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud -j 1 in out1
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud -j 3 in out2
+	diff -r -x _tp out1 out2
+	sig=$(cat out1/signature/signature)
+	[ "$sig" = "id,amount,items,placed.date,placed.channel,customer.id,customer.name,customer.email,labels.isFraud" ]
+	# one row per customer, none without a label; every train time before every val
+	# time, before every test time
+	for s in train val test; do
+		/usr/bin/python3 - "$s" out1/$s/part-*.csv <<'PY' >"$s.txt"
+import csv, sys
+for p in sys.argv[2:]:
+    for r in csv.DictReader(open(p)):
+        assert r["labels.isFraud"] in ("0", "1"), r
+        print(r["customer.id"], r["placed.date"])
+PY
+	done
+	[ "$(cat train.txt val.txt test.txt | cut -d' ' -f1 | sort | uniq -d | wc -l)" = 0 ]
+	[ "$(sort -k2 train.txt | tail -1 | cut -d' ' -f2-)" \< "$(sort -k2 val.txt | head -1 | cut -d' ' -f2-)" ]
+	[ "$(sort -k2 val.txt | tail -1 | cut -d' ' -f2-)" \< "$(sort -k2 test.txt | head -1 | cut -d' ' -f2-)" ]
+	n=$(cat train.txt val.txt test.txt | wc -l)
+	[ "$(wc -l <train.txt)" = $((n * 7 / 10)) ]
+	# the same orders as one document array per shard give the same rows
+	tp-gen-json -n 3 -r 400 -a -o arr
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud arr out3
+	for s in train val test; do diff <(cat out1/$s/*) <(cat out3/$s/*); done
+}
