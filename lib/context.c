@@ -194,6 +194,71 @@ union_shards(tp_merge *m)
     return 0;
 }
 
+/*
+ * The child tables of --explode: every shard must name the same paths; each table's
+ * columns are the union of the shards' in shard-number order, and a shard's elements
+ * count as missing in the columns it did not see, as for JSON columns (union_shards).
+ */
+static int
+merge_xtables(tp_merge *m, tp_context *c)
+{
+    tp_summary *ref = NULL;
+    const char *rsrc = NULL;
+    for (size_t i = 0; i < m->nsh; i++) {
+        tp_summary *s = m->sh[i].head;
+        if (!ref) {
+            ref = s;
+            rsrc = m->sh[i].info.source;
+            continue;
+        }
+        int same = s->nx == ref->nx;
+        for (size_t k = 0; same && k < s->nx; k++)
+            same = strcmp(s->x[k].path, ref->x[k].path) == 0;
+        if (!same) {
+            tp_err(m->sh[i].info.source, 0, "scanned with other --explode paths than %s", rsrc);
+            return -1;
+        }
+    }
+    if (!ref || ref->nx == 0)
+        return 0;
+    c->nx = ref->nx;
+    c->x = tp_xcalloc(c->nx, sizeof *c->x);
+    c->xcol = tp_xcalloc(c->nx, sizeof *c->xcol);
+    for (size_t k = 0; k < c->nx; k++) {
+        tp_xtable *x = &c->x[k];
+        x->path = tp_xstrdup(ref->x[k].path);
+        tp_map *u = tp_map_new(0);
+        for (size_t i = 0; i < m->nsh; i++) {
+            tp_xtable *sx = &m->sh[i].head->x[k];
+            for (size_t j = 0; j < sx->ncols; j++)
+                tp_map_put(u, sx->cols[j], strlen(sx->cols[j]), NULL);
+        }
+        x->ncols = tp_map_size(u);
+        x->cols = tp_xmalloc((x->ncols ? x->ncols : 1) * sizeof *x->cols);
+        x->stats = tp_xmalloc((x->ncols ? x->ncols : 1) * sizeof *x->stats);
+        for (size_t j = 0; j < x->ncols; j++) {
+            x->cols[j] = tp_xstrdup(tp_map_key(u, j, NULL));
+            tp_colstat_init(&x->stats[j]);
+        }
+        tp_colstat *st = tp_xmalloc((x->ncols ? x->ncols : 1) * sizeof *st);
+        for (size_t i = 0; i < m->nsh; i++) {
+            tp_xtable *sx = &m->sh[i].head->x[k];
+            for (size_t j = 0; j < x->ncols; j++) {
+                tp_colstat_init(&st[j]);
+                st[j].missing = sx->rows;
+            }
+            for (size_t j = 0; j < sx->ncols; j++)
+                st[tp_map_index(u, sx->cols[j], strlen(sx->cols[j]))] = sx->stats[j];
+            for (size_t j = 0; j < x->ncols; j++)
+                tp_colstat_merge(&x->stats[j], &st[j]);
+            x->rows += sx->rows;
+        }
+        free(st);
+        tp_map_free(u);
+    }
+    return 0;
+}
+
 /* Every shard with columns must agree with the one with the lowest number. */
 static int
 check_shards(tp_merge *m)
@@ -546,6 +611,8 @@ tp_merge_finish(tp_merge *m)
     qsort(m->sh, m->nsh, sizeof *m->sh, cmp_shardacc);
     if (rc == 0)
         rc = check_shards(m);
+    if (rc == 0)
+        rc = merge_xtables(m, c);
     c->job = tp_xstrdup(m->o.job ? m->o.job : tp_job_name(TP_JOB_TRAINING));
     c->r = m->o.r;
     c->q = m->o.q;
@@ -556,6 +623,8 @@ tp_merge_finish(tp_merge *m)
     m->cols = NULL;
     c->records = m->records;
     m->records = NULL;
+    for (size_t k = 0; k < c->nx; k++)
+        c->xcol[k] = col_index(c->in, c->nin, c->x[k].path);
     c->label = col_index(c->in, c->nin, m->label);
     c->dedup = col_index(c->in, c->nin, m->dedup);
     c->temporal = col_index(c->in, c->nin, m->temporal);
@@ -665,6 +734,14 @@ write_context(const tp_context *c, const char *dir)
     int rc = tp_rec_str(o, "tp-context") || tp_rec_int(o, 2) || tp_rec_end(o);
     rc |= tp_rec_str(o, "header") || tp_rec_int(o, c->header) || tp_rec_end(o);
     rc |= tp_rec_name(o, "records", c->records);
+    for (size_t k = 0; k < c->nx; k++) {
+        const tp_xtable *x = &c->x[k];
+        rc |= tp_rec_str(o, "explode") || tp_rec_str(o, x->path) ||
+              tp_rec_int(o, (long long)c->xcol[k]) || tp_rec_int(o, x->rows) || tp_rec_end(o);
+        for (size_t i = 0; i < x->ncols; i++)
+            rc |= tp_rec_str(o, "xin") || tp_rec_str(o, x->cols[i]) ||
+                  tp_colstat_write(o, &x->stats[i]) || tp_rec_end(o);
+    }
     for (size_t i = 0; i < c->nin; i++)
         rc |= tp_rec_str(o, "in") || tp_rec_str(o, c->in[i]) || tp_colstat_write(o, &c->stats[i]) ||
               tp_rec_end(o);
@@ -883,6 +960,25 @@ tp_context_read_shard(const char *dir, long want)
         } else if (strcmp(tag, "records") == 0 && n == 2) {
             free(c->records);
             c->records = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "explode") == 0 && n == 4) {
+            long long col, xrows;
+            ok = tp_field_int(f[2], &col) == 0 && tp_field_int(f[3], &xrows) == 0;
+            if (ok) {
+                c->x = tp_xrealloc(c->x, (c->nx + 1) * sizeof *c->x);
+                c->xcol = tp_xrealloc(c->xcol, (c->nx + 1) * sizeof *c->xcol);
+                tp_xtable *x = &c->x[c->nx];
+                memset(x, 0, sizeof *x);
+                x->path = tp_xstrdup(f[1]);
+                x->rows = xrows;
+                c->xcol[c->nx++] = (long)col;
+            }
+        } else if (strcmp(tag, "xin") == 0 && n == 2 + TP_COLSTAT_FIELDS && c->nx > 0) {
+            tp_xtable *x = &c->x[c->nx - 1];
+            x->cols = tp_xrealloc(x->cols, (x->ncols + 1) * sizeof *x->cols);
+            x->stats = tp_xrealloc(x->stats, (x->ncols + 1) * sizeof *x->stats);
+            tp_colstat_init(&x->stats[x->ncols]);
+            ok = tp_colstat_read(f + 2, &x->stats[x->ncols]) == 0;
+            x->cols[x->ncols++] = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "in") == 0 && n == 2 + TP_COLSTAT_FIELDS) {
             if (c->nin == incap) {
                 incap = incap ? 2 * incap : 32;
@@ -1017,6 +1113,8 @@ tp_context_free(tp_context *c)
         free(c->in[i]);
     free(c->in);
     free(c->records);
+    tp_xtable_free(c->x, c->nx);
+    free(c->xcol);
     for (size_t i = 0; i < c->nout; i++)
         free(c->out[i]);
     free(c->out);
@@ -1158,8 +1256,13 @@ write_json(const tp_context *c, const char *outdir)
     rc |=
         tp_out_printf(o, "  \"statistics_over\": \"all rows read in pass 1\",\n  \"columns\": [\n");
     size_t nout = c->nfinal ? c->nfinal : c->nout;
+    size_t last = nout;
+    while (last > 0 && tp_context_exploded(c, c->nfinal ? c->fsrc[last - 1] : (long)last - 1))
+        last--;
     for (size_t j = 0; j < nout; j++) {
         long k = c->nfinal ? c->fsrc[j] : (long)j;
+        if (tp_context_exploded(c, k))
+            continue;
         if (k >= 0) {
             rc |= json_column(o, c, (size_t)k);
         } else {
@@ -1172,7 +1275,7 @@ write_json(const tp_context *c, const char *outdir)
                                 "\"max\": null, \"mean\": null, \"std\": null, \"distinct\": null}",
                                 c->ftype[j]);
         }
-        rc |= tp_out_printf(o, "%s\n", j + 1 < nout ? "," : "");
+        rc |= tp_out_printf(o, "%s\n", j + 1 < last ? "," : "");
     }
     rc |= tp_out_printf(o, "  ]\n}\n");
     if (rc) {
@@ -1203,17 +1306,63 @@ tp_context_set_final(tp_context *c, char **names, const char **types, long *src,
 }
 
 int
+tp_context_exploded(const tp_context *c, long in)
+{
+    for (size_t k = 0; in >= 0 && k < c->nx; k++)
+        if (c->xcol[k] == in)
+            return 1;
+    return 0;
+}
+
+/* OUT/PATH/signature/signature and OUT/PATH/metadata/metadata of a child table. */
+static int
+write_xtable(const tp_xtable *x, const char *outdir)
+{
+    size_t n = strlen(outdir) + strlen(x->path) + 2;
+    char *dir = tp_xmalloc(n);
+    snprintf(dir, n, "%s/%s", outdir, x->path);
+    tp_out *o;
+    int rc = write_small(dir, "signature", &o);
+    if (rc == 0) {
+        rc |= tp_out_rec_field(o, "_parent", 7, ',') | tp_out_rec_field(o, "_index", 6, ',');
+        for (size_t i = 0; i < x->ncols; i++)
+            rc |= tp_out_rec_field(o, x->cols[i], strlen(x->cols[i]), ',');
+        rc |= tp_out_rec_end(o);
+        rc = rc ? (tp_out_abort(o), -1) : tp_out_commit(o, NULL);
+    }
+    if (rc == 0 && (rc = write_small(dir, "metadata", &o)) == 0) {
+        rc = tp_out_printf(
+            o, "varname,iscategory,datatype\n_parent,true,object\n_index,false,int64\n");
+        for (size_t i = 0; i < x->ncols; i++) {
+            const char *t = tp_colstat_type(&x->stats[i]);
+            const char *cat = strcmp(t, "object") == 0 ? "true" : "false";
+            rc |= tp_out_rec_field(o, x->cols[i], strlen(x->cols[i]), ',');
+            rc |= tp_out_rec_field(o, cat, strlen(cat), ',');
+            rc |= tp_out_rec_field(o, t, strlen(t), ',');
+            rc |= tp_out_rec_end(o);
+        }
+        rc = rc ? (tp_out_abort(o), -1) : tp_out_commit(o, NULL);
+    }
+    free(dir);
+    return rc;
+}
+
+int
 tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
 {
     tp_out *o;
     char *const *out = c->nfinal ? c->final : c->out;
     const char *const *type = c->nfinal ? c->ftype : c->type;
     size_t nout = c->nfinal ? c->nfinal : c->nout;
+    for (size_t k = 0; k < c->nx; k++)
+        if (write_xtable(&c->x[k], outdir) < 0)
+            return -1;
     if (write_small(outdir, "signature", &o) < 0)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < nout; i++)
-        rc |= tp_out_rec_field(o, out[i], strlen(out[i]), ',');
+        if (!tp_context_exploded(c, c->nfinal ? c->fsrc[i] : (long)i))
+            rc |= tp_out_rec_field(o, out[i], strlen(out[i]), ',');
     rc |= tp_out_rec_end(o);
     if (rc) {
         tp_out_abort(o);
@@ -1223,6 +1372,8 @@ tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
         return -1;
     rc = tp_out_printf(o, "varname,iscategory,datatype\n");
     for (size_t i = 0; i < nout; i++) {
+        if (tp_context_exploded(c, c->nfinal ? c->fsrc[i] : (long)i))
+            continue;
         const char *cat = strcmp(type[i], "object") == 0 ? "true" : "false";
         rc |= tp_out_rec_field(o, out[i], strlen(out[i]), ',');
         rc |= tp_out_rec_field(o, cat, strlen(cat), ',');

@@ -192,3 +192,71 @@ PY
 	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud arr out3
 	for s in train val test; do diff <(cat out1/$s/*) <(cat out3/$s/*); done
 }
+
+@test "json: --explode: earthquakes.json's features as a child table, equal to pandas; coordinates as value rows" {
+	need_data
+	need_pandas
+	mkdir in
+	cp "$JSON_DATA/earthquakes.json" in/
+	tp-run -q --split random --explode features in out
+	# the main table is the one document's row, without a features column
+	[ "$(cat out/signature/signature)" = "type,bbox,metadata.generated,metadata.url,metadata.title,metadata.status,metadata.api,metadata.count" ]
+	[ "$(cat out/*/part-*.csv | grep -vc '^type,')" = 1 ]
+	# the child table follows it (one row: random puts it in test) and holds the 1,707
+	# flattened features, as pandas.json_normalize(doc["features"])
+	[ ! -e out/features/train ] && [ ! -e out/features/val ]
+	/usr/bin/python3 "$TP_ROOT/tests/json_ref.py" rows "$JSON_DATA/earthquakes.json" features >pd.csv
+	# every feature's parent is the document (shard 0, row 0)
+	[ "$(cut -d, -f1 out/features/test/part-00000.csv | sort -u)" = $'0:0\n_parent' ]
+	/usr/bin/python3 - out/features/test/part-00000.csv <<'PY' >tp.csv
+import csv, sys
+w = csv.writer(sys.stdout, lineterminator="\n")
+for r in csv.reader(open(sys.argv[1], newline="")):
+    w.writerow(r[2:])
+PY
+	cmp tp.csv pd.csv
+	[ "$(head -1 out/features/signature/signature | cut -d, -f1-4)" = "_parent,_index,type,id" ]
+	grep -q '^properties.mag,false,float64$' out/features/metadata/metadata
+	# --records features --explode geometry.coordinates: 3 x 1,707 value rows
+	tp-run -q --split random --records features --explode geometry.coordinates in out2
+	[ "$(cat out2/geometry.coordinates/signature/signature)" = "_parent,_index,value" ]
+	[ "$(cat out2/geometry.coordinates/*/part-*.csv | grep -vc '^_parent,')" = $((3 * 1707)) ]
+	! grep -q geometry.coordinates out2/signature/signature
+	grep -q '^value,false,float64$' out2/geometry.coordinates/metadata/metadata
+}
+
+@test "json: --explode items on generated orders: every item in its order's split, one per element of the kept orders" {
+	need_pandas
+	tp-gen-json -n 3 -r 300 -z -o in
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items -j 1 in out
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items -j 3 in out2
+	diff -r -x _tp out out2
+	! grep -q items out/signature/signature
+	[ "$(cat out/items/signature/signature)" = "_parent,_index,sku,qty,price" ]
+	/usr/bin/python3 - in out <<'PY'
+import csv, glob, gzip, json, os, sys
+src, out = sys.argv[1:]
+items = {}  # SHARD:ROW -> (id, number of items)
+for p in sorted(glob.glob(src + "/part-*.jsonl.gz")):
+    shard = int(os.path.basename(p)[5:10])
+    for row, line in enumerate(gzip.open(p, "rt")):
+        r = json.loads(line)
+        items[f"{shard}:{row}"] = (str(r["id"]), len(r["items"]))
+want = 0
+for split in ("train", "val", "test"):
+    ids = set()
+    for p in glob.glob(f"{out}/{split}/part-*.csv"):
+        ids |= {r["id"] for r in csv.DictReader(open(p))}
+    want += sum(n for i, n in items.values() if i in ids)
+    got = {}
+    for p in glob.glob(f"{out}/items/{split}/part-*.csv"):
+        for r in csv.DictReader(open(p)):
+            got.setdefault(r["_parent"], []).append(int(r["_index"]))
+    for parent, ix in got.items():
+        pid, n = items[parent]
+        assert pid in ids, (split, parent, pid)
+        assert sorted(ix) == list(range(n)), (parent, ix, n)
+    want -= sum(len(v) for v in got.values())
+assert want == 0, want
+PY
+}

@@ -94,6 +94,35 @@ write_header(struct xf *x)
     return rc;
 }
 
+/*
+ * An exploded array's cell travels to tp-write (which writes the child rows to the split
+ * of their row) as "JSON<TAB>PARENT", PARENT the row's identity SHARD:ROW: compact JSON
+ * holds no TAB, so the first one ends it.
+ */
+static void
+tag_exploded(struct xf *x, const char **f, size_t *len, const tp_row *row)
+{
+    static char *buf;
+    static size_t cap;
+    size_t need = 0;
+    for (size_t k = 0; k < x->c->nx; k++)
+        need += len[x->c->xcol[k]] + 48;
+    if (need > cap) {
+        cap = 2 * need;
+        buf = tp_xrealloc(buf, cap);
+    }
+    char *p = buf;
+    for (size_t k = 0; k < x->c->nx; k++) {
+        long c = x->c->xcol[k];
+        if (len[c] == 0)
+            continue;
+        int n = sprintf(p, "%.*s\t%ld:%lld", (int)len[c], f[c], x->p2.shard, row->index);
+        f[c] = p;
+        len[c] = (size_t)n;
+        p += n + 1;
+    }
+}
+
 static int
 same_records(const char *a, const char *b)
 {
@@ -154,6 +183,8 @@ on_row(void *arg, const tp_row *row)
     int got = tp_pass2_apply(x->ops, row, why, sizeof why);
     if (got != 0) /* 1: dropped (a duplicate); this stage gives no bad row (2) */
         return got == 1 ? 0 : -1;
+    if (c->nx)
+        tag_exploded(x, f, len, row);
     int rc = 0;
     if (x->fcols && tp_tfset_apply(x->tf, f, len, put_field, x) < 0) {
         char *msg = tp_xstrdup(tp_errmsg());
