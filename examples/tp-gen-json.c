@@ -1,12 +1,12 @@
 /*
  * tp-gen-json writes a directory of synthetic nested order shards as JSON Lines
  * (part-NNNNN.jsonl, or .jsonl.gz) for tests, demos and benchmarks of tp's JSON input,
- * or the same orders as CSV (--csv) with the nested objects as JSON text columns, for
- * --expand-json. Each order has a nested customer object (repeated customers, for dedup
- * on customer.id), a nested date (placed.date, for a temporal split), a labels object that
- * is present or absent (labels.isFraud, a label with missing values), and an items array
- * of objects. Every byte is a pure function of (seed, shard number, options): a
- * splitmix64 stream per shard, numbers formatted from integers.
+ * or the same orders as CSV (--csv): the columns tp flattens the JSON into, but labels
+ * kept as a JSON text column, for --expand-json. Each order has a nested customer object (repeated
+ * customers, for dedup on customer.id), a nested date (placed.date, for a temporal split), a labels
+ * object that is present or absent (labels.isFraud, a label with missing values), and an items
+ * array of objects. Every byte is a pure function of (seed, shard number, options): a splitmix64
+ * stream per shard, numbers formatted from integers.
  *
  * With -a (--array) a shard is one JSON document, an array of the orders, one a line.
  */
@@ -34,7 +34,7 @@ static const char help_text[] =
     "  -r, --rows N       orders per shard (default 1000)\n"
     "  -s, --seed N       random seed (default 42)\n"
     "  -z, --gzip         gzip the shards (.jsonl.gz, .json.gz, .csv.gz)\n"
-    "      --csv          CSV: customer, placed, labels and items as JSON text columns\n";
+    "      --csv          CSV: the columns tp reads from the JSON, labels as JSON text\n";
 
 static uint64_t
 mix64(uint64_t z)
@@ -101,7 +101,19 @@ static const char *const channels[] = {"web", "app", "phone"};
 /* One order as JSON objects: the customer, placed, labels (or "" when absent), items. */
 struct order {
     char id[32], customer[160], placed[96], labels[48], items[512], amount[24];
+    char date[24], channel[8], cid[24], name[64], email[48]; /* the same, flat (--csv) */
 };
+
+/* s without the blanks after ':' and ',' (the generator's JSON has no other blank
+ * outside strings, and its strings in items none): compact JSON, as tp writes it. */
+static void
+compact(const char *s, char *out)
+{
+    for (; *s; s++)
+        if (!(*s == ' ' && (s[-1] == ':' || s[-1] == ',')))
+            *out++ = *s;
+    *out = '\0';
+}
 
 static void
 make_order(uint64_t *rs, uint64_t seed, long shard, long i, long customers, struct order *o)
@@ -116,13 +128,18 @@ make_order(uint64_t *rs, uint64_t seed, long shard, long i, long customers, stru
     snprintf(name, sizeof name, "%s %s", fn, ln);
     snprintf(o->customer, sizeof o->customer,
              "{\"id\": \"c%ld\", \"name\": \"%s\", \"email\": \"c%ld@example.com\"}", c, name, c);
+    snprintf(o->cid, sizeof o->cid, "c%ld", c);
+    snprintf(o->name, sizeof o->name, "%s", name);
+    snprintf(o->email, sizeof o->email, "c%ld@example.com", c);
     long day = 19723 + (long)below(rs, 365); /* 2024 */
     int y, m, d;
     civil(day, &y, &m, &d);
     int sec = (int)below(rs, 86400);
-    snprintf(o->placed, sizeof o->placed,
-             "{\"date\": \"%04d-%02d-%02d %02d:%02d:%02d\", \"channel\": \"%s\"}", y, m, d,
-             sec / 3600, sec / 60 % 60, sec % 60, channels[below(rs, 3)]);
+    const char *ch = channels[below(rs, 3)];
+    snprintf(o->date, sizeof o->date, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, sec / 3600,
+             sec / 60 % 60, sec % 60);
+    snprintf(o->channel, sizeof o->channel, "%s", ch);
+    snprintf(o->placed, sizeof o->placed, "{\"date\": \"%s\", \"channel\": \"%s\"}", o->date, ch);
     uint64_t lab = below(rs, 10);
     if (lab < 8)
         snprintf(o->labels, sizeof o->labels, "{\"isFraud\": %d}", lab == 0);
@@ -239,25 +256,25 @@ main(int argc, char **argv)
         }
         uint64_t rs = mix64(seed ^ mix64((uint64_t)s + 0x51));
         if (csv)
-            puts_(&o, "id,placed,customer,amount,labels,items\n");
+            puts_(&o, "id,amount,items,placed.date,placed.channel,customer.id,customer.name,"
+                      "customer.email,labels\n");
         else if (array)
             puts_(&o, "[\n");
         for (long i = 0; i < rows; i++) {
             struct order od;
             make_order(&rs, seed, s, i, customers, &od);
             if (csv) {
-                puts_(&o, od.id);
-                put(&o, ",", 1);
-                csv_field(&o, od.placed);
-                put(&o, ",", 1);
-                csv_field(&o, od.customer);
-                put(&o, ",", 1);
-                puts_(&o, od.amount);
-                put(&o, ",", 1);
-                if (od.labels[0])
-                    csv_field(&o, od.labels);
-                put(&o, ",", 1);
-                csv_field(&o, od.items);
+                /* the columns tp reads from the JSON Lines, labels kept as JSON text */
+                char items[512];
+                compact(od.items, items);
+                const char *f[] = {od.id,  od.amount, items,    od.date,  od.channel,
+                                   od.cid, od.name,   od.email, od.labels};
+                for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+                    if (k)
+                        put(&o, ",", 1);
+                    if (*f[k])
+                        csv_field(&o, f[k]);
+                }
                 put(&o, "\n", 1);
                 continue;
             }

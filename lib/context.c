@@ -311,7 +311,14 @@ check_shards(tp_merge *m)
             check_role(src, "the split column", s->splitcol, ref->splitcol, rsrc) < 0 ||
             check_role(src, "--records", s->records, ref->records, rsrc) < 0)
             return -1;
-        int same = s->ntf == ref->ntf;
+        int same = s->nexpand == ref->nexpand;
+        for (size_t j = 0; same && j < s->nexpand; j++)
+            same = strcmp(s->expand[j], ref->expand[j]) == 0;
+        if (!same) {
+            tp_err(src, 0, "scanned with other --expand-json columns than %s", rsrc);
+            return -1;
+        }
+        same = s->ntf == ref->ntf;
         for (size_t j = 0; same && j < s->ntf; j++)
             same = strcmp(s->tf[j], ref->tf[j]) == 0;
         if (!same) {
@@ -333,6 +340,10 @@ check_shards(tp_merge *m)
         m->split = ref->split ? tp_xstrdup(ref->split) : NULL;
         m->splitcol = ref->splitcol ? tp_xstrdup(ref->splitcol) : NULL;
         m->records = ref->records ? tp_xstrdup(ref->records) : NULL;
+        m->expand = ref->expand;
+        m->nexpand = ref->nexpand;
+        ref->expand = NULL;
+        ref->nexpand = 0;
         m->tf = ref->tf;
         m->ntf = ref->ntf;
         ref->tf = NULL;
@@ -578,6 +589,7 @@ merge_free(tp_merge *m)
     free(m->split);
     free(m->splitcol);
     free(m->records);
+    tp_strv_free(m->expand, m->nexpand);
     tp_strv_free(m->tf, m->ntf);
     free(m->first);
     free(m->tmp);
@@ -623,6 +635,10 @@ tp_merge_finish(tp_merge *m)
     m->cols = NULL;
     c->records = m->records;
     m->records = NULL;
+    c->expand = m->expand;
+    c->nexpand = m->nexpand;
+    m->expand = NULL;
+    m->nexpand = 0;
     for (size_t k = 0; k < c->nx; k++)
         c->xcol[k] = col_index(c->in, c->nin, c->x[k].path);
     c->label = col_index(c->in, c->nin, m->label);
@@ -734,6 +750,8 @@ write_context(const tp_context *c, const char *dir)
     int rc = tp_rec_str(o, "tp-context") || tp_rec_int(o, 2) || tp_rec_end(o);
     rc |= tp_rec_str(o, "header") || tp_rec_int(o, c->header) || tp_rec_end(o);
     rc |= tp_rec_name(o, "records", c->records);
+    for (size_t i = 0; i < c->nexpand; i++)
+        rc |= tp_rec_name(o, "expand", c->expand[i]);
     for (size_t k = 0; k < c->nx; k++) {
         const tp_xtable *x = &c->x[k];
         rc |= tp_rec_str(o, "explode") || tp_rec_str(o, x->path) ||
@@ -960,6 +978,9 @@ tp_context_read_shard(const char *dir, long want)
         } else if (strcmp(tag, "records") == 0 && n == 2) {
             free(c->records);
             c->records = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "expand") == 0 && n == 2) {
+            c->expand = tp_xrealloc(c->expand, (c->nexpand + 1) * sizeof *c->expand);
+            c->expand[c->nexpand++] = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "explode") == 0 && n == 4) {
             long long col, xrows;
             ok = tp_field_int(f[2], &col) == 0 && tp_field_int(f[3], &xrows) == 0;
@@ -1115,6 +1136,7 @@ tp_context_free(tp_context *c)
     free(c->records);
     tp_xtable_free(c->x, c->nx);
     free(c->xcol);
+    tp_strv_free(c->expand, c->nexpand);
     for (size_t i = 0; i < c->nout; i++)
         free(c->out[i]);
     free(c->out);

@@ -42,10 +42,12 @@ typedef struct tp_shardinfo {
 } tp_shardinfo;
 
 typedef struct tp_context {
-    int header;    /* shards have a header line (0: headerless, columns = signature;
-                      2: JSON, every record mapped into the columns, json.h) */
-    char *records; /* JSON: the records path of pass 1 (--records), or NULL */
-    size_t nx;     /* --explode: the child tables (their statistics over all shards) */
+    int header;     /* shards have a header line (0: headerless, columns = signature;
+                       2: JSON, every record mapped into the columns, json.h) */
+    char *records;  /* JSON: the records path of pass 1 (--records), or NULL */
+    size_t nexpand; /* --expand-json: the columns pass 1 expanded */
+    char **expand;
+    size_t nx; /* --explode: the child tables (their statistics over all shards) */
     tp_xtable *x;
     long *xcol;          /* per child table: the input column of its array */
     size_t nin;          /* input columns */

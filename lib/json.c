@@ -707,7 +707,7 @@ tp_json *
 tp_json_new(const char *name, const char *records, const tp_json_cb *cb)
 {
     tp_json *j = tp_xcalloc(1, sizeof *j);
-    j->name = tp_xstrdup(name);
+    j->name = name ? tp_xstrdup(name) : NULL;
     j->records = records && *records ? tp_xstrdup(records) : NULL;
     if (cb)
         j->cb = *cb;

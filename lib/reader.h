@@ -108,7 +108,21 @@ void tp_reader_records(tp_reader *r, const char *path);
  */
 void tp_reader_want(tp_reader *r, const char *name);
 
-/* Whether the input is JSON; known once the header is. */
+/*
+ * The columns of pass 1's union (JSON, --expand-json), before the run: every record is
+ * laid out in them, an absent one missing. The reader refers to cols without copying.
+ */
+void tp_reader_schema(tp_reader *r, char *const *cols, size_t n);
+
+/*
+ * --expand-json: column col of a CSV, TSV or Parquet input holds one JSON object per row
+ * (or is empty); it is replaced where it stands by the columns COL.KEY of its flattened
+ * keys (json.h), found by a first read of the input (or given by tp_reader_schema). A
+ * value that is not a JSON object is a bad row: "column 'COL': not JSON: ...".
+ */
+void tp_reader_expand(tp_reader *r, const char *col);
+
+/* Whether the input's columns are its keys: JSON, or --expand-json; known with the header. */
 int tp_reader_is_json(const tp_reader *r);
 
 /* Whether column i of a JSON input is one of tp_reader_want's, in no record. */

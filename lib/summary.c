@@ -58,6 +58,7 @@ tp_summary_free(tp_summary *s)
     free(s->records);
     free(s->absent);
     tp_xtable_free(s->x, s->nx);
+    tp_strv_free(s->expand, s->nexpand);
     for (size_t i = 0; i < s->ncols; i++)
         free(s->cols[i]);
     free(s->cols);
@@ -122,6 +123,8 @@ tp_summary_write(const tp_summary *s, const char *path)
     rc |= tp_rec_name(o, "split", s->split);
     rc |= tp_rec_name(o, "splitcol", s->splitcol);
     rc |= tp_rec_name(o, "records", s->records);
+    for (size_t i = 0; i < s->nexpand; i++)
+        rc |= tp_rec_name(o, "expand", s->expand[i]);
     if (s->distinct_on)
         rc |= tp_rec_name(o, "distinct", "1");
     for (size_t i = 0; i < s->ntf; i++)
@@ -199,6 +202,9 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->header = strcmp(f[1], "0") == 0 ? 0 : strcmp(f[1], "2") == 0 ? 2 : 1;
         } else if (strcmp(tag, "records") == 0 && n == 2) {
             s->records = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "expand") == 0 && n == 2) {
+            s->expand = tp_xrealloc(s->expand, (s->nexpand + 1) * sizeof *s->expand);
+            s->expand[s->nexpand++] = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "explode") == 0 && n == 3) {
             s->x = tp_xrealloc(s->x, (s->nx + 1) * sizeof *s->x);
             tp_xtable *x = &s->x[s->nx++];

@@ -47,12 +47,14 @@ void tp_xtable_free(tp_xtable *x, size_t n);
 
 typedef struct tp_summary {
     long shard;
-    char *source;  /* shard path as given to tp-scan */
-    int header;    /* 1: the shard had a header line; 0: a signature was given;
-                      2: JSON, the columns are its keys (json.h) */
-    char *records; /* JSON: --records PATH, or NULL */
-    char *absent;  /* JSON: per column, 1 when no record has it (a role's column) */
-    size_t nx;     /* --explode: the child tables */
+    char *source;   /* shard path as given to tp-scan */
+    int header;     /* 1: the shard had a header line; 0: a signature was given;
+                       2: JSON, the columns are its keys (json.h) */
+    char *records;  /* JSON: --records PATH, or NULL */
+    char *absent;   /* JSON: per column, 1 when no record has it (a role's column) */
+    size_t nexpand; /* --expand-json: the columns expanded */
+    char **expand;
+    size_t nx; /* --explode: the child tables */
     tp_xtable *x;
     long long in_bytes;   /* size of the shard as read (compressed, for gzip) */
     unsigned long in_crc; /* CRC-32 of those bytes (see tp_in_sum) */

@@ -60,6 +60,9 @@ records() {
 	printf '{"d": [{"r": [{"a": 1}, 2]}, {"r": []}]}\n' >in7/part-00000.jsonl
 	printf '{"d": [{"l": 1, "r": [3]}, {"l": 2}]}\n' >in7/part-00001.jsonl
 	tp-run -q --records d --no-dedup --split random -l l --explode r in7 r7
+	mkdir in8
+	printf 'a,j\n1,"{""k"": 1}"\n' >in8/part-00000.csv
+	tp-run -q --no-dedup --split random --expand-json j in8 r8
 	# a Parquet shard declares its types: decl records
 	tp-scan -o p.sum r5/train/part-00000.parquet
 	tp-context -q -c pctx p.sum
@@ -72,8 +75,8 @@ records() {
 			records report $r/_tp/reports/part-*
 			records report.tsv $r/_tp/report.tsv
 		done
-		records summary r7/_tp/summaries/*.sum
-		records context r7/_tp/context/context
+		records summary r7/_tp/summaries/*.sum r8/_tp/summaries/*.sum
+		records context r7/_tp/context/context r8/_tp/context/context
 		records report r7/_tp/reports/part-*
 		records summary p.sum r6/_tp/summaries/*.sum
 		records context pctx/context

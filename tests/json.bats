@@ -260,3 +260,39 @@ for split in ("train", "val", "test"):
 assert want == 0, want
 PY
 }
+
+@test "json: --expand-json: the orders as CSV with labels as JSON text give the JSON Lines run's output" {
+	tp-gen-json -n 3 -r 300 -z -o jl
+	tp-gen-json -n 3 -r 300 --csv -o csv
+	head -1 csv/part-00000.csv | grep -q ',labels$'
+	opts=(--dedup customer.id --split temporal:placed.date -l labels.isFraud)
+	tp-run -q "${opts[@]}" jl out1
+	tp-run -q "${opts[@]}" --expand-json labels -j 3 csv out2
+	diff -r -x _tp out1 out2
+	# TSV, and Parquet (written by tp from the CSV), read the same
+	tp-run -q --no-dedup --split random -f parquet csv pq
+	run -0 tp-scan --expand-json labels --rows - -o /dev/null pq/train/part-00000.parquet
+	[ "${lines[0]}" = "id,amount,items,placed.date,placed.channel,customer.id,customer.name,customer.email,labels.isFraud" ]
+	tp-scan --rows - -o /dev/null pq/train/part-00000.parquet | /usr/bin/python3 -c '
+import csv, json, sys
+w = csv.writer(sys.stdout, lineterminator="\n")
+for i, r in enumerate(csv.reader(sys.stdin)):
+    w.writerow(r[:-1] + (["labels.isFraud"] if i == 0 else [str(json.loads(r[-1])["isFraud"]) if r[-1] else ""]))
+' >want.csv
+	[ "$output" = "$(cat want.csv)" ]
+}
+
+@test "json: --expand-json: a value that is not a JSON object is a bad row; unknown column; not for JSON" {
+	printf 'a,j\n1,"{""x"": {""y"": 2}}"\n2,nope\n3,[1]\n4,\n5,"{""z"": true}"\n' >in.csv
+	run -1 tp-scan --expand-json j -o /dev/null in.csv
+	[ "$output" = "tp-scan: in.csv:3: column 'j': not JSON: lexical error: invalid string in json text" ]
+	run -0 tp-scan --expand-json j --on-bad-row skip --rows - -o /dev/null in.csv
+	[ "$output" = $'a,j.x.y,j.z\n1,2,\n4,,\n5,,true' ]
+	tp-scan --expand-json j --on-bad-row quarantine --rejects rej.csv -o s.sum in.csv
+	grep -q "not a JSON object" rej.csv
+	run -1 tp-scan --expand-json nope -o /dev/null in.csv
+	[ "$output" = "tp-scan: in.csv:1: --expand-json column 'nope' not found" ]
+	printf '{"j": "{}"}\n' >in.jsonl
+	run -1 tp-scan --expand-json j -o /dev/null in.jsonl
+	[ "$output" = "tp-scan: in.jsonl:1: --expand-json is for CSV, TSV and Parquet inputs" ]
+}

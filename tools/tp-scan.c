@@ -25,7 +25,7 @@ static const char usage_text[] =
     "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
     "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--rows FILE]\n"
     "               [--fit-from DIR] [--split MODE] [--transform SPEC] [--transforms FILE]\n"
-    "               [--explode PATH] [--records PATH] [--tsv] [FILE]\n";
+    "               [--expand-json COL] [--explode PATH] [--records PATH] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -243,6 +243,7 @@ main(int argc, char **argv)
     enum {
         OPT_DEDUP = 256,
         OPT_DISTINCT,
+        OPT_EXPAND,
         OPT_EXPLODE,
         OPT_FIT_FROM,
         OPT_NO_DEDUP,
@@ -254,6 +255,7 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         {"dedup", required_argument, NULL, OPT_DEDUP},
         {"distinct", no_argument, NULL, OPT_DISTINCT},
+        {"expand-json", required_argument, NULL, OPT_EXPAND},
         {"explode", required_argument, NULL, OPT_EXPLODE},
         {"fit-from", required_argument, NULL, OPT_FIT_FROM},
         {"label", required_argument, NULL, 'l'},
@@ -276,8 +278,8 @@ main(int argc, char **argv)
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
     const char *out = "-", *sigfile = NULL, *rows = NULL, *fit_from = NULL;
-    const char **explode = NULL;
-    size_t nexplode = 0;
+    const char **explode = NULL, **expand = NULL;
+    size_t nexplode = 0, nexpand = 0;
     int c;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
         int taken = tp_toolopt_take(&to, c, optarg);
@@ -302,6 +304,10 @@ main(int argc, char **argv)
             break;
         case OPT_DISTINCT:
             sc.distinct = 1;
+            break;
+        case OPT_EXPAND:
+            expand = tp_xrealloc(expand, (nexpand + 1) * sizeof *expand);
+            expand[nexpand++] = optarg;
             break;
         case OPT_EXPLODE:
             if (!*optarg) {
@@ -419,6 +425,15 @@ main(int argc, char **argv)
             tp_reader_want(r, roles[i]);
     if (to.records)
         sc.s->records = tp_xstrdup(to.records);
+    for (size_t k = 0; k < nexpand; k++) {
+        for (size_t i = 0; i < k; i++)
+            if (strcmp(expand[i], expand[k]) == 0)
+                tp_fatal(TP_EXIT_USAGE, "--expand-json %s: given twice", expand[k]);
+        tp_reader_expand(r, expand[k]);
+        sc.s->expand = tp_xrealloc(sc.s->expand, (sc.s->nexpand + 1) * sizeof *sc.s->expand);
+        sc.s->expand[sc.s->nexpand++] = tp_xstrdup(expand[k]);
+    }
+    free(expand);
     sc.nx = sc.s->nx = nexplode;
     sc.s->x = tp_xcalloc(nexplode ? nexplode : 1, sizeof *sc.s->x);
     sc.xcol = tp_xcalloc(nexplode ? nexplode : 1, sizeof *sc.xcol);

@@ -285,9 +285,8 @@ main(int argc, char **argv)
     long nsig = 0;
     if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)
         tp_die(TP_EXIT_DATA);
-    if (!sig && ctx->header != 1) {
-        /* headerless shards: the signature of pass 1; JSON: the union of its keys */
-        sig = ctx->in;
+    if (!sig && ctx->header == 0) {
+        sig = ctx->in; /* headerless shards: the signature of pass 1 */
         nsig = (long)ctx->nin;
     }
     struct xf x = {0};
@@ -341,6 +340,10 @@ main(int argc, char **argv)
                  ctx->records ? "the records at " : "without --records",
                  ctx->records ? ctx->records : "");
     tp_reader_records(r, ctx->records);
+    if (ctx->header == 2) /* JSON, --expand-json: the union of pass 1's keys */
+        tp_reader_schema(r, ctx->in, ctx->nin);
+    for (size_t i = 0; i < ctx->nexpand; i++)
+        tp_reader_expand(r, ctx->expand[i]);
     x.p2.r = r;
     x.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     tp_reader_policy(r, to.policy, on_bad);
