@@ -309,7 +309,8 @@ check_shards(tp_merge *m)
             check_role(src, "the temporal column", s->temporal, ref->temporal, rsrc) < 0 ||
             check_role(src, "the split mode", s->split, ref->split, rsrc) < 0 ||
             check_role(src, "the split column", s->splitcol, ref->splitcol, rsrc) < 0 ||
-            check_role(src, "--records", s->records, ref->records, rsrc) < 0)
+            check_role(src, "--records", s->records, ref->records, rsrc) < 0 ||
+            check_role(src, "the --id column", s->idcol, ref->idcol, rsrc) < 0)
             return -1;
         int same = s->nexpand == ref->nexpand;
         for (size_t j = 0; same && j < s->nexpand; j++)
@@ -340,6 +341,7 @@ check_shards(tp_merge *m)
         m->split = ref->split ? tp_xstrdup(ref->split) : NULL;
         m->splitcol = ref->splitcol ? tp_xstrdup(ref->splitcol) : NULL;
         m->records = ref->records ? tp_xstrdup(ref->records) : NULL;
+        m->idcol = ref->idcol ? tp_xstrdup(ref->idcol) : NULL;
         m->expand = ref->expand;
         m->nexpand = ref->nexpand;
         ref->expand = NULL;
@@ -589,6 +591,7 @@ merge_free(tp_merge *m)
     free(m->split);
     free(m->splitcol);
     free(m->records);
+    free(m->idcol);
     tp_strv_free(m->expand, m->nexpand);
     tp_strv_free(m->tf, m->ntf);
     free(m->first);
@@ -635,6 +638,8 @@ tp_merge_finish(tp_merge *m)
     m->cols = NULL;
     c->records = m->records;
     m->records = NULL;
+    c->idcol = m->idcol;
+    m->idcol = NULL;
     c->expand = m->expand;
     c->nexpand = m->nexpand;
     m->expand = NULL;
@@ -752,6 +757,7 @@ write_context(const tp_context *c, const char *dir)
     rc |= tp_rec_name(o, "records", c->records);
     for (size_t i = 0; i < c->nexpand; i++)
         rc |= tp_rec_name(o, "expand", c->expand[i]);
+    rc |= tp_rec_name(o, "id", c->idcol);
     for (size_t k = 0; k < c->nx; k++) {
         const tp_xtable *x = &c->x[k];
         rc |= tp_rec_str(o, "explode") || tp_rec_str(o, x->path) ||
@@ -978,6 +984,9 @@ tp_context_read_shard(const char *dir, long want)
         } else if (strcmp(tag, "records") == 0 && n == 2) {
             free(c->records);
             c->records = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "id") == 0 && n == 2) {
+            free(c->idcol);
+            c->idcol = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "expand") == 0 && n == 2) {
             c->expand = tp_xrealloc(c->expand, (c->nexpand + 1) * sizeof *c->expand);
             c->expand[c->nexpand++] = tp_xstrdup(f[1]);
@@ -1137,6 +1146,7 @@ tp_context_free(tp_context *c)
     tp_xtable_free(c->x, c->nx);
     free(c->xcol);
     tp_strv_free(c->expand, c->nexpand);
+    free(c->idcol);
     for (size_t i = 0; i < c->nout; i++)
         free(c->out[i]);
     free(c->out);
@@ -1325,6 +1335,12 @@ tp_context_set_final(tp_context *c, char **names, const char **types, long *src,
         c->fsrc[n + i] = (long)(c->nin + i);
     }
     c->nfinal = n + nc;
+}
+
+long
+tp_context_col(const tp_context *c, const char *name)
+{
+    return col_index(c->in, c->nin, name);
 }
 
 int

@@ -45,6 +45,7 @@ typedef struct tp_context {
     int header;     /* shards have a header line (0: headerless, columns = signature;
                        2: JSON, every record mapped into the columns, json.h) */
     char *records;  /* JSON: the records path of pass 1 (--records), or NULL */
+    char *idcol;    /* --id: the column whose value is a child row's _parent, or NULL */
     size_t nexpand; /* --expand-json: the columns pass 1 expanded */
     char **expand;
     size_t nx; /* --explode: the child tables (their statistics over all shards) */
@@ -189,6 +190,9 @@ char *tp_strata_path(const char *dir, long shard);
 
 /* "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) of a time in microseconds; buf >= 40 bytes. */
 void tp_format_time(int64_t us, char *buf, size_t size);
+
+/* Index of the input column named name, or -1. */
+long tp_context_col(const tp_context *c, const char *name);
 
 /* Whether input column in is exploded (--explode): no column of the output, a child table. */
 int tp_context_exploded(const tp_context *c, long in);

@@ -37,6 +37,7 @@ struct tp_merge {
     char **cols;
     char *label, *dedup, *temporal, *split, *splitcol;
     char *records;  /* JSON shards: --records PATH of their scan, or NULL */
+    char *idcol;    /* --id of their scan, or NULL */
     size_t nexpand; /* --expand-json of their scan */
     char **expand;
     tp_map *labels;  /* the label values of all shards (scan_label.c) */

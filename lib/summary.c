@@ -59,6 +59,7 @@ tp_summary_free(tp_summary *s)
     free(s->absent);
     tp_xtable_free(s->x, s->nx);
     tp_strv_free(s->expand, s->nexpand);
+    free(s->idcol);
     for (size_t i = 0; i < s->ncols; i++)
         free(s->cols[i]);
     free(s->cols);
@@ -123,6 +124,7 @@ tp_summary_write(const tp_summary *s, const char *path)
     rc |= tp_rec_name(o, "split", s->split);
     rc |= tp_rec_name(o, "splitcol", s->splitcol);
     rc |= tp_rec_name(o, "records", s->records);
+    rc |= tp_rec_name(o, "id", s->idcol);
     for (size_t i = 0; i < s->nexpand; i++)
         rc |= tp_rec_name(o, "expand", s->expand[i]);
     if (s->distinct_on)
@@ -202,6 +204,9 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->header = strcmp(f[1], "0") == 0 ? 0 : strcmp(f[1], "2") == 0 ? 2 : 1;
         } else if (strcmp(tag, "records") == 0 && n == 2) {
             s->records = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "id") == 0 && n == 2) {
+            free(s->idcol);
+            s->idcol = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "expand") == 0 && n == 2) {
             s->expand = tp_xrealloc(s->expand, (s->nexpand + 1) * sizeof *s->expand);
             s->expand[s->nexpand++] = tp_xstrdup(f[1]);

@@ -52,6 +52,7 @@ typedef struct tp_summary {
                        2: JSON, the columns are its keys (json.h) */
     char *records;  /* JSON: --records PATH, or NULL */
     char *absent;   /* JSON: per column, 1 when no record has it (a role's column) */
+    char *idcol;    /* --id: the column naming a row's child rows (_parent), or NULL */
     size_t nexpand; /* --expand-json: the columns expanded */
     char **expand;
     size_t nx; /* --explode: the child tables */

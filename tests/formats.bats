@@ -59,7 +59,7 @@ records() {
 	mkdir in7
 	printf '{"d": [{"r": [{"a": 1}, 2]}, {"r": []}]}\n' >in7/part-00000.jsonl
 	printf '{"d": [{"l": 1, "r": [3]}, {"l": 2}]}\n' >in7/part-00001.jsonl
-	tp-run -q --records d --no-dedup --split random -l l --explode r in7 r7
+	tp-run -q --records d --no-dedup --split random -l l --explode r --id l in7 r7
 	mkdir in8
 	printf 'a,j\n1,"{""k"": 1}"\n' >in8/part-00000.csv
 	tp-run -q --no-dedup --split random --expand-json j in8 r8

@@ -259,6 +259,16 @@ for split in ("train", "val", "test"):
     want -= sum(len(v) for v in got.values())
 assert want == 0, want
 PY
+	# --id: _parent is the order's id, and the item rows of an order are in its split
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items --id id in out3
+	for s in train val test; do
+		cat out3/$s/*.csv | cut -d, -f1 | grep -v '^id$' | sort -u >ids.$s
+		cat out3/items/$s/*.csv | cut -d, -f1 | grep -v '^_parent$' | sort -u >parents.$s
+		[ -s parents.$s ]
+		[ -z "$(comm -13 ids.$s parents.$s)" ]
+	done
+	run -2 tp-scan --id id in/part-00000.jsonl.gz
+	[ "$output" = "tp-scan: --id id: names the parent of --explode's child rows: no --explode" ]
 }
 
 @test "json: --expand-json: the orders as CSV with labels as JSON text give the JSON Lines run's output" {

@@ -25,7 +25,8 @@ static const char usage_text[] =
     "usage: tp-scan [-hq] [-l COL] [-n N] [-o FILE] [-s FILE] [--dedup COL | --no-dedup]\n"
     "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--rows FILE]\n"
     "               [--fit-from DIR] [--split MODE] [--transform SPEC] [--transforms FILE]\n"
-    "               [--expand-json COL] [--explode PATH] [--records PATH] [--tsv] [FILE]\n";
+    "               [--expand-json COL] [--explode PATH] [--id COL] [--records PATH] [--tsv]\n"
+    "               [FILE]\n";
 
 static void
 usage(int status)
@@ -191,6 +192,8 @@ on_header(void *arg, tp_reader *r)
     for (size_t k = 0; k < sc->nx; k++)
         if ((sc->xcol[k] = need_col(r, s->x[k].path, "--explode")) < 0)
             return -1;
+    if (s->idcol && need_col(r, s->idcol, "--id") < 0)
+        return -1;
     /* The default: temporal on orderDate/transactionDate when there, else random. */
     s->split = tp_xstrdup(sc->mode ? sc->mode->name
                                    : tp_splitmode_name(tp_splitmode_default(sc->ti >= 0)));
@@ -246,6 +249,7 @@ main(int argc, char **argv)
         OPT_EXPAND,
         OPT_EXPLODE,
         OPT_FIT_FROM,
+        OPT_ID,
         OPT_NO_DEDUP,
         OPT_ROWS,
         OPT_SPLIT,
@@ -258,6 +262,7 @@ main(int argc, char **argv)
         {"expand-json", required_argument, NULL, OPT_EXPAND},
         {"explode", required_argument, NULL, OPT_EXPLODE},
         {"fit-from", required_argument, NULL, OPT_FIT_FROM},
+        {"id", required_argument, NULL, OPT_ID},
         {"label", required_argument, NULL, 'l'},
         {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
         {"output", required_argument, NULL, 'o'},
@@ -278,7 +283,7 @@ main(int argc, char **argv)
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
     const char *out = "-", *sigfile = NULL, *rows = NULL, *fit_from = NULL;
-    const char **explode = NULL, **expand = NULL;
+    const char **explode = NULL, **expand = NULL, *idcol = NULL;
     size_t nexplode = 0, nexpand = 0;
     int c;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
@@ -304,6 +309,9 @@ main(int argc, char **argv)
             break;
         case OPT_DISTINCT:
             sc.distinct = 1;
+            break;
+        case OPT_ID:
+            idcol = optarg;
             break;
         case OPT_EXPAND:
             expand = tp_xrealloc(expand, (nexpand + 1) * sizeof *expand);
@@ -434,6 +442,13 @@ main(int argc, char **argv)
         sc.s->expand[sc.s->nexpand++] = tp_xstrdup(expand[k]);
     }
     free(expand);
+    if (idcol && !nexplode)
+        tp_fatal(TP_EXIT_USAGE, "--id %s: names the parent of --explode's child rows: no --explode",
+                 idcol);
+    if (idcol) {
+        sc.s->idcol = tp_xstrdup(idcol);
+        tp_reader_want(r, idcol);
+    }
     sc.nx = sc.s->nx = nexplode;
     sc.s->x = tp_xcalloc(nexplode ? nexplode : 1, sizeof *sc.s->x);
     sc.xcol = tp_xcalloc(nexplode ? nexplode : 1, sizeof *sc.xcol);

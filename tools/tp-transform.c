@@ -111,12 +111,22 @@ tag_exploded(struct xf *x, const char **f, size_t *len, const tp_row *row)
         cap = 2 * need;
         buf = tp_xrealloc(buf, cap);
     }
+    static long id = -2;
+    if (id == -2)
+        id = x->c->idcol ? tp_context_col(x->c, x->c->idcol) : -1;
+    if (id >= 0)
+        need += len[id] * x->c->nx;
+    if (need > cap) {
+        cap = 2 * need;
+        buf = tp_xrealloc(buf, cap);
+    }
     char *p = buf;
     for (size_t k = 0; k < x->c->nx; k++) {
         long c = x->c->xcol[k];
         if (len[c] == 0)
             continue;
-        int n = sprintf(p, "%.*s\t%ld:%lld", (int)len[c], f[c], x->p2.shard, row->index);
+        int n = id >= 0 ? sprintf(p, "%.*s\t%.*s", (int)len[c], f[c], (int)len[id], f[id])
+                        : sprintf(p, "%.*s\t%ld:%lld", (int)len[c], f[c], x->p2.shard, row->index);
         f[c] = p;
         len[c] = (size_t)n;
         p += n + 1;
