@@ -468,7 +468,7 @@ section_json() {
 		"$(mbps "$t" "$jbytes")" "$(awk -v n="$nrows" -v t="$t" 'BEGIN { if (t <= 0) print "-"; else printf "%.0f", n / t }')" \
 		"$(mib "$(max_rss "$m"/jscan.*)")"
 	t=$(best_sum jrun)
-	printf '  tp-run -j %d end to end, best of %d: %s s, %s MB/s, %s rows/s (tp-run itself %s MiB RSS)\n' "$jobs" "$repeat" "$t" \
+	printf '  tp-run -j %d end to end, best of %d: %s s, %s MB/s, %s rows/s (%s MiB peak RSS: the largest process of the run, as GNU time reports it)\n' "$jobs" "$repeat" "$t" \
 		"$(mbps "$t" "$jbytes")" "$(awk -v n="$nrows" -v t="$t" 'BEGIN { if (t <= 0) print "-"; else printf "%.0f", n / t }')" \
 		"$(mib "$(max_rss "$m"/jrun.*)")"
 	if [ "$duck_ok" = 1 ]; then

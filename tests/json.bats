@@ -267,6 +267,10 @@ PY
 		[ -s parents.$s ]
 		[ -z "$(comm -13 ids.$s parents.$s)" ]
 	done
+	for p in ../x a/b .x _tp train metadata ''; do
+		run -2 tp-scan --explode "$p" in/part-00000.jsonl.gz
+		[[ "$output" == "tp-scan: --explode $p: expected a dotted path"* ]]
+	done
 	run -2 tp-scan --id id in/part-00000.jsonl.gz
 	[ "$output" = "tp-scan: --id id: names the parent of --explode's child rows: no --explode" ]
 }

@@ -109,6 +109,21 @@ explode_row(struct scan *sc, const tp_row *row)
     return 0;
 }
 
+/* A --explode path is a folder of OUTDIR beside the splits: none of tp's own. */
+static int
+explode_path_ok(const char *p)
+{
+    static const char *const own[] = {"train",      "val",      "test",
+                                      "validation", "testing",  "calibration",
+                                      "signature",  "metadata", "transform"};
+    if (!*p || *p == '.' || *p == '_' || strchr(p, '/'))
+        return 0;
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (strcmp(p, own[i]) == 0)
+            return 0;
+    return 1;
+}
+
 static int
 put_record(tp_out *o, size_t n, const char *const *f, const size_t *len)
 {
@@ -318,8 +333,11 @@ main(int argc, char **argv)
             expand[nexpand++] = optarg;
             break;
         case OPT_EXPLODE:
-            if (!*optarg) {
-                tp_warnx("--explode: expected a dotted path (KEY.KEY...)");
+            if (!explode_path_ok(optarg)) {
+                tp_warnx("--explode %s: expected a dotted path (KEY.KEY...) that names a folder "
+                         "of the output: no '/', not starting with '.' or '_', not a split, "
+                         "signature, metadata or transform",
+                         optarg);
                 usage(TP_EXIT_USAGE);
             }
             explode = tp_xrealloc(explode, (nexplode + 1) * sizeof *explode);
