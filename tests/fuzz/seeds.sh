@@ -74,6 +74,10 @@ done
 for a in 00 08 09 0a 0b 0c 0d 0e 0f 18 28 38 48 88 c8 4b 8c; do
 	seed scan "s-$a" "${a}02" "$sample"
 done
+# scan on JSON Lines: label, dedup on customerId, skip; a label no record has (absent)
+for a in 00 08 28 48; do
+	seed scan "json-$a" "${a}00" "$json"
+done
 seed scan tsv 4801 "$tmp/sample.tsv"
 seed scan headerless 4806 "$tmp/rows.csv"
 seed scan gzip-here 4b18 "$sample"
