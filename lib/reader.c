@@ -726,11 +726,7 @@ run_json(tp_reader *r, char *chunk, size_t got, size_t cap)
         if ((fd = spool(r, chunk, got, chunk, cap, &size)) < 0)
             return r->rc = -1;
         snprintf(path, sizeof path, "/dev/fd/%d", fd);
-        if (!(in = tp_in_open(path))) {
-            close(fd);
-            return r->rc = -1;
-        }
-        first = NULL;
+        first = NULL; /* both reads are of the copy, opened below */
         got = 0;
     }
     if (!r->have_header) {
