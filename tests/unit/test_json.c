@@ -140,6 +140,19 @@ test_json(void)
     CHECK(tp_json_feed(j, in, strlen(in)) == 0 && tp_json_end(j) == 0);
     CHECK(strcmp(g.text, "@1:|1;!2::key 'q' is not a column of the schema found in pass 1;") == 0);
     tp_json_free(j);
+    /* values mode (exploded arrays): a scalar or array element is {"value": it}; restart
+     * keeps the columns */
+    memset(&g, 0, sizeof g);
+    j = tp_json_new("cell", NULL, &cb);
+    tp_json_values(j, 1);
+    in = "[{\"a\": 1}, 2, null, [3, \"x\"], \"s\"]";
+    CHECK(tp_json_feed(j, in, strlen(in)) == 0 && tp_json_end(j) == 0);
+    tp_json_restart(j);
+    in = "[{\"value\": 5, \"b\": {}}]";
+    CHECK(tp_json_feed(j, in, strlen(in)) == 0 && tp_json_end(j) == 0);
+    CHECK(strcmp(g.text, "@1:1;@1:|2;@1:|;@1:|[3,\"x\"];@1:|s;@1:|5;") == 0);
+    CHECK(tp_json_ncols(j) == 2 && strcmp(tp_json_col(j, 1), "value") == 0);
+    tp_json_free(j);
     /* sniffing */
     CHECK(tp_json_sniff("x.jsonl.gz", "", 0) && tp_json_sniff("x.ndjson", "", 0));
     CHECK(tp_json_sniff("x.csv", " [ {", 4) && tp_json_sniff("x", "{\"a\"", 4));
