@@ -19,14 +19,21 @@ SNAPPY_LIBS = -lsnappy
 ifneq ($(and $(filter /%,$(SNAPPY_A)),$(filter /%,$(STDCXX_A)),$(wildcard $(SNAPPY_A)),$(wildcard $(STDCXX_A))),)
 SNAPPY_LIBS = $(SNAPPY_A) $(STDCXX_A) -static-libgcc
 endif
-FUZZ_LDLIBS = -lcsv -lz -lsnappy -lzstd -llz4 -lbrotlidec -lm
+# yajl (JSON input) likewise: its archive (libyajl_s.a, in libyajl-dev) when there.
+YAJL_A := $(shell $(CC) -print-file-name=libyajl_s.a 2>/dev/null)
+YAJL_LIBS = -lyajl
+ifneq ($(and $(filter /%,$(YAJL_A)),$(wildcard $(YAJL_A))),)
+YAJL_LIBS = $(YAJL_A)
+endif
+FUZZ_LDLIBS = -lcsv -lyajl -lz -lsnappy -lzstd -llz4 -lbrotlidec -lm
 ifeq ($(SANITIZE),1)
 CC = clang
 CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 SNAPPY_LIBS = -lsnappy
+YAJL_LIBS = -lyajl
 endif
-LDLIBS = -lcsv -lz $(SNAPPY_LIBS) -lzstd -llz4 -lbrotlidec -lm
+LDLIBS = -lcsv $(YAJL_LIBS) -lz $(SNAPPY_LIBS) -lzstd -llz4 -lbrotlidec -lm
 
 # Objects depend on the flags they were built with: switching SANITIZE=1 on or off
 # rebuilds everything instead of mixing instrumented and plain objects.
@@ -35,7 +42,7 @@ FLAGS_STAMP := .flags-$(shell printf '%s' '$(CC) $(CFLAGS) $(LDFLAGS)' | cksum |
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TOOLS = tp-scan tp-context tp-transform tp-split tp-write
-BINS = $(addprefix bin/,$(TOOLS)) bin/tp-run bin/tp-processing bin/tp-gen-orders
+BINS = $(addprefix bin/,$(TOOLS)) bin/tp-run bin/tp-processing bin/tp-gen-orders bin/tp-gen-json
 UNIT_SRC = $(wildcard tests/unit/*.c)
 
 all: $(BINS)
@@ -64,6 +71,9 @@ bin/tp-processing: tools/tp-processing | bin
 
 bin/tp-gen-orders: examples/tp-gen-orders.c $(FLAGS_STAMP) | bin
 	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz -lm
+
+bin/tp-gen-json: examples/tp-gen-json.c $(FLAGS_STAMP) | bin
+	$(CC) $(TP_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz
 
 bin:
 	mkdir -p bin

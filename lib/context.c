@@ -127,10 +127,145 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
     return rc ? -1 : 0;
 }
 
+/*
+ * JSON shards (summary header 2) each list their own keys: the data set's columns are
+ * their union in order of first appearance by row identity, which is the shards' lists
+ * taken in shard-number order (m->sh is sorted), each new name appended; a column that
+ * only some shard's roles added (absent there) comes after every seen one. Each shard's
+ * statistics are then laid out on the union, a column it lacks counting its rows as
+ * missing, so that the merge below sees shards that all agree.
+ */
+static int
+union_shards(tp_merge *m)
+{
+    tp_summary *ref = NULL;
+    for (size_t i = 0; i < m->nsh; i++) {
+        tp_summary *s = m->sh[i].head;
+        if (s->ncols == 0)
+            continue;
+        if (!ref)
+            ref = s;
+        else if ((s->header == 2) != (ref->header == 2)) {
+            tp_err(m->sh[i].info.source, 0, "%s, unlike %s: JSON and other shards do not mix",
+                   s->header == 2 ? "JSON" : "not JSON", m->sh[0].info.source);
+            return -1;
+        }
+    }
+    if (!ref || ref->header != 2)
+        return 0;
+    tp_map *u = tp_map_new(0);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < m->nsh; i++) {
+            tp_summary *s = m->sh[i].head;
+            for (size_t c = 0; c < s->ncols; c++)
+                if ((s->absent && s->absent[c]) == pass)
+                    tp_map_put(u, s->cols[c], strlen(s->cols[c]), NULL);
+        }
+    size_t n = tp_map_size(u);
+    for (size_t i = 0; i < m->nsh; i++) {
+        tp_summary *s = m->sh[i].head;
+        if (s->distinct_on) {
+            tp_err(m->sh[i].info.source, 0, "--distinct is not available for JSON shards");
+            tp_map_free(u);
+            return -1;
+        }
+        if (s->ncols == 0 && s->rows == 0)
+            continue;
+        tp_colstat *st = tp_xcalloc(n ? n : 1, sizeof *st);
+        long long good = s->rows - s->bad;
+        for (size_t c = 0; c < n; c++) {
+            tp_colstat_init(&st[c]);
+            st[c].missing = good;
+        }
+        for (size_t c = 0; c < s->ncols; c++) {
+            long k = tp_map_index(u, s->cols[c], strlen(s->cols[c]));
+            if (m->sh[i].stats)
+                st[k] = m->sh[i].stats[c];
+            free(s->cols[c]);
+        }
+        free(m->sh[i].stats);
+        m->sh[i].stats = st;
+        s->cols = tp_xrealloc(s->cols, (n ? n : 1) * sizeof *s->cols);
+        for (size_t c = 0; c < n; c++)
+            s->cols[c] = tp_xstrdup(tp_map_key(u, c, NULL));
+        s->ncols = n;
+        s->header = 2;
+    }
+    tp_map_free(u);
+    return 0;
+}
+
+/*
+ * The child tables of --explode: every shard must name the same paths; each table's
+ * columns are the union of the shards' in shard-number order, and a shard's elements
+ * count as missing in the columns it did not see, as for JSON columns (union_shards).
+ */
+static int
+merge_xtables(tp_merge *m, tp_context *c)
+{
+    tp_summary *ref = NULL;
+    const char *rsrc = NULL;
+    for (size_t i = 0; i < m->nsh; i++) {
+        tp_summary *s = m->sh[i].head;
+        if (!ref) {
+            ref = s;
+            rsrc = m->sh[i].info.source;
+            continue;
+        }
+        int same = s->nx == ref->nx;
+        for (size_t k = 0; same && k < s->nx; k++)
+            same = strcmp(s->x[k].path, ref->x[k].path) == 0;
+        if (!same) {
+            tp_err(m->sh[i].info.source, 0, "scanned with other --explode paths than %s", rsrc);
+            return -1;
+        }
+    }
+    if (!ref || ref->nx == 0)
+        return 0;
+    c->nx = ref->nx;
+    c->x = tp_xcalloc(c->nx, sizeof *c->x);
+    c->xcol = tp_xcalloc(c->nx, sizeof *c->xcol);
+    for (size_t k = 0; k < c->nx; k++) {
+        tp_xtable *x = &c->x[k];
+        x->path = tp_xstrdup(ref->x[k].path);
+        tp_map *u = tp_map_new(0);
+        for (size_t i = 0; i < m->nsh; i++) {
+            tp_xtable *sx = &m->sh[i].head->x[k];
+            for (size_t j = 0; j < sx->ncols; j++)
+                tp_map_put(u, sx->cols[j], strlen(sx->cols[j]), NULL);
+        }
+        x->ncols = tp_map_size(u);
+        x->cols = tp_xmalloc((x->ncols ? x->ncols : 1) * sizeof *x->cols);
+        x->stats = tp_xmalloc((x->ncols ? x->ncols : 1) * sizeof *x->stats);
+        for (size_t j = 0; j < x->ncols; j++) {
+            x->cols[j] = tp_xstrdup(tp_map_key(u, j, NULL));
+            tp_colstat_init(&x->stats[j]);
+        }
+        tp_colstat *st = tp_xmalloc((x->ncols ? x->ncols : 1) * sizeof *st);
+        for (size_t i = 0; i < m->nsh; i++) {
+            tp_xtable *sx = &m->sh[i].head->x[k];
+            for (size_t j = 0; j < x->ncols; j++) {
+                tp_colstat_init(&st[j]);
+                st[j].missing = sx->rows;
+            }
+            for (size_t j = 0; j < sx->ncols; j++)
+                st[tp_map_index(u, sx->cols[j], strlen(sx->cols[j]))] = sx->stats[j];
+            for (size_t j = 0; j < x->ncols; j++)
+                tp_colstat_merge(&x->stats[j], &st[j]);
+            x->rows += sx->rows;
+        }
+        free(st);
+        tp_map_free(u);
+    }
+    return 0;
+}
+
 /* Every shard with columns must agree with the one with the lowest number. */
 static int
 check_shards(tp_merge *m)
 {
+    if (union_shards(m) < 0)
+        return -1;
     tp_summary *ref = NULL;
     const char *rsrc = NULL;
     for (size_t i = 0; i < m->nsh; i++) {
@@ -174,9 +309,18 @@ check_shards(tp_merge *m)
             check_role(src, "the dedup column", s->dedup, ref->dedup, rsrc) < 0 ||
             check_role(src, "the temporal column", s->temporal, ref->temporal, rsrc) < 0 ||
             check_role(src, "the split mode", s->split, ref->split, rsrc) < 0 ||
-            check_role(src, "the split column", s->splitcol, ref->splitcol, rsrc) < 0)
+            check_role(src, "the split column", s->splitcol, ref->splitcol, rsrc) < 0 ||
+            check_role(src, "--records", s->records, ref->records, rsrc) < 0 ||
+            check_role(src, "the --id column", s->idcol, ref->idcol, rsrc) < 0)
             return -1;
-        int same = s->ntf == ref->ntf;
+        int same = s->nexpand == ref->nexpand;
+        for (size_t j = 0; same && j < s->nexpand; j++)
+            same = strcmp(s->expand[j], ref->expand[j]) == 0;
+        if (!same) {
+            tp_err(src, 0, "scanned with other --expand-json columns than %s", rsrc);
+            return -1;
+        }
+        same = s->ntf == ref->ntf;
         for (size_t j = 0; same && j < s->ntf; j++)
             same = strcmp(s->tf[j], ref->tf[j]) == 0;
         if (!same) {
@@ -197,6 +341,12 @@ check_shards(tp_merge *m)
         m->temporal = ref->temporal ? tp_xstrdup(ref->temporal) : NULL;
         m->split = ref->split ? tp_xstrdup(ref->split) : NULL;
         m->splitcol = ref->splitcol ? tp_xstrdup(ref->splitcol) : NULL;
+        m->records = ref->records ? tp_xstrdup(ref->records) : NULL;
+        m->idcol = ref->idcol ? tp_xstrdup(ref->idcol) : NULL;
+        m->expand = ref->expand;
+        m->nexpand = ref->nexpand;
+        ref->expand = NULL;
+        ref->nexpand = 0;
         m->tf = ref->tf;
         m->ntf = ref->ntf;
         ref->tf = NULL;
@@ -441,6 +591,9 @@ merge_free(tp_merge *m)
     free(m->temporal);
     free(m->split);
     free(m->splitcol);
+    free(m->records);
+    free(m->idcol);
+    tp_strv_free(m->expand, m->nexpand);
     tp_strv_free(m->tf, m->ntf);
     free(m->first);
     free(m->tmp);
@@ -474,6 +627,8 @@ tp_merge_finish(tp_merge *m)
     qsort(m->sh, m->nsh, sizeof *m->sh, cmp_shardacc);
     if (rc == 0)
         rc = check_shards(m);
+    if (rc == 0)
+        rc = merge_xtables(m, c);
     c->job = tp_xstrdup(m->o.job ? m->o.job : tp_job_name(TP_JOB_TRAINING));
     c->r = m->o.r;
     c->q = m->o.q;
@@ -482,6 +637,16 @@ tp_merge_finish(tp_merge *m)
     c->nin = m->ncols;
     c->in = m->cols;
     m->cols = NULL;
+    c->records = m->records;
+    m->records = NULL;
+    c->idcol = m->idcol;
+    m->idcol = NULL;
+    c->expand = m->expand;
+    c->nexpand = m->nexpand;
+    m->expand = NULL;
+    m->nexpand = 0;
+    for (size_t k = 0; k < c->nx; k++)
+        c->xcol[k] = col_index(c->in, c->nin, c->x[k].path);
     c->label = col_index(c->in, c->nin, m->label);
     c->dedup = col_index(c->in, c->nin, m->dedup);
     c->temporal = col_index(c->in, c->nin, m->temporal);
@@ -590,6 +755,18 @@ write_context(const tp_context *c, const char *dir)
     tp_ratio_format(c->q, qb, sizeof qb);
     int rc = tp_rec_str(o, "tp-context") || tp_rec_int(o, 2) || tp_rec_end(o);
     rc |= tp_rec_str(o, "header") || tp_rec_int(o, c->header) || tp_rec_end(o);
+    rc |= tp_rec_name(o, "records", c->records);
+    for (size_t i = 0; i < c->nexpand; i++)
+        rc |= tp_rec_name(o, "expand", c->expand[i]);
+    rc |= tp_rec_name(o, "id", c->idcol);
+    for (size_t k = 0; k < c->nx; k++) {
+        const tp_xtable *x = &c->x[k];
+        rc |= tp_rec_str(o, "explode") || tp_rec_str(o, x->path) ||
+              tp_rec_int(o, (long long)c->xcol[k]) || tp_rec_int(o, x->rows) || tp_rec_end(o);
+        for (size_t i = 0; i < x->ncols; i++)
+            rc |= tp_rec_str(o, "xin") || tp_rec_str(o, x->cols[i]) ||
+                  tp_colstat_write(o, &x->stats[i]) || tp_rec_end(o);
+    }
     for (size_t i = 0; i < c->nin; i++)
         rc |= tp_rec_str(o, "in") || tp_rec_str(o, c->in[i]) || tp_colstat_write(o, &c->stats[i]) ||
               tp_rec_end(o);
@@ -804,7 +981,35 @@ tp_context_read_shard(const char *dir, long want)
         } else if (strcmp(tag, "end") == 0) {
             end = 1;
         } else if (strcmp(tag, "header") == 0 && n == 2) {
-            c->header = strcmp(f[1], "0") != 0;
+            c->header = strcmp(f[1], "0") == 0 ? 0 : strcmp(f[1], "2") == 0 ? 2 : 1;
+        } else if (strcmp(tag, "records") == 0 && n == 2) {
+            free(c->records);
+            c->records = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "id") == 0 && n == 2) {
+            free(c->idcol);
+            c->idcol = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "expand") == 0 && n == 2) {
+            c->expand = tp_xrealloc(c->expand, (c->nexpand + 1) * sizeof *c->expand);
+            c->expand[c->nexpand++] = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "explode") == 0 && n == 4) {
+            long long col, xrows;
+            ok = tp_field_int(f[2], &col) == 0 && tp_field_int(f[3], &xrows) == 0;
+            if (ok) {
+                c->x = tp_xrealloc(c->x, (c->nx + 1) * sizeof *c->x);
+                c->xcol = tp_xrealloc(c->xcol, (c->nx + 1) * sizeof *c->xcol);
+                tp_xtable *x = &c->x[c->nx];
+                memset(x, 0, sizeof *x);
+                x->path = tp_xstrdup(f[1]);
+                x->rows = xrows;
+                c->xcol[c->nx++] = (long)col;
+            }
+        } else if (strcmp(tag, "xin") == 0 && n == 2 + TP_COLSTAT_FIELDS && c->nx > 0) {
+            tp_xtable *x = &c->x[c->nx - 1];
+            x->cols = tp_xrealloc(x->cols, (x->ncols + 1) * sizeof *x->cols);
+            x->stats = tp_xrealloc(x->stats, (x->ncols + 1) * sizeof *x->stats);
+            tp_colstat_init(&x->stats[x->ncols]);
+            ok = tp_colstat_read(f + 2, &x->stats[x->ncols]) == 0;
+            x->cols[x->ncols++] = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "in") == 0 && n == 2 + TP_COLSTAT_FIELDS) {
             if (c->nin == incap) {
                 incap = incap ? 2 * incap : 32;
@@ -938,6 +1143,11 @@ tp_context_free(tp_context *c)
     for (size_t i = 0; i < c->nin; i++)
         free(c->in[i]);
     free(c->in);
+    free(c->records);
+    tp_xtable_free(c->x, c->nx);
+    free(c->xcol);
+    tp_strv_free(c->expand, c->nexpand);
+    free(c->idcol);
     for (size_t i = 0; i < c->nout; i++)
         free(c->out[i]);
     free(c->out);
@@ -1080,8 +1290,13 @@ write_json(const tp_context *c, const char *outdir)
     rc |=
         tp_out_printf(o, "  \"statistics_over\": \"all rows read in pass 1\",\n  \"columns\": [\n");
     size_t nout = c->nfinal ? c->nfinal : c->nout;
+    size_t last = nout;
+    while (last > 0 && tp_context_exploded(c, c->nfinal ? c->fsrc[last - 1] : (long)last - 1))
+        last--;
     for (size_t j = 0; j < nout; j++) {
         long k = c->nfinal ? c->fsrc[j] : (long)j;
+        if (tp_context_exploded(c, k))
+            continue;
         if (k >= 0) {
             rc |= json_column(o, c, (size_t)k);
         } else {
@@ -1094,7 +1309,7 @@ write_json(const tp_context *c, const char *outdir)
                                 "\"max\": null, \"mean\": null, \"std\": null, \"distinct\": null}",
                                 c->ftype[j]);
         }
-        rc |= tp_out_printf(o, "%s\n", j + 1 < nout ? "," : "");
+        rc |= tp_out_printf(o, "%s\n", j + 1 < last ? "," : "");
     }
     rc |= tp_out_printf(o, "  ]\n}\n");
     if (rc) {
@@ -1124,6 +1339,54 @@ tp_context_set_final(tp_context *c, char **names, const char **types, long *src,
     c->nfinal = n + nc;
 }
 
+long
+tp_context_col(const tp_context *c, const char *name)
+{
+    return col_index(c->in, c->nin, name);
+}
+
+int
+tp_context_exploded(const tp_context *c, long in)
+{
+    for (size_t k = 0; in >= 0 && k < c->nx; k++)
+        if (c->xcol[k] == in)
+            return 1;
+    return 0;
+}
+
+/* OUT/PATH/signature/signature and OUT/PATH/metadata/metadata of a child table. */
+static int
+write_xtable(const tp_xtable *x, const char *outdir)
+{
+    size_t n = strlen(outdir) + strlen(x->path) + 2;
+    char *dir = tp_xmalloc(n);
+    snprintf(dir, n, "%s/%s", outdir, x->path);
+    tp_out *o;
+    int rc = write_small(dir, "signature", &o);
+    if (rc == 0) {
+        rc |= tp_out_rec_field(o, "_parent", 7, ',') | tp_out_rec_field(o, "_index", 6, ',');
+        for (size_t i = 0; i < x->ncols; i++)
+            rc |= tp_out_rec_field(o, x->cols[i], strlen(x->cols[i]), ',');
+        rc |= tp_out_rec_end(o);
+        rc = rc ? (tp_out_abort(o), -1) : tp_out_commit(o, NULL);
+    }
+    if (rc == 0 && (rc = write_small(dir, "metadata", &o)) == 0) {
+        rc = tp_out_printf(
+            o, "varname,iscategory,datatype\n_parent,true,object\n_index,false,int64\n");
+        for (size_t i = 0; i < x->ncols; i++) {
+            const char *t = tp_colstat_type(&x->stats[i]);
+            const char *cat = strcmp(t, "object") == 0 ? "true" : "false";
+            rc |= tp_out_rec_field(o, x->cols[i], strlen(x->cols[i]), ',');
+            rc |= tp_out_rec_field(o, cat, strlen(cat), ',');
+            rc |= tp_out_rec_field(o, t, strlen(t), ',');
+            rc |= tp_out_rec_end(o);
+        }
+        rc = rc ? (tp_out_abort(o), -1) : tp_out_commit(o, NULL);
+    }
+    free(dir);
+    return rc;
+}
+
 int
 tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
 {
@@ -1131,11 +1394,15 @@ tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
     char *const *out = c->nfinal ? c->final : c->out;
     const char *const *type = c->nfinal ? c->ftype : c->type;
     size_t nout = c->nfinal ? c->nfinal : c->nout;
+    for (size_t k = 0; k < c->nx; k++)
+        if (write_xtable(&c->x[k], outdir) < 0)
+            return -1;
     if (write_small(outdir, "signature", &o) < 0)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < nout; i++)
-        rc |= tp_out_rec_field(o, out[i], strlen(out[i]), ',');
+        if (!tp_context_exploded(c, c->nfinal ? c->fsrc[i] : (long)i))
+            rc |= tp_out_rec_field(o, out[i], strlen(out[i]), ',');
     rc |= tp_out_rec_end(o);
     if (rc) {
         tp_out_abort(o);
@@ -1145,6 +1412,8 @@ tp_context_write_outputs(const tp_context *c, const char *outdir, int json)
         return -1;
     rc = tp_out_printf(o, "varname,iscategory,datatype\n");
     for (size_t i = 0; i < nout; i++) {
+        if (tp_context_exploded(c, c->nfinal ? c->fsrc[i] : (long)i))
+            continue;
         const char *cat = strcmp(type[i], "object") == 0 ? "true" : "false";
         rc |= tp_out_rec_field(o, out[i], strlen(out[i]), ',');
         rc |= tp_out_rec_field(o, cat, strlen(cat), ',');

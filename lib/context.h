@@ -42,7 +42,15 @@ typedef struct tp_shardinfo {
 } tp_shardinfo;
 
 typedef struct tp_context {
-    int header;          /* shards have a header line (0: headerless, columns = signature) */
+    int header;     /* shards have a header line (0: headerless, columns = signature;
+                       2: JSON, every record mapped into the columns, json.h) */
+    char *records;  /* JSON: the records path of pass 1 (--records), or NULL */
+    char *idcol;    /* --id: the column whose value is a child row's _parent, or NULL */
+    size_t nexpand; /* --expand-json: the columns pass 1 expanded */
+    char **expand;
+    size_t nx; /* --explode: the child tables (their statistics over all shards) */
+    tp_xtable *x;
+    long *xcol;          /* per child table: the input column of its array */
     size_t nin;          /* input columns */
     char **in;           /* input column names as in the data */
     size_t nout;         /* output columns: the nin renamed inputs, then the concat columns */
@@ -182,5 +190,11 @@ char *tp_strata_path(const char *dir, long shard);
 
 /* "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) of a time in microseconds; buf >= 40 bytes. */
 void tp_format_time(int64_t us, char *buf, size_t size);
+
+/* Index of the input column named name, or -1. */
+long tp_context_col(const tp_context *c, const char *name);
+
+/* Whether input column in is exploded (--explode): no column of the output, a child table. */
+int tp_context_exploded(const tp_context *c, long in);
 
 #endif

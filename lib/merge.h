@@ -36,6 +36,10 @@ struct tp_merge {
     size_t ncols;
     char **cols;
     char *label, *dedup, *temporal, *split, *splitcol;
+    char *records;  /* JSON shards: --records PATH of their scan, or NULL */
+    char *idcol;    /* --id of their scan, or NULL */
+    size_t nexpand; /* --expand-json of their scan */
+    char **expand;
     tp_map *labels;  /* the label values of all shards (scan_label.c) */
     tp_spill *sp;    /* under DIR/tmp: dedup keys (scan_dedup.c), the survivors' times
                         (shared, above), distinct values (scan_distinct.c) */

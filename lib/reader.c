@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "json.h"
 #include "map.h"
 #include "pqread.h"
 #include "text.h"
@@ -57,6 +58,36 @@ struct tp_reader {
     int piece_ok;  /* the piece being fed holds no NUL and is valid UTF-8 */
     int run_ok;    /* so are all pieces since the current record began */
     size_t stream_ncols;
+    int json;      /* the input is JSON (json.h) */
+    char *records; /* --records PATH, or NULL */
+    char **want;   /* columns a JSON input must have (absent ones are appended) */
+    size_t nwant;
+    size_t nseen;  /* JSON: the columns before nseen were keys of the input */
+    char **schema; /* pass 2 of JSON or --expand-json: the union of pass 1 (not owned) */
+    size_t nschema;
+
+    /* --expand-json: columns whose JSON objects become columns COL.KEY */
+    char **expand;
+    size_t nexpand;
+    long *xbase;  /* per expanded column: its index in the input's header */
+    tp_json **xj; /* per expanded column: the parser of its cells, columns fixed */
+    long *xoff;   /* per expanded column: index of its first key in the natural columns */
+    char **ucols; /* the columns the caller sees, NULL when not expanding */
+    size_t nucols;
+    long *usrc; /* per column seen: the input column it is, or -1 (an expansion) */
+    long *umap; /* per natural column (inputs, expansions in place): its index in ucols */
+    long *nsrc; /* per natural column: the input column, or -1 (an expansion) */
+    size_t nnat;
+    char *ubuf; /* the current row's expanded values */
+    size_t ulen, ucap;
+    size_t *uoff, *ul, *nl; /* offsets and lengths of the natural values, lengths seen */
+    const char **uf;
+    int xk;         /* the expanded column being parsed */
+    long xrecs;     /* values its cell held */
+    char xwhy[256]; /* why its cell is bad, "" if not */
+    tp_header_fn user_header;
+    tp_row_fn user_row;
+    void *user_arg;
 };
 
 int
@@ -228,7 +259,7 @@ bad_record(tp_reader *r, const tp_row *row, long line, const char *col, const ch
     r->bad++;
     tp_bad b = {line, row->index, col, why, row->n, row->f, row->len};
     if (r->on_bad)
-        r->rc = r->on_bad(r->arg, &b);
+        r->rc = r->on_bad(r->user_row ? r->user_arg : r->arg, &b);
 }
 
 int
@@ -240,7 +271,7 @@ tp_reader_reject(tp_reader *r, const tp_row *row, const char *column, const char
     }
     r->bad++;
     tp_bad b = {row->line, row->index, column, reason, row->n, row->f, row->len};
-    return r->on_bad ? r->on_bad(r->arg, &b) : 0;
+    return r->on_bad ? r->on_bad(r->user_row ? r->user_arg : r->arg, &b) : 0;
 }
 
 static void
@@ -588,9 +619,452 @@ run_parquet(tp_reader *r, char *chunk, size_t got, size_t cap)
     return r->rc;
 }
 
+void
+tp_reader_records(tp_reader *r, const char *path)
+{
+    free(r->records);
+    r->records = path && *path ? tp_xstrdup(path) : NULL;
+}
+
+void
+tp_reader_want(tp_reader *r, const char *name)
+{
+    r->want = tp_xrealloc(r->want, (r->nwant + 1) * sizeof *r->want);
+    r->want[r->nwant++] = tp_xstrdup(name);
+}
+
+int
+tp_reader_is_json(const tp_reader *r)
+{
+    return r->json || r->nexpand > 0;
+}
+
+int
+tp_reader_col_absent(const tp_reader *r, size_t i)
+{
+    return tp_reader_is_json(r) && i >= r->nseen && i < tp_reader_ncols(r);
+}
+
+void
+tp_reader_schema(tp_reader *r, char *const *cols, size_t n)
+{
+    r->schema = (char **)cols;
+    r->nschema = n;
+}
+
+void
+tp_reader_expand(tp_reader *r, const char *col)
+{
+    r->expand = tp_xrealloc(r->expand, (r->nexpand + 1) * sizeof *r->expand);
+    r->expand[r->nexpand++] = tp_xstrdup(col);
+}
+
+static int
+json_record(void *arg, const char *const *f, const size_t *len, size_t n, long line)
+{
+    tp_reader *r = arg;
+    tp_row row = {n, (const char **)f, len, line, r->rows};
+    r->rows++;
+    return r->on_row ? r->on_row(r->arg, &row) : 0;
+}
+
+static int
+json_bad(void *arg, long line, const char *col, const char *why)
+{
+    tp_reader *r = arg;
+    tp_row row = {0, NULL, NULL, line, r->rows};
+    bad_record(r, &row, line, col, why);
+    return r->rc;
+}
+
+/* Feed j the input: first[0..n) already read from in, then the rest of in. */
+static int
+json_pass(tp_json *j, tp_in *in, const char *first, size_t n, char *chunk, size_t cap)
+{
+    int bom = 1;
+    for (;;) {
+        if (!first) {
+            ssize_t k = tp_in_read(in, chunk, cap);
+            if (k < 0)
+                return -1;
+            if (k == 0)
+                break;
+            first = chunk;
+            n = (size_t)k;
+        }
+        if (bom && n >= 3 && memcmp(first, "\xEF\xBB\xBF", 3) == 0)
+            first += 3, n -= 3;
+        bom = 0;
+        int rc = tp_json_feed(j, first, n);
+        if (rc)
+            return rc;
+        first = NULL;
+    }
+    return tp_json_end(j);
+}
+
+/*
+ * A JSON shard (json.h). Without a schema given (the signature, or pass 1's union of
+ * keys), a first read finds the columns, so that the header is known before the first
+ * row: the input is read twice (standard input through a temporary copy).
+ */
+static int
+run_json(tp_reader *r, char *chunk, size_t got, size_t cap)
+{
+    r->json = 1;
+    tp_in *in = r->in;
+    int fd = -1;
+    char path[32];
+    const char *first = chunk;
+    if (r->schema && !r->have_header) {
+        r->cols = r->schema;
+        r->ncols = r->nschema;
+        r->have_header = 1;
+    }
+    if (!r->have_header && strcmp(r->name, "-") == 0) {
+        long long size;
+        if ((fd = spool(r, chunk, got, chunk, cap, &size)) < 0)
+            return r->rc = -1;
+        snprintf(path, sizeof path, "/dev/fd/%d", fd);
+        first = NULL; /* both reads are of the copy, opened below */
+        got = 0;
+    }
+    if (!r->have_header) {
+        tp_json *pre = tp_json_new(r->name, r->records, NULL);
+        tp_in *again = tp_in_open(fd >= 0 ? path : r->name);
+        char *buf = tp_xmalloc(cap); /* chunk holds the first bytes of the second read */
+        int rc = again ? json_pass(pre, again, NULL, 0, buf, cap) : -1;
+        free(buf);
+        tp_in_close(again);
+        if (rc == 0) {
+            r->nseen = tp_json_ncols(pre);
+            for (size_t i = 0; i < r->nwant; i++)
+                tp_json_add_col(pre, r->want[i]);
+            r->own_cols = 1;
+            r->ncols = tp_json_ncols(pre);
+            r->cols = tp_xmalloc((r->ncols ? r->ncols : 1) * sizeof *r->cols);
+            for (size_t i = 0; i < r->ncols; i++)
+                r->cols[i] = tp_xstrdup(tp_json_col(pre, i));
+        }
+        tp_json_free(pre);
+        if (rc) {
+            r->rc = -1;
+            goto done;
+        }
+        if (fd >= 0) {
+            /* the copy is read again from its start */
+            if (!(in = tp_in_open(path))) {
+                r->rc = -1;
+                goto done;
+            }
+        }
+    } else {
+        r->nseen = r->ncols;
+    }
+    if ((r->rc = set_header(r)) != 0)
+        goto done;
+    tp_json_cb cb = {json_record, json_bad, r};
+    tp_json *j = tp_json_new(r->name, r->records, &cb);
+    tp_json_schema(j, r->cols, r->ncols);
+    int rc = json_pass(j, in, first, got, chunk, cap);
+    tp_json_free(j);
+    if (rc && !r->rc)
+        r->rc = rc;
+done:
+    if (in != r->in)
+        tp_in_close(in);
+    if (fd >= 0)
+        close(fd);
+    return r->rc;
+}
+
+/*
+ * --expand-json COL: a CSV, TSV or Parquet column holding one JSON object per row (or
+ * nothing) is replaced, where it stands, by the columns COL.KEY of its flattened keys
+ * (json.h): in pass 1 the keys of the whole shard, found by a first read; in pass 2 those
+ * of the union schema, the row then laid out in its order.
+ */
+struct xdisc {
+    tp_reader *r;
+    tp_json **j;
+    long *col;
+};
+
+static int
+xd_header(void *arg, tp_reader *in)
+{
+    struct xdisc *d = arg;
+    for (size_t k = 0; k < d->r->nexpand; k++)
+        if ((d->col[k] = tp_reader_find(in, d->r->expand[k])) < 0) {
+            tp_err(d->r->name, 1, "--expand-json column '%s' not found", d->r->expand[k]);
+            return -1;
+        }
+    return 0;
+}
+
+static int
+xd_row(void *arg, const tp_row *row)
+{
+    struct xdisc *d = arg;
+    for (size_t k = 0; k < d->r->nexpand; k++) {
+        long c = d->col[k];
+        if (row->len[c] == 0)
+            continue;
+        tp_json_restart(d->j[k]);
+        if (tp_json_feed(d->j[k], row->f[c], row->len[c]) == 0)
+            tp_json_end(d->j[k]); /* a bad cell adds no key; pass 2 says why */
+    }
+    return 0;
+}
+
+static int
+x_cell(void *arg, const char *const *f, const size_t *len, size_t n, long line)
+{
+    tp_reader *r = arg;
+    (void)line;
+    if (r->xrecs++ > 0) {
+        if (!r->xwhy[0])
+            snprintf(r->xwhy, sizeof r->xwhy, "%s", "not JSON: more than one JSON value");
+        return 0;
+    }
+    size_t base = (size_t)r->xoff[r->xk];
+    for (size_t i = 0; i < n; i++) {
+        if (r->ulen + len[i] + 1 > r->ucap) {
+            r->ucap = 2 * (r->ulen + len[i] + 1);
+            r->ubuf = tp_xrealloc(r->ubuf, r->ucap);
+        }
+        memcpy(r->ubuf + r->ulen, f[i], len[i]);
+        r->ubuf[r->ulen + len[i]] = '\0';
+        r->uoff[base + i] = len[i] ? r->ulen : (size_t)-1;
+        r->nl[base + i] = len[i];
+        r->ulen += len[i] + 1;
+    }
+    return 0;
+}
+
+static int
+x_bad(void *arg, long line, const char *col, const char *why)
+{
+    tp_reader *r = arg;
+    (void)line;
+    (void)col;
+    if (!r->xwhy[0])
+        snprintf(r->xwhy, sizeof r->xwhy, "%s",
+                 strncmp(why, "a record is a JSON object", 25) == 0 ? "not a JSON object" : why);
+    return 0;
+}
+
+static int
+x_header(void *arg, tp_reader *r)
+{
+    (void)arg;
+    if (r->json || r->stream) {
+        tp_err(r->name, 1, "--expand-json is for CSV, TSV and Parquet inputs");
+        return -1;
+    }
+    size_t nx = r->nexpand;
+    r->xbase = tp_xmalloc(nx * sizeof *r->xbase);
+    r->xoff = tp_xmalloc(nx * sizeof *r->xoff);
+    for (size_t k = 0; k < nx; k++) {
+        r->xbase[k] = -1;
+        for (size_t i = 0; i < r->ncols; i++)
+            if (strcmp(r->cols[i], r->expand[k]) == 0)
+                r->xbase[k] = (long)i;
+        if (r->xbase[k] < 0) {
+            tp_err(r->name, 1, "--expand-json column '%s' not found", r->expand[k]);
+            return -1;
+        }
+    }
+    /* the natural columns: the inputs, each expanded one replaced by its keys */
+    char **nat = NULL;
+    long *src = NULL;
+    size_t nn = 0;
+    for (size_t i = 0; i < r->ncols; i++) {
+        long k = -1;
+        for (size_t x = 0; x < nx; x++)
+            if (r->xbase[x] == (long)i)
+                k = (long)x;
+        if (k < 0) {
+            nat = tp_xrealloc(nat, (nn + 1) * sizeof *nat);
+            src = tp_xrealloc(src, (nn + 1) * sizeof *src);
+            nat[nn] = tp_xstrdup(r->cols[i]);
+            src[nn++] = (long)i;
+            continue;
+        }
+        r->xoff[k] = (long)nn;
+        tp_json *j = r->xj[k];
+        size_t pl = strlen(r->expand[k]);
+        if (r->schema) {
+            /* pass 2: the keys are the union's COL.KEY names */
+            for (size_t c = 0; c < r->nschema; c++)
+                if (strncmp(r->schema[c], r->expand[k], pl) == 0 && r->schema[c][pl] == '.' &&
+                    tp_reader_find(r, r->schema[c]) < 0)
+                    tp_json_add_col(j, r->schema[c] + pl + 1);
+        }
+        tp_json_schema(j, NULL, 0);
+        for (size_t c = 0; c < tp_json_ncols(j); c++) {
+            const char *key = tp_json_col(j, c);
+            nat = tp_xrealloc(nat, (nn + 1) * sizeof *nat);
+            src = tp_xrealloc(src, (nn + 1) * sizeof *src);
+            nat[nn] = tp_xmalloc(pl + strlen(key) + 2);
+            sprintf(nat[nn], "%s.%s", r->expand[k], key);
+            src[nn++] = -1;
+        }
+    }
+    r->nnat = nn;
+    r->nsrc = tp_xmalloc((nn ? nn : 1) * sizeof *r->nsrc);
+    memcpy(r->nsrc, src, nn * sizeof *src);
+    r->umap = tp_xmalloc((nn ? nn : 1) * sizeof *r->umap);
+    if (r->schema) {
+        tp_map *m = tp_map_new(0);
+        for (size_t c = 0; c < r->nschema; c++)
+            tp_map_put(m, r->schema[c], strlen(r->schema[c]), NULL);
+        for (size_t i = 0; i < nn; i++)
+            if ((r->umap[i] = tp_map_index(m, nat[i], strlen(nat[i]))) < 0) {
+                tp_err(r->name, 1, "column '%s' is not in the schema of pass 1", nat[i]);
+                tp_map_free(m);
+                tp_strv_free(nat, nn);
+                free(src);
+                return -1;
+            }
+        tp_map_free(m);
+        r->nucols = r->nschema;
+        r->ucols = tp_xmalloc((r->nschema ? r->nschema : 1) * sizeof *r->ucols);
+        r->usrc = tp_xmalloc((r->nschema ? r->nschema : 1) * sizeof *r->usrc);
+        for (size_t c = 0; c < r->nschema; c++) {
+            r->ucols[c] = tp_xstrdup(r->schema[c]);
+            r->usrc[c] = -1;
+        }
+        for (size_t i = 0; i < nn; i++)
+            r->usrc[r->umap[i]] = src[i];
+        tp_strv_free(nat, nn);
+        free(src);
+        r->nseen = r->nucols;
+    } else {
+        for (size_t i = 0; i < nn; i++)
+            r->umap[i] = (long)i;
+        r->nseen = nn;
+        for (size_t w = 0; w < r->nwant; w++) {
+            int have = 0;
+            for (size_t i = 0; i < nn && !have; i++)
+                have = strcmp(nat[i], r->want[w]) == 0;
+            if (have)
+                continue;
+            nat = tp_xrealloc(nat, (nn + 1) * sizeof *nat);
+            src = tp_xrealloc(src, (nn + 1) * sizeof *src);
+            nat[nn] = tp_xstrdup(r->want[w]);
+            src[nn++] = -1;
+        }
+        r->ucols = nat;
+        r->nucols = nn;
+        r->usrc = src;
+    }
+    size_t nu = r->nucols > r->nnat ? r->nucols : r->nnat;
+    r->uoff = tp_xmalloc((nu ? nu : 1) * sizeof *r->uoff);
+    r->ul = tp_xmalloc((nu ? nu : 1) * sizeof *r->ul);
+    r->nl = tp_xmalloc((nu ? nu : 1) * sizeof *r->nl);
+    r->uf = tp_xmalloc((nu ? nu : 1) * sizeof *r->uf);
+    long dup = tp_first_duplicate((const char *const *)r->ucols, r->nucols, NULL);
+    if (dup >= 0) {
+        tp_err(r->name, 1, "duplicate column name '%s' (--expand-json)", r->ucols[dup]);
+        return -1;
+    }
+    return r->user_header ? r->user_header(r->user_arg, r) : 0;
+}
+
+static int
+x_row(void *arg, const tp_row *row)
+{
+    tp_reader *r = arg;
+    r->ulen = 0;
+    for (size_t i = 0; i < r->nnat; i++)
+        r->uoff[i] = (size_t)-1; /* missing */
+    for (size_t k = 0; k < r->nexpand; k++) {
+        long c = r->xbase[k];
+        if (row->len[c] == 0)
+            continue;
+        r->xk = (int)k;
+        r->xwhy[0] = '\0';
+        r->xrecs = 0;
+        tp_json *j = r->xj[k];
+        tp_json_restart(j);
+        int rc = tp_json_feed(j, row->f[c], row->len[c]);
+        if (rc == 0)
+            rc = tp_json_end(j);
+        if (rc < 0 && !r->xwhy[0])
+            snprintf(r->xwhy, sizeof r->xwhy, "%s", tp_errmsg());
+        if (!r->xwhy[0] && r->xrecs == 0)
+            snprintf(r->xwhy, sizeof r->xwhy, "%s", "not JSON: no value");
+        if (r->xwhy[0]) {
+            char why[300];
+            snprintf(why, sizeof why, "%s", r->xwhy);
+            return tp_reader_reject(r, row, r->expand[k], why);
+        }
+    }
+    /* the inputs where they stand, the expansions from the buffer, in the order seen */
+    for (size_t i = 0; i < r->nucols; i++) {
+        r->uf[i] = "";
+        r->ul[i] = 0;
+    }
+    for (size_t i = 0; i < r->nnat; i++) {
+        long b = r->nsrc[i];
+        if (b < 0 && r->uoff[i] == (size_t)-1)
+            continue;
+        r->uf[r->umap[i]] = b >= 0 ? row->f[b] : r->ubuf + r->uoff[i];
+        r->ul[r->umap[i]] = b >= 0 ? row->len[b] : r->nl[i];
+    }
+    tp_row out = {r->nucols, r->uf, r->ul, row->line, row->index};
+    return r->user_row ? r->user_row(r->user_arg, &out) : 0;
+}
+
+/* Pass 1 of --expand-json: the keys of each expanded column over the whole input. */
+static int
+expand_discover(tp_reader *r)
+{
+    r->xj = tp_xcalloc(r->nexpand, sizeof *r->xj);
+    for (size_t k = 0; k < r->nexpand; k++) {
+        tp_json_cb cb = {x_cell, x_bad, r};
+        r->xj[k] = tp_json_new(NULL, NULL, &cb);
+    }
+    if (r->schema)
+        return 0;
+    if (strcmp(r->name, "-") == 0) {
+        tp_err(r->name, 0, "--expand-json reads its input twice: a file, not standard input");
+        return -1;
+    }
+    struct xdisc d;
+    d.r = r;
+    d.j = tp_xcalloc(r->nexpand, sizeof *d.j);
+    d.col = tp_xcalloc(r->nexpand, sizeof *d.col);
+    for (size_t k = 0; k < r->nexpand; k++)
+        d.j[k] = tp_json_new(NULL, NULL, NULL);
+    tp_reader *in = tp_reader_open(r->name, r->delim, r->have_header ? r->cols : NULL,
+                                   r->have_header ? r->ncols : 0);
+    int rc = in ? tp_reader_run(in, xd_header, xd_row, &d) : -1;
+    tp_reader_close(in);
+    for (size_t k = 0; k < r->nexpand; k++) {
+        for (size_t c = 0; rc == 0 && c < tp_json_ncols(d.j[k]); c++)
+            tp_json_add_col(r->xj[k], tp_json_col(d.j[k], c));
+        tp_json_free(d.j[k]);
+    }
+    free(d.j);
+    free(d.col);
+    return rc ? -1 : 0;
+}
+
 int
 tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
 {
+    if (r->nexpand > 0 && !r->user_header && !r->user_row) {
+        if (expand_discover(r) < 0)
+            return -1;
+        r->user_header = on_header;
+        r->user_row = on_row;
+        r->user_arg = arg;
+        on_header = x_header;
+        on_row = x_row;
+        arg = r;
+    }
     r->on_header = on_header;
     r->on_row = on_row;
     r->arg = arg;
@@ -619,6 +1093,11 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
             if ((size_t)got >= strlen(TP_STREAM_MAGIC) &&
                 memcmp(s, TP_STREAM_MAGIC, strlen(TP_STREAM_MAGIC)) == 0) {
                 run_stream(r, chunk, (size_t)got, CHUNK);
+                free(chunk);
+                return r->rc;
+            }
+            if (tp_json_sniff(r->name, s, (size_t)got)) {
+                run_json(r, chunk, (size_t)got, CHUNK);
                 free(chunk);
                 return r->rc;
             }
@@ -661,18 +1140,23 @@ tp_reader_is_stream(const tp_reader *r)
 size_t
 tp_reader_ncols(const tp_reader *r)
 {
-    return r->ncols;
+    return r->ucols ? r->nucols : r->ncols;
 }
 
 const char *
 tp_reader_col(const tp_reader *r, size_t i)
 {
-    return r->cols[i];
+    return r->ucols ? r->ucols[i] : r->cols[i];
 }
 
 const char *
 tp_reader_coltype(const tp_reader *r, size_t i)
 {
+    if (r->ucols) {
+        if (i >= r->nucols || r->usrc[i] < 0)
+            return NULL;
+        i = (size_t)r->usrc[i];
+    }
     return r->types && i < r->ncols ? r->types[i] : NULL;
 }
 
@@ -697,8 +1181,8 @@ tp_reader_input(const tp_reader *r, long long *bytes, unsigned long *crc)
 long
 tp_reader_find(const tp_reader *r, const char *name)
 {
-    for (size_t i = 0; i < r->ncols; i++)
-        if (strcmp(r->cols[i], name) == 0)
+    for (size_t i = 0; i < tp_reader_ncols(r); i++)
+        if (strcmp(tp_reader_col(r, i), name) == 0)
             return (long)i;
     return -1;
 }
@@ -714,6 +1198,23 @@ tp_reader_close(tp_reader *r)
     if (r->own_cols)
         tp_strv_free(r->cols, r->ncols);
     free(r->types);
+    free(r->records);
+    tp_strv_free(r->want, r->nwant);
+    for (size_t k = 0; r->xj && k < r->nexpand; k++)
+        tp_json_free(r->xj[k]);
+    free(r->xj);
+    tp_strv_free(r->expand, r->nexpand);
+    free(r->xbase);
+    tp_strv_free(r->ucols, r->nucols);
+    free(r->usrc);
+    free(r->umap);
+    free(r->nsrc);
+    free(r->xoff);
+    free(r->ubuf);
+    free(r->uoff);
+    free(r->ul);
+    free(r->nl);
+    free(r->uf);
     free(r->buf);
     free(r->off);
     free(r->flen);

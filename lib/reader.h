@@ -96,6 +96,38 @@ int tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *
  * header is (on_header). A stage that reads one writes one (tp-split). */
 int tp_reader_is_stream(const tp_reader *r);
 
+/*
+ * JSON inputs (json.h): the dotted path of the array of records in each document (NULL:
+ * a top-level array's elements, or each value, are the records); set before the run.
+ */
+void tp_reader_records(tp_reader *r, const char *path);
+
+/*
+ * A column a JSON input must have, added after its keys when no record has it (a label
+ * or key column that a shard lacks: all its values are missing); before the run.
+ */
+void tp_reader_want(tp_reader *r, const char *name);
+
+/*
+ * The columns of pass 1's union (JSON, --expand-json), before the run: every record is
+ * laid out in them, an absent one missing. The reader refers to cols without copying.
+ */
+void tp_reader_schema(tp_reader *r, char *const *cols, size_t n);
+
+/*
+ * --expand-json: column col of a CSV, TSV or Parquet input holds one JSON object per row
+ * (or is empty); it is replaced where it stands by the columns COL.KEY of its flattened
+ * keys (json.h), found by a first read of the input (or given by tp_reader_schema). A
+ * value that is not a JSON object is a bad row: "column 'COL': not JSON: ...".
+ */
+void tp_reader_expand(tp_reader *r, const char *col);
+
+/* Whether the input's columns are its keys: JSON, or --expand-json; known with the header. */
+int tp_reader_is_json(const tp_reader *r);
+
+/* Whether column i of a JSON input is one of tp_reader_want's, in no record. */
+int tp_reader_col_absent(const tp_reader *r, size_t i);
+
 size_t tp_reader_ncols(const tp_reader *r);
 const char *tp_reader_col(const tp_reader *r, size_t i);
 const char *tp_reader_name(const tp_reader *r);

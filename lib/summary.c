@@ -128,11 +128,28 @@ tp_summary_new(void)
 }
 
 void
+tp_xtable_free(tp_xtable *x, size_t n)
+{
+    for (size_t i = 0; x && i < n; i++) {
+        free(x[i].path);
+        tp_strv_free(x[i].cols, x[i].ncols);
+        free(x[i].stats);
+        free(x[i].born);
+    }
+    free(x);
+}
+
+void
 tp_summary_free(tp_summary *s)
 {
     if (!s)
         return;
     free(s->source);
+    free(s->records);
+    free(s->absent);
+    tp_xtable_free(s->x, s->nx);
+    tp_strv_free(s->expand, s->nexpand);
+    free(s->idcol);
     for (size_t i = 0; i < s->ncols; i++)
         free(s->cols[i]);
     free(s->cols);
@@ -185,6 +202,10 @@ tp_summary_write(const tp_summary *s, const char *path)
     rc |= tp_rec_name(o, "temporal", s->temporal);
     rc |= tp_rec_name(o, "split", s->split);
     rc |= tp_rec_name(o, "splitcol", s->splitcol);
+    rc |= tp_rec_name(o, "records", s->records);
+    rc |= tp_rec_name(o, "id", s->idcol);
+    for (size_t i = 0; i < s->nexpand; i++)
+        rc |= tp_rec_name(o, "expand", s->expand[i]);
     if (s->distinct_on)
         rc |= tp_rec_name(o, "distinct", "1");
     for (size_t i = 0; i < s->ntf; i++)
@@ -194,6 +215,17 @@ tp_summary_write(const tp_summary *s, const char *path)
         rc |= tp_rec_name(o, "col", s->cols[i]);
         rc |= tp_rec_str(o, "stat") || tp_colstat_write(o, c) || tp_rec_end(o);
         rc |= tp_rec_name(o, "decl", tp_decl_name(c->declared));
+        if (s->absent && s->absent[i])
+            rc |= tp_rec_str(o, "absent") || tp_rec_end(o);
+    }
+    for (size_t k = 0; k < s->nx && rc == 0; k++) {
+        const tp_xtable *x = &s->x[k];
+        rc |= tp_rec_str(o, "explode") || tp_rec_str(o, x->path) || tp_rec_int(o, x->rows) ||
+              tp_rec_end(o);
+        for (size_t i = 0; i < x->ncols; i++) {
+            rc |= tp_rec_name(o, "xcol", x->cols[i]);
+            rc |= tp_rec_str(o, "xstat") || tp_colstat_write(o, &x->stats[i]) || tp_rec_end(o);
+        }
     }
     /* then each scan operation's records, in table order (scanop.h) */
     for (size_t i = 0; tp_scanops[i] && rc == 0; i++)
@@ -248,7 +280,39 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
                 goto fail;
             s->shard = (long)v[0];
         } else if (strcmp(tag, "header") == 0 && n == 2) {
-            s->header = strcmp(f[1], "0") != 0;
+            s->header = strcmp(f[1], "0") == 0 ? 0 : strcmp(f[1], "2") == 0 ? 2 : 1;
+        } else if (strcmp(tag, "records") == 0 && n == 2) {
+            s->records = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "id") == 0 && n == 2) {
+            free(s->idcol);
+            s->idcol = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "expand") == 0 && n == 2) {
+            s->expand = tp_xrealloc(s->expand, (s->nexpand + 1) * sizeof *s->expand);
+            s->expand[s->nexpand++] = tp_xstrdup(f[1]);
+        } else if (strcmp(tag, "explode") == 0 && n == 3) {
+            s->x = tp_xrealloc(s->x, (s->nx + 1) * sizeof *s->x);
+            tp_xtable *x = &s->x[s->nx++];
+            memset(x, 0, sizeof *x);
+            x->path = tp_xstrdup(f[1]);
+            if (field_ll(l, f[2], &x->rows) < 0)
+                goto fail;
+        } else if (strcmp(tag, "xcol") == 0 && n == 2 && s->nx > 0) {
+            tp_xtable *x = &s->x[s->nx - 1];
+            x->cols = tp_xrealloc(x->cols, (x->ncols + 1) * sizeof *x->cols);
+            x->stats = tp_xrealloc(x->stats, (x->ncols + 1) * sizeof *x->stats);
+            x->cols[x->ncols] = tp_xstrdup(f[1]);
+            tp_colstat_init(&x->stats[x->ncols++]);
+        } else if (strcmp(tag, "xstat") == 0 && n == 1 + TP_COLSTAT_FIELDS && s->nx > 0 &&
+                   s->x[s->nx - 1].ncols > 0) {
+            tp_xtable *x = &s->x[s->nx - 1];
+            if (tp_colstat_read(f + 1, &x->stats[x->ncols - 1]) < 0) {
+                tp_rec_fail(l, "summary");
+                goto fail;
+            }
+        } else if (strcmp(tag, "absent") == 0 && n == 1 && s->ncols > 0) {
+            if (!s->absent)
+                s->absent = tp_xcalloc(ccap, 1);
+            s->absent[s->ncols - 1] = 1;
         } else if (strcmp(tag, "source") == 0 && n == 2) {
             s->source = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "input") == 0 && n == 3) {
@@ -280,6 +344,10 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
                 ccap = ccap ? 2 * ccap : 32;
                 s->cols = tp_xrealloc(s->cols, ccap * sizeof *s->cols);
                 s->stats = tp_xrealloc(s->stats, ccap * sizeof *s->stats);
+                if (s->absent) {
+                    s->absent = tp_xrealloc(s->absent, ccap);
+                    memset(s->absent + s->ncols, 0, ccap - s->ncols);
+                }
             }
             s->cols[s->ncols] = tp_xstrdup(f[1]);
             tp_colstat_init(&s->stats[s->ncols]);

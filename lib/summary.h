@@ -31,10 +31,34 @@ typedef struct tp_keyrec {
 /* Strict weak order of key records: earlier time first, then row identity. */
 int tp_keyrec_before(const tp_keyrec *a, const tp_keyrec *b);
 
+/*
+ * An exploded array (--explode PATH): the child table of the array column PATH, its
+ * columns (the union of its elements' flattened keys, "value" for elements that are not
+ * objects) with their statistics over the elements of the rows read.
+ */
+typedef struct tp_xtable {
+    char *path;
+    long long rows; /* elements */
+    size_t ncols;
+    char **cols;
+    tp_colstat *stats;
+    long long *born; /* tp-scan: elements read before the column first appeared */
+} tp_xtable;
+
+void tp_xtable_free(tp_xtable *x, size_t n);
+
 typedef struct tp_summary {
     long shard;
-    char *source;         /* shard path as given to tp-scan */
-    int header;           /* 1: the shard had a header line; 0: a signature was given */
+    char *source;   /* shard path as given to tp-scan */
+    int header;     /* 1: the shard had a header line; 0: a signature was given;
+                       2: JSON, the columns are its keys (json.h) */
+    char *records;  /* JSON: --records PATH, or NULL */
+    char *absent;   /* JSON: per column, 1 when no record has it (a role's column) */
+    char *idcol;    /* --id: the column naming a row's child rows (_parent), or NULL */
+    size_t nexpand; /* --expand-json: the columns expanded */
+    char **expand;
+    size_t nx; /* --explode: the child tables */
+    tp_xtable *x;
     long long in_bytes;   /* size of the shard as read (compressed, for gzip) */
     unsigned long in_crc; /* CRC-32 of those bytes (see tp_in_sum) */
     long long rows, drop_label, drop_time, drop_key;

@@ -24,6 +24,7 @@ static const struct shared shared[] = {
     {{"help", no_argument, NULL, 'h'}, "h", 0},
     {{"on-bad-row", required_argument, NULL, TP_TO_OPT_BAD}, NULL, TP_TO_BAD},
     {{"quiet", no_argument, NULL, 'q'}, "q", TP_TO_QUIET},
+    {{"records", required_argument, NULL, TP_TO_OPT_RECORDS}, NULL, TP_TO_JSON},
     {{"rejects", required_argument, NULL, TP_TO_OPT_REJECTS}, NULL, TP_TO_BAD},
     {{"shard", required_argument, NULL, 'n'}, "n:", TP_TO_SHARD},
     {{"tsv", no_argument, NULL, TP_TO_OPT_TSV}, NULL, TP_TO_TSV},
@@ -175,6 +176,15 @@ tp_toolopt_take(tp_toolopt *o, int c, const char *arg)
             o->policy_name = arg;
         else
             o->rejects = arg;
+        return TP_TO_TAKEN;
+    case TP_TO_OPT_RECORDS:
+        if (!(t & TP_TO_JSON))
+            return TP_TO_OTHER;
+        if (!*arg) {
+            tp_err(NULL, 0, "--records: expected a dotted path (KEY.KEY...)");
+            return -1;
+        }
+        o->records = arg;
         return TP_TO_TAKEN;
     case TP_TO_OPT_TSV:
         if (!(t & TP_TO_TSV))

@@ -1,13 +1,13 @@
 /*
  * The options that every tool shares: -c/--context DIR, -n/--shard N, --on-bad-row
- * POLICY with --rejects FILE, --tsv, -q/--quiet, -h/--help and --version. A tool names the ones it
- * takes and gives its own short options and long-option table; tp_toolopt_init merges
- * the shared ones in (sorted, as the tools keep them), its getopt_long loop hands each
- * option to tp_toolopt_take first and handles only what that declines, and
- * tp_toolopt_check checks the combination once the loop is done. The checks and the
- * messages are the tools' own from before, byte for byte (tests/contract.bats,
- * tests/errors.bats); as everywhere in lib/, nothing here prints or exits: the tool
- * prints the recorded message and exits 2.
+ * POLICY with --rejects FILE, --tsv, --records PATH, -q/--quiet, -h/--help and
+ * --version. A tool names the
+ * ones it takes and gives its own short options and long-option table; tp_toolopt_init merges the
+ * shared ones in (sorted, as the tools keep them), its getopt_long loop hands each option to
+ * tp_toolopt_take first and handles only what that declines, and tp_toolopt_check checks the
+ * combination once the loop is done. The checks and the messages are the tools' own from before,
+ * byte for byte (tests/contract.bats, tests/errors.bats); as everywhere in lib/, nothing here
+ * prints or exits: the tool prints the recorded message and exits 2.
  */
 #ifndef TP_TOOLOPT_H
 #define TP_TOOLOPT_H
@@ -21,7 +21,8 @@ enum {
     TP_TO_SHARD = 1 << 2,        /* -n/--shard N, an integer in [0, 99999999] */
     TP_TO_BAD = 1 << 3,          /* --on-bad-row POLICY and --rejects FILE */
     TP_TO_TSV = 1 << 4,          /* --tsv */
-    TP_TO_QUIET = 1 << 5         /* -q/--quiet */
+    TP_TO_QUIET = 1 << 5,        /* -q/--quiet */
+    TP_TO_JSON = 1 << 6          /* --records PATH (JSON input, json.h) */
 };
 
 /* What tp_toolopt_take did with an option (or -1: a usage error, message recorded). */
@@ -29,7 +30,13 @@ enum { TP_TO_OTHER = 0, TP_TO_TAKEN = 1, TP_TO_HELP = 2, TP_TO_VERSION = 3 };
 
 /* getopt_long values of the shared long options without a short letter: above a tool's
  * own (which start at 256). */
-enum { TP_TO_OPT_BAD = 1024, TP_TO_OPT_REJECTS, TP_TO_OPT_TSV, TP_TO_OPT_VERSION };
+enum {
+    TP_TO_OPT_BAD = 1024,
+    TP_TO_OPT_REJECTS,
+    TP_TO_OPT_TSV,
+    TP_TO_OPT_RECORDS,
+    TP_TO_OPT_VERSION
+};
 
 typedef struct tp_toolopt {
     unsigned take;           /* TP_TO_* */
@@ -40,6 +47,7 @@ typedef struct tp_toolopt {
     int policy;              /* TP_BAD_* of reader.h, set by tp_toolopt_check */
     int tsv;                 /* --tsv given */
     int quiet;               /* -q given */
+    const char *records;     /* --records PATH, or NULL */
     /* for getopt_long: the tool's options and the shared ones, without allocation so
      * that no tool has anything to free on its many ways out */
     char shortopts[64];

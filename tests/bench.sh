@@ -21,6 +21,12 @@
 #               time), the phases by hand, the ratios and each tp filter's peak RSS;
 #               and the growth jobs A1, A10 and S (tp-run, BENCH_GROWTH_REPEAT runs).
 #               A full run of this section took 8 minutes on 2 cores (others at work).
+#   json        11: JSON in (issue 9): BENCH_JSON_SHARDS x BENCH_JSON_ROWS nested orders
+#               as gzip JSON Lines (examples/tp-gen-json.c): pass 1 (tp-scan, serial) and
+#               tp-run end to end (dedup on customer.id, temporal split on placed.date,
+#               label labels.isFraud), MB/s of the JSON text, rows/s, peak RSS, beside
+#               DuckDB's read_json of the same files; then tp-scan's peak RSS over one
+#               document, an array of at least BENCH_JSON_ARRAY_MB MB.
 # Stages, modes, parquet and transforms share the orders of sections 1-5 and the serial
 # csvtok baseline of section 1 (run when any of them is).
 #
@@ -37,6 +43,9 @@
 #   BENCH_S_ROWS         rows per shard of job S (default 1000; its shards hold A1's rows)
 #   BENCH_PAR            shards at a time in section 10 (tp-run -j, xargs -P; default 2,
 #                        DuckDB's threads)
+#   BENCH_JSON_SHARDS    shards of section 11 (default 8)
+#   BENCH_JSON_ROWS      orders per shard of section 11 (default 100000)
+#   BENCH_JSON_ARRAY_MB  the one-document array of section 11, MB (default 1024; 0: left out)
 #   BENCH_GROWTH_REPEAT  runs of each growth job (default 1)
 #   BENCH_GROWTH_DUCK    growth jobs DuckDB runs too (default "A10"; "" for none)
 #   TMPDIR               where the workspace goes (default /tmp)
@@ -56,7 +65,7 @@ jobs=$(nproc)
 for v in shards rows repeat; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "bench: $v: not a positive integer: '${!v}'" >&2; exit 2; }
 done
-sections=(stages modes keys parquet transforms jobs)
+sections=(stages modes keys parquet transforms jobs json)
 declare -A want=()
 if [ -n "${BENCH_ONLY:-}" ]; then
 	for s in ${BENCH_ONLY//,/ }; do
@@ -69,7 +78,7 @@ else
 fi
 wants() { [ -n "${want[$1]:-}" ]; } # SECTION: it is to be run
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (GNU time) is required" >&2; exit 1; }
-for t in tp-scan tp-context tp-transform tp-split tp-write tp-run tp-gen-orders; do
+for t in tp-scan tp-context tp-transform tp-split tp-write tp-run tp-gen-orders tp-gen-json; do
 	[ -x "$bin/$t" ] || { echo "bench: $bin/$t: not built (run make all)" >&2; exit 1; }
 done
 
@@ -88,7 +97,7 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
 
 # DuckDB, for sections 8 and 10: left out, with a note, when npm cannot install it.
 duck_ok=0
-if { wants parquet || wants jobs; } && "$repo/tests/duckdb/install.sh" >/dev/null 2>&1; then duck_ok=1; fi
+if { wants parquet || wants jobs || wants json; } && "$repo/tests/duckdb/install.sh" >/dev/null 2>&1; then duck_ok=1; fi
 
 best_sum() { # STAGE: the smallest over repeats of the summed elapsed time
 	local r
@@ -431,6 +440,59 @@ section_transforms() {
 	rm -rf "$tmp/t9-plain" "$tmp/t9-tf"
 }
 
+# 11. JSON in: pass 1 and tp-run on nested JSON Lines, beside DuckDB's read_json; one
+# large document array through tp-scan in bounded memory.
+section_json() {
+	local js=${BENCH_JSON_SHARDS:-8} jr=${BENCH_JSON_ROWS:-100000} amb=${BENCH_JSON_ARRAY_MB:-1024}
+	local d=$tmp/json r f n t jbytes zbytes nrows opts
+	mkdir -p "$d"
+	"$bin/tp-gen-json" -n "$js" -r "$jr" -z -o "$d/in"
+	zbytes=$(cat "$d"/in/* | wc -c)
+	jbytes=$(for f in "$d"/in/*; do gzip -dc "$f"; done | wc -c)
+	nrows=$((js * jr))
+	echo
+	printf '11 JSON: %d shards x %d nested orders, %.1f MB of JSON Lines (%.1f MB gzip); MB/s below are of the JSON text\n' \
+		"$js" "$jr" "$(mbytes "$jbytes")" "$(mbytes "$zbytes")"
+	opts=(--dedup customer.id --split temporal:placed.date -l labels.isFraud)
+	for r in $(seq "$repeat"); do
+		: >"$m/jscan.$r"
+		for f in "$d"/in/*; do
+			n=$(shard_no "$f")
+			timed "$m/jscan.$r" "$bin/tp-scan" -q "${opts[@]}" -n "$n" -o "$d/part-$n.sum" "$f"
+		done
+		rm -rf "$d/out"
+		timed "$m/jrun.$r" "$bin/tp-run" -q -j "$jobs" "${opts[@]}" "$d/in" "$d/out"
+	done
+	t=$(best_sum jscan)
+	printf '  pass 1, tp-scan serial, best of %d: %s s, %s MB/s, %s rows/s, %s MiB max RSS\n' "$repeat" "$t" \
+		"$(mbps "$t" "$jbytes")" "$(awk -v n="$nrows" -v t="$t" 'BEGIN { if (t <= 0) print "-"; else printf "%.0f", n / t }')" \
+		"$(mib "$(max_rss "$m"/jscan.*)")"
+	t=$(best_sum jrun)
+	printf '  tp-run -j %d end to end, best of %d: %s s, %s MB/s, %s rows/s (%s MiB peak RSS: the largest process of the run, as GNU time reports it)\n' "$jobs" "$repeat" "$t" \
+		"$(mbps "$t" "$jbytes")" "$(awk -v n="$nrows" -v t="$t" 'BEGIN { if (t <= 0) print "-"; else printf "%.0f", n / t }')" \
+		"$(mib "$(max_rss "$m"/jrun.*)")"
+	if [ "$duck_ok" = 1 ]; then
+		t=$(best_duck "SELECT count(*), count(DISTINCT customer.id) FROM read_json('$d/in/*.jsonl.gz', format = 'newline_delimited')")
+		printf '  DuckDB read_json of the same files (count, distinct customer.id), best of %d: %s s, %s MB/s\n' \
+			"$repeat" "$t" "$(mbps "$t" "$jbytes")"
+	else
+		echo "  (DuckDB left out: npm could not install @duckdb/node-api)"
+	fi
+	rm -rf "$d"
+	[ "$amb" -gt 0 ] || return 0
+	# about 276 bytes an order: rows for at least amb MB
+	mkdir -p "$d"
+	"$bin/tp-gen-json" -a -n 1 -r $((amb * 1000000 / 270)) -o "$d/big"
+	f=$(echo "$d"/big/part-*.json)
+	: >"$m/jbig"
+	timed "$m/jbig" "$bin/tp-scan" -q -o "$d/big.sum" "$f"
+	read -r t _ <"$m/jbig"
+	printf '  one document, an array of %.0f MB (%s orders), tp-scan 1 run: %s s, %s MB/s, %s MiB peak RSS\n' \
+		"$(mbytes "$(stat -c %s "$f")")" "$(awk -F'\t' '$1 == "rows" { print $2 }' "$d/big.sum")" "$t" \
+		"$(mbps "$t" "$(stat -c %s "$f")")" "$(mib "$(max_rss "$m/jbig")")"
+	rm -rf "$d"
+}
+
 if wants stages; then section_stages; fi
 if wants modes; then section_modes; fi
 if wants keys; then section_keys; fi
@@ -442,4 +504,5 @@ if wants jobs; then
 	[ "$duck_ok" = 1 ] || echo "10: DuckDB is skipped: npm could not install @duckdb/node-api (tests/duckdb/install.sh)"
 	tests/bench/jobs.sh "$bin" "$tmp/jobs" "$tmp/csvtok" "$duck_ok"
 fi
+if wants json; then section_json; fi
 printf '\nbench time: %.0f s\n' "$(awk -v s="$bench_start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')"

@@ -55,6 +55,14 @@ records() {
 	tp-run -q -l isFraud --transform impute:v:with=mode --transform zscore:x \
 		--transform hash:y:buckets=3 --transform bucketize:y:buckets=2 --transform vocab:v in6 r6
 	tp-transform -c r6/_tp/context -n 0 --before-fit in6/part-00000.csv | tp-split -c r6/_tp/context -n 0 --fit partial
+	# JSON: --records, a label one shard lacks (absent), --explode (child tables)
+	mkdir in7
+	printf '{"d": [{"r": [{"a": 1}, 2]}, {"r": []}]}\n' >in7/part-00000.jsonl
+	printf '{"d": [{"l": 1, "r": [3]}, {"l": 2}]}\n' >in7/part-00001.jsonl
+	tp-run -q --records d --no-dedup --split random -l l --explode r --id l in7 r7
+	mkdir in8
+	printf 'a,j\n1,"{""k"": 1}"\n' >in8/part-00000.csv
+	tp-run -q --no-dedup --split random --expand-json j in8 r8
 	# a Parquet shard declares its types: decl records
 	tp-scan -o p.sum r5/train/part-00000.parquet
 	tp-context -q -c pctx p.sum
@@ -67,6 +75,9 @@ records() {
 			records report $r/_tp/reports/part-*
 			records report.tsv $r/_tp/report.tsv
 		done
+		records summary r7/_tp/summaries/*.sum r8/_tp/summaries/*.sum
+		records context r7/_tp/context/context r8/_tp/context/context
+		records report r7/_tp/reports/part-*
 		records summary p.sum r6/_tp/summaries/*.sum
 		records context pctx/context
 		records specs r6/transform/specs

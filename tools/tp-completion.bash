@@ -94,7 +94,7 @@ _tp_line() {
 # policy, job, fiton, file, other), or nothing for a flag
 _tp_value_kind() {
 	case $1 in
-	-l | --label | --dedup) echo col ;;
+	-l | --label | --dedup | --expand-json | --id) echo col ;;
 	--split) echo mode ;;
 	-f | --format) echo format ;;
 	--metadata-format) echo metadata ;;
@@ -105,7 +105,7 @@ _tp_value_kind() {
 	-s | --signature | -c | --context | -o | --output | -r | --report | -d | --rejects | --rows | \
 		--fit-from | --transforms | --files0-from | --join | -a | --audit | --fit) echo file ;;
 	-j | --jobs | -n | --shard | -m | --memory | --max-bad-rows | --row-group-size | --seed | \
-		--test-val-ratio | --train-ratio | --transform | --concat) echo other ;;
+		--test-val-ratio | --train-ratio | --transform | --concat | --records | --explode) echo other ;;
 	esac
 }
 

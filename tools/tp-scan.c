@@ -6,6 +6,7 @@
 #include "reader.h"
 #include "io.h"
 #include "err.h"
+#include "json.h"
 #include "rejects.h"
 #include "scanop.h"
 #include "sort.h"
@@ -26,7 +27,8 @@ static const char usage_text[] =
     "               [--dedup COL | --no-dedup]\n"
     "               [--distinct] [--on-bad-row POLICY] [--rejects FILE] [--rows FILE]\n"
     "               [--fit-from DIR] [--split MODE] [--transform SPEC] [--transforms FILE]\n"
-    "               [--tsv] [FILE]\n";
+    "               [--expand-json COL] [--explode PATH] [--id COL] [--records PATH] [--tsv]\n"
+    "               [FILE]\n";
 
 static void
 usage(int status)
@@ -54,10 +56,76 @@ struct scan {
     const char *sigfile; /* -s FILE, where the column names come from, or NULL */
     tp_reader *r;
     tp_rejects *rejects;
-    tp_out *rows;  /* --rows: the rows as read, as CSV */
-    tp_tfset *tf;  /* --transform: the values they read are checked, or NULL */
-    size_t memory; /* -m: bytes the keys, times and distinct values keep in memory */
+    tp_out *rows;    /* --rows: the rows as read, as CSV */
+    tp_tfset *tf;    /* --transform: the values they read are checked, or NULL */
+    size_t nx;       /* --explode PATH: the child tables (s->x) */
+    long *xcol;      /* per child table: the column of its array */
+    struct xctx *xc; /* per child table: its parser */
+    size_t memory;   /* -m: bytes the keys, times and distinct values keep in memory */
 };
+
+struct xctx {
+    tp_xtable *x;
+    tp_json *j;
+};
+
+/* An element of an exploded array: its fields go to the child table's statistics. */
+static int
+on_child(void *arg, const char *const *f, const size_t *len, size_t n, long line)
+{
+    struct xctx *c = arg;
+    tp_xtable *x = c->x;
+    (void)line;
+    if (n > x->ncols) {
+        x->cols = tp_xrealloc(x->cols, n * sizeof *x->cols);
+        x->stats = tp_xrealloc(x->stats, n * sizeof *x->stats);
+        x->born = tp_xrealloc(x->born, n * sizeof *x->born);
+        for (size_t i = x->ncols; i < n; i++) {
+            x->cols[i] = tp_xstrdup(tp_json_col(c->j, i));
+            tp_colstat_init(&x->stats[i]);
+            x->born[i] = x->rows; /* the elements before had no such key */
+        }
+        x->ncols = n;
+    }
+    for (size_t i = 0; i < n; i++)
+        tp_colstat_add(&x->stats[i], f[i], len[i]);
+    x->rows++;
+    return 0;
+}
+
+/* The cells of the exploded columns of a row. */
+static int
+explode_row(struct scan *sc, const tp_row *row)
+{
+    for (size_t k = 0; k < sc->nx; k++) {
+        long c = sc->xcol[k];
+        if (c < 0 || row->len[c] == 0)
+            continue;
+        tp_json *j = sc->xc[k].j;
+        tp_json_restart(j);
+        int rc = tp_json_feed(j, row->f[c], row->len[c]);
+        if (rc == 0)
+            rc = tp_json_end(j);
+        if (rc)
+            return tp_reader_reject(sc->r, row, sc->s->x[k].path, "not a JSON array");
+    }
+    return 0;
+}
+
+/* A --explode path is a folder of OUTDIR beside the splits: none of tp's own. */
+static int
+explode_path_ok(const char *p)
+{
+    static const char *const own[] = {"train",      "val",      "test",
+                                      "validation", "testing",  "calibration",
+                                      "signature",  "metadata", "transform"};
+    if (!*p || *p == '.' || *p == '_' || strchr(p, '/'))
+        return 0;
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (strcmp(p, own[i]) == 0)
+            return 0;
+    return 1;
+}
 
 static int
 put_record(tp_out *o, size_t n, const char *const *f, const size_t *len)
@@ -112,6 +180,13 @@ on_header(void *arg, tp_reader *r)
         tp_colstat_init(&s->stats[i]);
         s->stats[i].declared = tp_decl_parse(tp_reader_coltype(r, i));
     }
+    if (tp_reader_is_json(r)) {
+        /* JSON: the columns are this shard's keys; tp-context takes the union (SPEC 3) */
+        s->header = 2;
+        s->absent = tp_xcalloc(s->ncols, 1);
+        for (size_t i = 0; i < s->ncols; i++)
+            s->absent[i] = (char)tp_reader_col_absent(r, i);
+    }
     if (sc->label && (sc->li = need_col(r, sc->label, "label")) < 0)
         return -1;
     if (sc->dedup) {
@@ -131,6 +206,11 @@ on_header(void *arg, tp_reader *r)
                 sc->ti = (long)i;
     }
     if (sc->group_col && need_col(r, sc->group_col, sc->mode->name) < 0)
+        return -1;
+    for (size_t k = 0; k < sc->nx; k++)
+        if ((sc->xcol[k] = need_col(r, s->x[k].path, "--explode")) < 0)
+            return -1;
+    if (s->idcol && need_col(r, s->idcol, "--id") < 0)
         return -1;
     /* The default: temporal on orderDate/transactionDate when there, else random. */
     s->split = tp_xstrdup(sc->mode ? sc->mode->name
@@ -170,6 +250,8 @@ on_row(void *arg, const tp_row *row)
         return tp_reader_reject(sc->r, row, s->cols[col], why);
     if (sc->rows && put_record(sc->rows, row->n, row->f, row->len) < 0)
         return -1;
+    if (sc->nx && explode_row(sc, row) != 0)
+        return -1;
     for (size_t i = 0; i < row->n; i++)
         tp_colstat_add(&s->stats[i], row->f[i], row->len[i]);
     /* the scan operations (scanop.h): drops, label values, keys, times, classes */
@@ -184,7 +266,10 @@ main(int argc, char **argv)
     enum {
         OPT_DEDUP = 256,
         OPT_DISTINCT,
+        OPT_EXPAND,
+        OPT_EXPLODE,
         OPT_FIT_FROM,
+        OPT_ID,
         OPT_NO_DEDUP,
         OPT_ROWS,
         OPT_SPLIT,
@@ -194,7 +279,10 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         {"dedup", required_argument, NULL, OPT_DEDUP},
         {"distinct", no_argument, NULL, OPT_DISTINCT},
+        {"expand-json", required_argument, NULL, OPT_EXPAND},
+        {"explode", required_argument, NULL, OPT_EXPLODE},
         {"fit-from", required_argument, NULL, OPT_FIT_FROM},
+        {"id", required_argument, NULL, OPT_ID},
         {"label", required_argument, NULL, 'l'},
         {"memory", required_argument, NULL, 'm'},
         {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
@@ -210,13 +298,15 @@ main(int argc, char **argv)
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
     tp_toolopt to;
-    if (tp_toolopt_init(&to, TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV | TP_TO_QUIET,
+    if (tp_toolopt_init(&to, TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV | TP_TO_QUIET | TP_TO_JSON,
                         "l:m:o:s:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
     struct scan sc = {0};
     sc.li = sc.di = sc.ti = -1;
     sc.memory = (size_t)8 << 20;
     const char *out = "-", *sigfile = NULL, *rows = NULL, *fit_from = NULL;
+    const char **explode = NULL, **expand = NULL, *idcol = NULL;
+    size_t nexplode = 0, nexpand = 0;
     int c;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
         int taken = tp_toolopt_take(&to, c, optarg);
@@ -252,6 +342,24 @@ main(int argc, char **argv)
             break;
         case OPT_DISTINCT:
             sc.distinct = 1;
+            break;
+        case OPT_ID:
+            idcol = optarg;
+            break;
+        case OPT_EXPAND:
+            expand = tp_xrealloc(expand, (nexpand + 1) * sizeof *expand);
+            expand[nexpand++] = optarg;
+            break;
+        case OPT_EXPLODE:
+            if (!explode_path_ok(optarg)) {
+                tp_warnx("--explode %s: expected a dotted path (KEY.KEY...) that names a folder "
+                         "of the output: no '/', not starting with '.' or '_', not a split, "
+                         "signature, metadata or transform",
+                         optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            explode = tp_xrealloc(explode, (nexplode + 1) * sizeof *explode);
+            explode[nexplode++] = optarg;
             break;
         case OPT_ROWS:
             rows = optarg;
@@ -352,6 +460,46 @@ main(int argc, char **argv)
     if (!r)
         tp_die(TP_EXIT_DATA);
     sc.r = r;
+    /* a JSON shard may lack a column that others have: the roles' columns are then
+     * there, all missing */
+    tp_reader_records(r, to.records);
+    const char *roles[] = {sc.label, sc.dedup, sc.split_col, sc.group_col};
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+        if (roles[i])
+            tp_reader_want(r, roles[i]);
+    if (to.records)
+        sc.s->records = tp_xstrdup(to.records);
+    for (size_t k = 0; k < nexpand; k++) {
+        for (size_t i = 0; i < k; i++)
+            if (strcmp(expand[i], expand[k]) == 0)
+                tp_fatal(TP_EXIT_USAGE, "--expand-json %s: given twice", expand[k]);
+        tp_reader_expand(r, expand[k]);
+        sc.s->expand = tp_xrealloc(sc.s->expand, (sc.s->nexpand + 1) * sizeof *sc.s->expand);
+        sc.s->expand[sc.s->nexpand++] = tp_xstrdup(expand[k]);
+    }
+    free(expand);
+    if (idcol && !nexplode)
+        tp_fatal(TP_EXIT_USAGE, "--id %s: names the parent of --explode's child rows: no --explode",
+                 idcol);
+    if (idcol) {
+        sc.s->idcol = tp_xstrdup(idcol);
+        tp_reader_want(r, idcol);
+    }
+    sc.nx = sc.s->nx = nexplode;
+    sc.s->x = tp_xcalloc(nexplode ? nexplode : 1, sizeof *sc.s->x);
+    sc.xcol = tp_xcalloc(nexplode ? nexplode : 1, sizeof *sc.xcol);
+    sc.xc = tp_xcalloc(nexplode ? nexplode : 1, sizeof *sc.xc);
+    for (size_t k = 0; k < nexplode; k++) {
+        for (size_t i = 0; i < k; i++)
+            if (strcmp(explode[i], explode[k]) == 0)
+                tp_fatal(TP_EXIT_USAGE, "--explode %s: given twice", explode[k]);
+        sc.s->x[k].path = tp_xstrdup(explode[k]);
+        sc.xc[k].x = &sc.s->x[k];
+        tp_json_cb cb = {on_child, NULL, &sc.xc[k]};
+        sc.xc[k].j = tp_json_new(explode[k], NULL, &cb);
+        tp_json_values(sc.xc[k].j, 1);
+        tp_reader_want(r, explode[k]);
+    }
     sc.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     if (rows && !(sc.rows = tp_out_open(rows, 0)))
         tp_die(TP_EXIT_DATA);
@@ -364,6 +512,15 @@ main(int argc, char **argv)
     if (sc.rows && tp_out_commit(sc.rows, NULL) < 0)
         tp_die(TP_EXIT_DATA);
     sc.s->rows = tp_reader_rows(r);
+    for (size_t k = 0; k < sc.nx; k++) {
+        tp_xtable *x = &sc.s->x[k];
+        for (size_t i = 0; i < x->ncols; i++)
+            x->stats[i].missing += x->born[i];
+        tp_json_free(sc.xc[k].j);
+    }
+    free(sc.xc);
+    free(sc.xcol);
+    free(explode);
     sc.s->bad = tp_reader_bad(r);
     tp_reader_input(r, &sc.s->in_bytes, &sc.s->in_crc);
     if (sc.rejects && tp_rejects_close(sc.rejects) < 0)

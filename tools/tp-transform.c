@@ -24,7 +24,7 @@
 
 static const char usage_text[] =
     "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--before-fit] [--on-bad-row POLICY]\n"
-    "                    [--rejects FILE] [--stream] [--tsv] [FILE]\n";
+    "                    [--records PATH] [--rejects FILE] [--stream] [--tsv] [FILE]\n";
 
 static void
 usage(int status)
@@ -94,6 +94,51 @@ write_header(struct xf *x)
     return rc;
 }
 
+/*
+ * An exploded array's cell travels to tp-write (which writes the child rows to the split
+ * of their row) as "JSON<TAB>PARENT", PARENT the row's identity SHARD:ROW: compact JSON
+ * holds no TAB, so the first one ends it.
+ */
+static void
+tag_exploded(struct xf *x, const char **f, size_t *len, const tp_row *row)
+{
+    static char *buf;
+    static size_t cap;
+    size_t need = 0;
+    for (size_t k = 0; k < x->c->nx; k++)
+        need += len[x->c->xcol[k]] + 48;
+    if (need > cap) {
+        cap = 2 * need;
+        buf = tp_xrealloc(buf, cap);
+    }
+    static long id = -2;
+    if (id == -2)
+        id = x->c->idcol ? tp_context_col(x->c, x->c->idcol) : -1;
+    if (id >= 0)
+        need += len[id] * x->c->nx;
+    if (need > cap) {
+        cap = 2 * need;
+        buf = tp_xrealloc(buf, cap);
+    }
+    char *p = buf;
+    for (size_t k = 0; k < x->c->nx; k++) {
+        long c = x->c->xcol[k];
+        if (len[c] == 0)
+            continue;
+        int n = id >= 0 ? sprintf(p, "%.*s\t%.*s", (int)len[c], f[c], (int)len[id], f[id])
+                        : sprintf(p, "%.*s\t%ld:%lld", (int)len[c], f[c], x->p2.shard, row->index);
+        f[c] = p;
+        len[c] = (size_t)n;
+        p += n + 1;
+    }
+}
+
+static int
+same_records(const char *a, const char *b)
+{
+    return b && strcmp(a, b) == 0;
+}
+
 static int
 on_header(void *arg, tp_reader *r)
 {
@@ -148,6 +193,8 @@ on_row(void *arg, const tp_row *row)
     int got = tp_pass2_apply(x->ops, row, why, sizeof why);
     if (got != 0) /* 1: dropped (a duplicate); this stage gives no bad row (2) */
         return got == 1 ? 0 : -1;
+    if (c->nx)
+        tag_exploded(x, f, len, row);
     int rc = 0;
     if (x->fcols && tp_tfset_apply(x->tf, f, len, put_field, x) < 0) {
         char *msg = tp_xstrdup(tp_errmsg());
@@ -206,7 +253,7 @@ main(int argc, char **argv)
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
     tp_toolopt to;
-    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV,
+    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD | TP_TO_TSV | TP_TO_JSON,
                         "s:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
     const char *sigfile = NULL;
@@ -250,7 +297,7 @@ main(int argc, char **argv)
     long nsig = 0;
     if (sigfile && (nsig = tp_read_signature(sigfile, &sig)) < 0)
         tp_die(TP_EXIT_DATA);
-    if (!sig && !ctx->header) {
+    if (!sig && ctx->header == 0) {
         sig = ctx->in; /* headerless shards: the signature of pass 1 */
         nsig = (long)ctx->nin;
     }
@@ -300,6 +347,15 @@ main(int argc, char **argv)
     if (!r)
         tp_die(TP_EXIT_DATA);
     x.r = r;
+    if (to.records && !same_records(to.records, ctx->records))
+        tp_fatal(TP_EXIT_USAGE, "--records %s: pass 1 read %s%s", to.records,
+                 ctx->records ? "the records at " : "without --records",
+                 ctx->records ? ctx->records : "");
+    tp_reader_records(r, ctx->records);
+    if (ctx->header == 2) /* JSON, --expand-json: the union of pass 1's keys */
+        tp_reader_schema(r, ctx->in, ctx->nin);
+    for (size_t i = 0; i < ctx->nexpand; i++)
+        tp_reader_expand(r, ctx->expand[i]);
     x.p2.r = r;
     x.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     tp_reader_policy(r, to.policy, on_bad);

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "rejects.h"
 #include "io.h"
+#include "json.h"
 #include "pqcodec.h"
 #include "pqwrite.h"
 #include "reader.h"
@@ -82,7 +83,97 @@ struct wr {
     size_t off;
     char **cols; /* --join: the first file's columns, which every file must have */
     size_t ncols;
+    /* --explode (the context's child tables): their columns in the stream, not written
+     * with the row; each element a row of OUTDIR/PATH/<split>/part-NNNNN.<ext> */
+    char *skip;      /* per stream column: 1 for an exploded array */
+    long *xs;        /* per child table: its stream column */
+    tp_json **xj;    /* per child table: the parser of its cells, columns fixed */
+    struct dest *xd; /* child files, one per (table, split) */
+    int *xk;         /* their table */
+    size_t nxd;
+    struct dest *cur; /* the child file of the cell being read */
+    const char *parent;
+    size_t nparent;
+    long long index;
 };
+
+/* An element of an exploded array: a row of its child table. */
+static int
+on_child(void *arg, const char *const *f, const size_t *len, size_t n, long line)
+{
+    struct wr *w = arg;
+    (void)line;
+    char ix[32];
+    int k = snprintf(ix, sizeof ix, "%lld", w->index++);
+    int rc = tp_out_rec_field(w->cur->out, w->parent, w->nparent, w->delim);
+    rc |= tp_out_rec_field(w->cur->out, ix, (size_t)k, w->delim);
+    for (size_t i = 0; i < n; i++)
+        rc |= tp_out_rec_field(w->cur->out, f[i], len[i], w->delim);
+    rc |= tp_out_rec_end(w->cur->out);
+    w->cur->rows++;
+    return rc ? -1 : 0;
+}
+
+/* The child file of table k for split name (opened with its header on first use). */
+static struct dest *
+child_for(struct wr *w, size_t k, const char *name)
+{
+    for (size_t i = 0; i < w->nxd; i++)
+        if (w->xk[i] == (int)k && strcmp(w->xd[i].name, name) == 0)
+            return &w->xd[i];
+    const tp_xtable *x = &w->ctx->x[k];
+    size_t plen = strlen(w->outdir) + strlen(x->path) + strlen(name) + 48;
+    char *path = tp_xmalloc(plen);
+    snprintf(path, plen, "%s/%s/%s", w->outdir, x->path, name);
+    tp_out *o = tp_mkdirs(path, 0777) == 0 ? (snprintf(path, plen, "%s/%s/%s/part-%05ld.%s",
+                                                       w->outdir, x->path, name, w->shard, w->ext),
+                                              tp_out_open(path, w->gzip))
+                                           : NULL;
+    free(path);
+    if (!o)
+        return NULL;
+    w->xd = tp_xrealloc(w->xd, (w->nxd + 1) * sizeof *w->xd);
+    w->xk = tp_xrealloc(w->xk, (w->nxd + 1) * sizeof *w->xk);
+    struct dest *d = &w->xd[w->nxd];
+    w->xk[w->nxd++] = (int)k;
+    memset(d, 0, sizeof *d);
+    d->name = tp_xstrdup(name);
+    d->out = o;
+    int rc =
+        tp_out_rec_field(o, "_parent", 7, w->delim) | tp_out_rec_field(o, "_index", 6, w->delim);
+    for (size_t i = 0; i < x->ncols; i++)
+        rc |= tp_out_rec_field(o, x->cols[i], strlen(x->cols[i]), w->delim);
+    return rc | tp_out_rec_end(o) ? NULL : d;
+}
+
+/* The exploded cells of a row going to split name: "JSON<TAB>PARENT" (tp-transform). */
+static int
+explode_row(struct wr *w, const tp_row *row, const char *name)
+{
+    for (size_t k = 0; k < w->ctx->nx; k++) {
+        long c = w->xs[k];
+        if (c < 0 || row->len[c] == 0)
+            continue;
+        const char *cell = row->f[c], *tab = memchr(cell, '\t', row->len[c]);
+        if (!tab) {
+            tp_err(w->file, row->line, "column '%s': not an exploded array from tp-transform",
+                   w->ctx->x[k].path);
+            return -1;
+        }
+        if (!(w->cur = child_for(w, k, name)))
+            return -1;
+        w->parent = tab + 1;
+        w->nparent = row->len[c] - (size_t)(tab + 1 - cell);
+        w->index = 0;
+        tp_json_restart(w->xj[k]);
+        int rc = tp_json_feed(w->xj[k], cell, (size_t)(tab - cell));
+        if (rc == 0)
+            rc = tp_json_end(w->xj[k]);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
 
 static int
 valid_split(const char *s, size_t n)
@@ -213,6 +304,31 @@ on_header(void *arg, tp_reader *r)
         tp_err(w->file, 1, "the first column must be '" TP_SPLIT_COL "' (the output of tp-split)");
         return -1;
     }
+    size_t n = tp_reader_ncols(r);
+    w->skip = tp_xcalloc(n, 1);
+    if (w->ctx && w->ctx->nx) {
+        if (w->parquet) {
+            tp_err(w->file, 0,
+                   "--explode: child tables are written as CSV or TSV only, not "
+                   "Parquet");
+            return -1;
+        }
+        w->xs = tp_xcalloc(w->ctx->nx, sizeof *w->xs);
+        w->xj = tp_xcalloc(w->ctx->nx, sizeof *w->xj);
+        for (size_t k = 0; k < w->ctx->nx; k++) {
+            const char *name = w->ctx->out[w->ctx->xcol[k]];
+            w->xs[k] = -1;
+            for (size_t i = 1; i < n; i++)
+                if (strcmp(tp_reader_col(r, i), name) == 0) {
+                    w->xs[k] = (long)i;
+                    w->skip[i] = 1;
+                }
+            tp_json_cb cb = {on_child, NULL, w};
+            w->xj[k] = tp_json_new(w->file, NULL, &cb);
+            tp_json_values(w->xj[k], 1);
+            tp_json_schema(w->xj[k], w->ctx->x[k].cols, w->ctx->x[k].ncols);
+        }
+    }
     if (w->parquet)
         pq_header(w, r);
     return 0;
@@ -293,7 +409,8 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
             int rc = 0;
             for (size_t i = w->off; i < tp_reader_ncols(w->r); i++) {
                 const char *col = tp_reader_col(w->r, i);
-                rc |= tp_out_rec_field(o, col, strlen(col), w->delim);
+                if (!w->skip || !w->skip[i])
+                    rc |= tp_out_rec_field(o, col, strlen(col), w->delim);
             }
             if (rc || tp_out_rec_end(o) < 0)
                 d = NULL;
@@ -333,8 +450,11 @@ on_row(void *arg, const tp_row *row)
     }
     int rc = 0;
     for (size_t i = w->off; i < row->n; i++)
-        rc |= tp_out_rec_field(d->out, row->f[i], row->len[i], w->delim);
+        if (!w->skip || !w->skip[i])
+            rc |= tp_out_rec_field(d->out, row->f[i], row->len[i], w->delim);
     rc |= tp_out_rec_end(d->out);
+    if (w->xs && explode_row(w, row, d->name) < 0)
+        return -1;
     d->rows++;
     w->rows++;
     return rc ? -1 : 0;
@@ -350,6 +470,10 @@ on_bad(void *arg, const tp_bad *b)
 static void
 abort_all(struct wr *w)
 {
+    for (size_t i = 0; i < w->nxd; i++) {
+        tp_out_abort(w->xd[i].out);
+        w->xd[i].out = NULL;
+    }
     for (size_t i = 0; i < w->nd; i++) {
         tp_out_abort(w->d[i].out);
         tp_pq_writer_abort(w->d[i].pq);
@@ -584,6 +708,19 @@ main(int argc, char **argv)
         free(w.d[i].name);
         free(w.d[i].path);
     }
+    for (size_t i = 0; i < w.nxd; i++) {
+        long long bytes = 0;
+        tp_out *o = w.xd[i].out;
+        w.xd[i].out = NULL;
+        if (rc == 0 && tp_out_commit(o, &bytes) < 0)
+            rc = -1;
+        else if (rc)
+            tp_out_abort(o);
+        if (rep && rc == 0)
+            rc = tp_out_printf(rep, "child\t%s\t%s\t%lld\t%lld\n", w.ctx->x[w.xk[i]].path,
+                               w.xd[i].name, w.xd[i].rows, bytes);
+        free(w.xd[i].name);
+    }
     if (rep && rc == 0)
         rc = tp_out_commit(rep, NULL);
     else if (rep)
@@ -591,8 +728,15 @@ main(int argc, char **argv)
     if (rc < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(w.r);
+    for (size_t k = 0; w.xj && k < w.ctx->nx; k++)
+        tp_json_free(w.xj[k]);
     if (w.ctx)
         tp_context_free(w.ctx);
+    free(w.xj);
+    free(w.xs);
+    free(w.xd);
+    free(w.xk);
+    free(w.skip);
     free(w.kinds);
     free(w.kv[0]);
     free(w.kv[1]);

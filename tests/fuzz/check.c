@@ -99,6 +99,7 @@ struct table {
     size_t nrows, cap;
     struct rec *rows;
     long long total, bad; /* tp_reader_rows and tp_reader_bad at the end */
+    int json;             /* the input was JSON (its columns are its keys) */
 };
 
 static int
@@ -106,6 +107,7 @@ table_header(void *arg, tp_reader *r)
 {
     struct table *t = arg;
     t->ncols = tp_reader_ncols(r);
+    t->json = tp_reader_is_json(r);
     t->cols = calloc(t->ncols + 1, sizeof *t->cols);
     for (size_t i = 0; i < t->ncols; i++)
         t->cols[i] = strdup(tp_reader_col(r, i));

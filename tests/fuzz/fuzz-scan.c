@@ -97,6 +97,16 @@ fuzz_check(struct fuzz *z)
                policy);
     if (t.rc != 0)
         fuzz_fail("tp-scan succeeded on a shard the reader refuses: %s", t.msg);
+    /* JSON (json.h): a role's column that no record has is added, all missing, after the
+     * keys (tp-scan(1)); the counts below do not model that case */
+    for (size_t i = 0; s->absent && i < s->ncols; i++)
+        if (s->absent[i]) {
+            if (i < t.ncols)
+                fuzz_fail("absent column '%s' before the shard's keys", s->cols[i]);
+            tp_summary_free(s);
+            table_free(&t);
+            return;
+        }
 
     /* the columns the options name, as tp-scan(1) resolves them */
     const char *mode = modes[a & 7];
@@ -121,7 +131,7 @@ fuzz_check(struct fuzz *z)
                         !same_name(s->dedup, di >= 0 ? t.cols[di] : NULL) ||
                         !same_name(s->temporal, ti >= 0 ? t.cols[ti] : NULL)))
         fuzz_fail("label, dedup or temporal column in the summary differ from the options");
-    if (s->shard != (b & 16 ? 3 : 0) || s->header != !(b & 4))
+    if (s->shard != (b & 16 ? 3 : 0) || s->header != (t.json ? 2 : !(b & 4)))
         fuzz_fail("shard %ld, header %d in the summary", s->shard, s->header);
     if (s->ncols != t.ncols)
         fuzz_fail("%zu columns in the summary, %zu in the shard", s->ncols, t.ncols);

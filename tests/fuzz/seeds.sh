@@ -39,6 +39,22 @@ for g in gz gz-cut gz-2 gz-junk gz-crc gz-empty; do
 	seed reader "$g" 0200 "$tmp/$g"
 done
 seed reader gz-tsv 0300 "$tmp/gz-tsv"
+# JSON (json.h): JSON Lines, a document array (pretty-printed and on one line), one
+# record, --records-like nesting, bad lines under each policy, gzip and truncated gzip
+json=tests/fuzz/sample.jsonl
+{ printf '[\n' && sed '/^$/d; $!s/$/,/' "$json" && printf ']\n'; } >"$tmp/doc.json"
+{ printf '{"type": "X", "features": ' && tr -d '\n' <"$tmp/doc.json" && printf '}'; } >"$tmp/one.json"
+{ head -n 2 "$json" && printf '{"a": 1,, }\n[1, 2]\n"s"\n{"a": \n' && tail -n 2 "$json"; } >"$tmp/bad.jsonl"
+gzip -9nc "$json" >"$tmp/gz-json"
+for o in 00 02 04 08 10 18; do
+	seed reader "json-$o" "${o}80" "$json"
+	seed reader "json-bad-$o" "${o}80" "$tmp/bad.jsonl"
+done
+seed reader json-doc 0080 "$tmp/doc.json"
+seed reader json-doc-cut 1880 "$tmp/doc.json"
+seed reader json-one 0080 "$tmp/one.json"
+seed reader gz-json 0200 "$tmp/gz-json"
+
 # Parquet: the Apache test corpus files up to 64 KiB (when ../shared is there) and the
 # hand-written hostile files of tests/fuzz/hostile.py, as given under the fail policy;
 # a few also gzipped in one member (read through the unlinked copy) and under skip
@@ -57,6 +73,10 @@ done
 # scan: byte 0 = split mode, label, dedup, policy; byte 1 = tsv, distinct, -s, gzip, -n
 for a in 00 08 09 0a 0b 0c 0d 0e 0f 18 28 38 48 88 c8 4b 8c; do
 	seed scan "s-$a" "${a}02" "$sample"
+done
+# scan on JSON Lines: label, dedup on customerId, skip; a label no record has (absent)
+for a in 00 08 28 48; do
+	seed scan "json-$a" "${a}00" "$json"
 done
 seed scan tsv 4801 "$tmp/sample.tsv"
 seed scan headerless 4806 "$tmp/rows.csv"

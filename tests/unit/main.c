@@ -11,6 +11,7 @@ main(void)
     test_map();
     test_text();
     test_reader();
+    test_json();
     test_hash();
     test_context();
     test_context_shard();

@@ -21,6 +21,7 @@ void test_stats(void);
 void test_map(void);
 void test_text(void);
 void test_reader(void);
+void test_json(void);
 void test_hash(void);
 void test_context(void);
 void test_context_shard(void);

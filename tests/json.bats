@@ -1,0 +1,312 @@
+#!/usr/bin/env bats
+# JSON input (json.h): JSON Lines and one document, flattening as pandas.json_normalize,
+# --records, the union schema of pass 1 over shards, bad JSON, and the data sets of
+# ../shared/data/json compared with pandas.
+
+load helper
+
+JSON_DATA=$TP_ROOT/../shared/data/json
+
+need_data() {
+	[ -f "$JSON_DATA/earthquakes.json" ] || skip "../shared/data/json is not there"
+}
+
+need_pandas() {
+	/usr/bin/python3 -c 'import pandas' 2>/dev/null || skip "python3-pandas is not installed"
+}
+
+# rows FILE...: the rows tp reads, as CSV.
+rows() {
+	tp-scan --rows - -o /dev/null "$@"
+}
+
+@test "json: JSON Lines flattened: nested objects as a.b, arrays compact, null and absent missing" {
+	printf '%s\n' '{"id": 1, "user": {"name": "A, B", "age": 30}, "tags": ["x", "y"], "ok": true}' \
+		'' '{"id": 2.50, "user": {"name": null}, "tags": [], "extra": {"k": [1, {"z": "\"q\""}]}}' \
+		'{"ok": false, "id": -1e3}' >in.jsonl
+	run -0 rows in.jsonl
+	# pandas' order: the keys that hold no object first, then the nested ones
+	[ "$output" = 'id,tags,ok,user.name,user.age,extra.k
+1,"[""x"",""y""]",true,"A, B",30,
+2.50,[],,,,"[1,{""z"":""\""q\""""}]"
+-1e3,,false,,,' ]
+}
+
+@test "json: the form is found from the content: an array document, one record, JSON Lines in .json" {
+	printf '[\n  {"a": 1},\n  {"b": {"c": 2}}\n]\n' >doc.json
+	run -0 rows doc.json
+	[ "$output" = $'a,b.c\n1,\n,2' ]
+	printf '{\n  "a": 1,\n  "b": [1, 2]\n}\n' >one.json
+	run -0 rows one.json
+	[ "$output" = $'a,b\n1,"[1,2]"' ]
+	printf '{"a": 1}\n{"a": 2}\n' | gzip >lines.json.gz
+	run -0 rows lines.json.gz
+	[ "$output" = $'a\n1\n2' ]
+	# by content whatever the name, and from standard input
+	printf '[{"a": "x"}]' >data.txt
+	run -0 rows data.txt
+	[ "$output" = $'a\nx' ]
+	run -0 rows - <doc.json
+	[ "$output" = $'a,b.c\n1,\n,2' ]
+}
+
+@test "json: --records picks the array at a dotted path" {
+	printf '{"meta": {"n": 2, "items": [{"k": 1}, {"k": 2, "v": "x"}]}, "other": [{"z": 0}]}\n' >d.json
+	run -0 rows --records meta.items d.json
+	[ "$output" = $'k,v\n1,\n2,x' ]
+	run -1 rows --records nope d.json
+	[ "$output" = "tp-scan: d.json:1: --records nope: no array of records at that path" ]
+	run -2 tp-scan --records '' d.json
+	[[ "$output" == "tp-scan: --records: expected a dotted path (KEY.KEY...)"* ]]
+}
+
+@test "json: bad JSON: file and line (byte offset for one document), the bad-row policy per JSON Lines record" {
+	printf '{"a": 1}\n{"a": 2,,}\n[1]\n{"a": 4}\n' >in.jsonl
+	run -1 rows in.jsonl
+	[ "$output" = "tp-scan: in.jsonl:2: not JSON: parse error: invalid object key (must be a string)" ]
+	run -0 rows --on-bad-row skip in.jsonl
+	[ "$output" = $'a\n1\n4' ]
+	tp-scan --on-bad-row quarantine --rejects rej.csv -o s.sum in.jsonl
+	grep -q '^rows	4	0	0	0	2$' s.sum
+	grep -q 'a record is a JSON object' rej.csv
+	printf '[\n{"a": 1},\n{"a" 2}\n]\n' >doc.json
+	run -1 rows --on-bad-row skip doc.json
+	[ "$output" = "tp-scan: doc.json:3: not JSON: parse error: object key and value must be separated by a colon (':') (byte 17)" ]
+	printf '[{"a": 1},\n{"a": 2}' >cut.json
+	run -1 rows cut.json
+	[[ "$output" == "tp-scan: cut.json:2: not JSON: "*"the document was cut short (byte 19)" ]]
+	printf '{"a": "\xff"}\n' >utf.jsonl
+	run -1 rows utf.jsonl
+	[ "$output" = "tp-scan: utf.jsonl:1: not JSON: lexical error: invalid bytes in UTF8 string" ]
+	printf '{"a": 1}\n{"a": 2}\n' | gzip | head -c 30 >trunc.jsonl.gz
+	run -1 rows trunc.jsonl.gz
+	[[ "$output" == "tp-scan: trunc.jsonl.gz"*gzip* ]]
+}
+
+@test "json: the union schema over shards in order of first appearance by shard number, the same for any -j" {
+	mkdir in
+	printf '{"b": 1, "a": "x"}\n{"a": "y", "c": true}\n' >in/part-00001.jsonl
+	printf '{"d": 5}\n{"d": 6, "b": 2}\n{"d": 7}\n' >in/part-00000.jsonl
+	printf '{"a": "z", "e": {"f": 1}}\n' >in/part-00002.jsonl
+	tp-run -q --split random -j 1 in out1
+	tp-run -q --split random -j 3 in out2
+	diff -r -x _tp out1 out2
+	[ "$(cat out1/signature/signature)" = "d,b,a,c,e.f" ]
+	# the statistics count the rows of shards without the column as missing
+	run -0 awk -F'\t' '$1 == "in" && $2 == "d" { print $3, $4 }' out1/_tp/context/context
+	[ "$output" = "3 3" ]
+	cat out1/{train,val,test}/part-*.csv | grep -v '^d,' | sort >all.csv
+	[ "$(cat all.csv)" = "$(printf '%s\n' ',,z,,1' ',1,x,,' ',,y,true,' '5,,,,' '6,2,,,' '7,,,,' | sort)" ]
+	# pass 1 keeps each shard's own keys; a label a shard lacks is there, all missing
+	tp-scan -l c -o s.sum in/part-00000.jsonl
+	grep -q '^col	c$' s.sum
+	grep -q '^absent$' s.sum
+	[ "$(grep -c '^header	2$' s.sum)" = 1 ]
+}
+
+@test "json: JSON and CSV shards do not mix; --records must be pass 1's" {
+	mkdir in
+	printf '{"a": 1}\n' >in/part-00000.jsonl
+	printf 'a\n1\n' >in/part-00001.csv
+	run -1 tp-run -q --split random in out
+	[[ "$output" == *"in/part-00001.csv: not JSON, unlike"*"JSON and other shards do not mix"* ]]
+	rm in/part-00001.csv
+	tp-run -q --split random in out2
+	run -2 tp-transform -c out2/_tp/context --records x in/part-00000.jsonl
+	[ "$output" = "tp-transform: --records x: pass 1 read without --records" ]
+}
+
+@test "json: earthquakes.json --records features equals pandas.json_normalize(doc['features'])" {
+	need_data
+	need_pandas
+	rows --records features "$JSON_DATA/earthquakes.json" >tp.csv
+	/usr/bin/python3 "$TP_ROOT/tests/json_ref.py" rows "$JSON_DATA/earthquakes.json" features >pd.csv
+	[ "$(wc -l <tp.csv)" = 1708 ]
+	cmp tp.csv pd.csv
+	head -2 tp.csv | tail -1 | grep -q ',Point,"\[-118.6671667,34.4945,26.49\]"$'
+	# without --records: the one document is one row
+	run -0 rows "$JSON_DATA/earthquakes.json"
+	[ "${#lines[@]}" = 2 ]
+	[ "${lines[0]}" = "type,features,bbox,metadata.generated,metadata.url,metadata.title,metadata.status,metadata.api,metadata.count" ]
+}
+
+@test "json: movies.json through tp-run: exact counts, pandas' types, -j 1 equals -j 2" {
+	need_data
+	need_pandas
+	mkdir in
+	/usr/bin/python3 - "$JSON_DATA/movies.json" in <<'PY'
+import json, sys
+recs = json.load(open(sys.argv[1]))
+# three JSON Lines shards and the rest as one document, each written as read
+k = len(recs) // 4
+for i in range(3):
+    with open(f"{sys.argv[2]}/part-{i:05d}.jsonl", "w") as f:
+        for r in recs[i * k:(i + 1) * k]:
+            f.write(json.dumps(r) + "\n")
+json.dump(recs[3 * k:], open(f"{sys.argv[2]}/part-00003.json", "w"), indent=1)
+PY
+	tp-run -q --split random -j 1 in out1
+	tp-run -q --split random -j 2 in out2
+	diff -r -x _tp out1 out2
+	n=3201
+	ntrain=$((n * 7 / 10))
+	ntest=$(((n - ntrain + 1) / 2))
+	[ "$(cat out1/train/*.csv | grep -vc '^Title,')" = "$ntrain" ]
+	[ "$(cat out1/test/*.csv | grep -vc '^Title,')" = "$ntest" ]
+	[ "$(cat out1/val/*.csv | grep -vc '^Title,')" = "$((n - ntrain - ntest))" ]
+	/usr/bin/python3 "$TP_ROOT/tests/json_ref.py" types "$JSON_DATA/movies.json" >types.csv
+	cut -d, -f1,3 out1/metadata/metadata | diff - types.csv
+	# one shard of the whole document gives the same types
+	mkdir one
+	cp "$JSON_DATA/movies.json" one/
+	tp-run -q --split random one out3
+	diff out1/metadata/metadata out3/metadata/metadata
+}
+
+@test "json: generated nested orders (tp-gen-json), gzip JSON Lines: dedup on customer.id, temporal split on placed.date" {
+	tp-gen-json -n 3 -r 400 -z -o in
+	[ -f in/part-00002.jsonl.gz ]
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud -j 1 in out1
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud -j 3 in out2
+	diff -r -x _tp out1 out2
+	sig=$(cat out1/signature/signature)
+	[ "$sig" = "id,amount,items,placed.date,placed.channel,customer.id,customer.name,customer.email,labels.isFraud" ]
+	# one row per customer, none without a label; every train time before every val
+	# time, before every test time
+	for s in train val test; do
+		/usr/bin/python3 - "$s" out1/$s/part-*.csv <<'PY' >"$s.txt"
+import csv, sys
+for p in sys.argv[2:]:
+    for r in csv.DictReader(open(p)):
+        assert r["labels.isFraud"] in ("0", "1"), r
+        print(r["customer.id"], r["placed.date"])
+PY
+	done
+	[ "$(cat train.txt val.txt test.txt | cut -d' ' -f1 | sort | uniq -d | wc -l)" = 0 ]
+	[ "$(sort -k2 train.txt | tail -1 | cut -d' ' -f2-)" \< "$(sort -k2 val.txt | head -1 | cut -d' ' -f2-)" ]
+	[ "$(sort -k2 val.txt | tail -1 | cut -d' ' -f2-)" \< "$(sort -k2 test.txt | head -1 | cut -d' ' -f2-)" ]
+	n=$(cat train.txt val.txt test.txt | wc -l)
+	[ "$(wc -l <train.txt)" = $((n * 7 / 10)) ]
+	# the same orders as one document array per shard give the same rows
+	tp-gen-json -n 3 -r 400 -a -o arr
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud arr out3
+	for s in train val test; do diff <(cat out1/$s/*) <(cat out3/$s/*); done
+}
+
+@test "json: --explode: earthquakes.json's features as a child table, equal to pandas; coordinates as value rows" {
+	need_data
+	need_pandas
+	mkdir in
+	cp "$JSON_DATA/earthquakes.json" in/
+	tp-run -q --split random --explode features in out
+	# the main table is the one document's row, without a features column
+	[ "$(cat out/signature/signature)" = "type,bbox,metadata.generated,metadata.url,metadata.title,metadata.status,metadata.api,metadata.count" ]
+	[ "$(cat out/*/part-*.csv | grep -vc '^type,')" = 1 ]
+	# the child table follows it (one row: random puts it in test) and holds the 1,707
+	# flattened features, as pandas.json_normalize(doc["features"])
+	[ ! -e out/features/train ] && [ ! -e out/features/val ]
+	/usr/bin/python3 "$TP_ROOT/tests/json_ref.py" rows "$JSON_DATA/earthquakes.json" features >pd.csv
+	# every feature's parent is the document (shard 0, row 0)
+	[ "$(cut -d, -f1 out/features/test/part-00000.csv | sort -u)" = $'0:0\n_parent' ]
+	/usr/bin/python3 - out/features/test/part-00000.csv <<'PY' >tp.csv
+import csv, sys
+w = csv.writer(sys.stdout, lineterminator="\n")
+for r in csv.reader(open(sys.argv[1], newline="")):
+    w.writerow(r[2:])
+PY
+	cmp tp.csv pd.csv
+	[ "$(head -1 out/features/signature/signature | cut -d, -f1-4)" = "_parent,_index,type,id" ]
+	grep -q '^properties.mag,false,float64$' out/features/metadata/metadata
+	# --records features --explode geometry.coordinates: 3 x 1,707 value rows
+	tp-run -q --split random --records features --explode geometry.coordinates in out2
+	[ "$(cat out2/geometry.coordinates/signature/signature)" = "_parent,_index,value" ]
+	[ "$(cat out2/geometry.coordinates/*/part-*.csv | grep -vc '^_parent,')" = $((3 * 1707)) ]
+	! grep -q geometry.coordinates out2/signature/signature
+	grep -q '^value,false,float64$' out2/geometry.coordinates/metadata/metadata
+}
+
+@test "json: --explode items on generated orders: every item in its order's split, one per element of the kept orders" {
+	need_pandas
+	tp-gen-json -n 3 -r 300 -z -o in
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items -j 1 in out
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items -j 3 in out2
+	diff -r -x _tp out out2
+	! grep -q items out/signature/signature
+	[ "$(cat out/items/signature/signature)" = "_parent,_index,sku,qty,price" ]
+	/usr/bin/python3 - in out <<'PY'
+import csv, glob, gzip, json, os, sys
+src, out = sys.argv[1:]
+items = {}  # SHARD:ROW -> (id, number of items)
+for p in sorted(glob.glob(src + "/part-*.jsonl.gz")):
+    shard = int(os.path.basename(p)[5:10])
+    for row, line in enumerate(gzip.open(p, "rt")):
+        r = json.loads(line)
+        items[f"{shard}:{row}"] = (str(r["id"]), len(r["items"]))
+want = 0
+for split in ("train", "val", "test"):
+    ids = set()
+    for p in glob.glob(f"{out}/{split}/part-*.csv"):
+        ids |= {r["id"] for r in csv.DictReader(open(p))}
+    want += sum(n for i, n in items.values() if i in ids)
+    got = {}
+    for p in glob.glob(f"{out}/items/{split}/part-*.csv"):
+        for r in csv.DictReader(open(p)):
+            got.setdefault(r["_parent"], []).append(int(r["_index"]))
+    for parent, ix in got.items():
+        pid, n = items[parent]
+        assert pid in ids, (split, parent, pid)
+        assert sorted(ix) == list(range(n)), (parent, ix, n)
+    want -= sum(len(v) for v in got.values())
+assert want == 0, want
+PY
+	# --id: _parent is the order's id, and the item rows of an order are in its split
+	tp-run -q --dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items --id id in out3
+	for s in train val test; do
+		cat out3/$s/*.csv | cut -d, -f1 | grep -v '^id$' | sort -u >ids.$s
+		cat out3/items/$s/*.csv | cut -d, -f1 | grep -v '^_parent$' | sort -u >parents.$s
+		[ -s parents.$s ]
+		[ -z "$(comm -13 ids.$s parents.$s)" ]
+	done
+	for p in ../x a/b .x _tp train metadata ''; do
+		run -2 tp-scan --explode "$p" in/part-00000.jsonl.gz
+		[[ "$output" == "tp-scan: --explode $p: expected a dotted path"* ]]
+	done
+	run -2 tp-scan --id id in/part-00000.jsonl.gz
+	[ "$output" = "tp-scan: --id id: names the parent of --explode's child rows: no --explode" ]
+}
+
+@test "json: --expand-json: the orders as CSV with labels as JSON text give the JSON Lines run's output" {
+	tp-gen-json -n 3 -r 300 -z -o jl
+	tp-gen-json -n 3 -r 300 --csv -o csv
+	head -1 csv/part-00000.csv | grep -q ',labels$'
+	opts=(--dedup customer.id --split temporal:placed.date -l labels.isFraud)
+	tp-run -q "${opts[@]}" jl out1
+	tp-run -q "${opts[@]}" --expand-json labels -j 3 csv out2
+	diff -r -x _tp out1 out2
+	# TSV, and Parquet (written by tp from the CSV), read the same
+	tp-run -q --no-dedup --split random -f parquet csv pq
+	run -0 tp-scan --expand-json labels --rows - -o /dev/null pq/train/part-00000.parquet
+	[ "${lines[0]}" = "id,amount,items,placed.date,placed.channel,customer.id,customer.name,customer.email,labels.isFraud" ]
+	tp-scan --rows - -o /dev/null pq/train/part-00000.parquet | /usr/bin/python3 -c '
+import csv, json, sys
+w = csv.writer(sys.stdout, lineterminator="\n")
+for i, r in enumerate(csv.reader(sys.stdin)):
+    w.writerow(r[:-1] + (["labels.isFraud"] if i == 0 else [str(json.loads(r[-1])["isFraud"]) if r[-1] else ""]))
+' >want.csv
+	[ "$output" = "$(cat want.csv)" ]
+}
+
+@test "json: --expand-json: a value that is not a JSON object is a bad row; unknown column; not for JSON" {
+	printf 'a,j\n1,"{""x"": {""y"": 2}}"\n2,nope\n3,[1]\n4,\n5,"{""z"": true}"\n' >in.csv
+	run -1 tp-scan --expand-json j -o /dev/null in.csv
+	[ "$output" = "tp-scan: in.csv:3: column 'j': not JSON: lexical error: invalid string in json text" ]
+	run -0 tp-scan --expand-json j --on-bad-row skip --rows - -o /dev/null in.csv
+	[ "$output" = $'a,j.x.y,j.z\n1,2,\n4,,\n5,,true' ]
+	tp-scan --expand-json j --on-bad-row quarantine --rejects rej.csv -o s.sum in.csv
+	grep -q "not a JSON object" rej.csv
+	run -1 tp-scan --expand-json nope -o /dev/null in.csv
+	[ "$output" = "tp-scan: in.csv:1: --expand-json column 'nope' not found" ]
+	printf '{"j": "{}"}\n' >in.jsonl
+	run -1 tp-scan --expand-json j -o /dev/null in.jsonl
+	[ "$output" = "tp-scan: in.jsonl:1: --expand-json is for CSV, TSV and Parquet inputs" ]
+}
