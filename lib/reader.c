@@ -1085,7 +1085,11 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
         const char *s = chunk, *end = chunk + got;
         if (first) {
             first = 0;
-            if (got >= 4 && memcmp(s, "PAR1", 4) == 0) {
+            /* Parquet: "PAR1" then a thrift compact struct whose first field is a
+             * required i32 (a page header's type, or the footer's version: 0x15); a
+             * text whose first line begins with PAR1 is CSV */
+            if (got >= 4 && memcmp(s, "PAR1", 4) == 0 &&
+                (got == 4 || (unsigned char)s[4] == 0x15)) {
                 run_parquet(r, chunk, (size_t)got, CHUNK);
                 free(chunk);
                 return r->rc;

@@ -420,3 +420,12 @@ CSV
 	expect_eq "$(grep -E '^(ut|ub|de|fl|tm),' out/metadata/metadata | tr '\n' ' ')" \
 		"tm,true,object ut,false,int64 ub,false,float64 de,false,float64 fl,false,float64 "
 }
+
+@test "parquet: a CSV whose first line begins with PAR1 is read as CSV (Parquet is PAR1 then a thrift struct)" {
+	printf 'PAR1x,b\n1,2\n' >p.csv
+	tp-scan -o s.sum p.csv
+	expect_eq "$(awk -F'\t' '$1 == "col" { print $2 }' s.sum | tr '\n' ' ')" "PAR1x b " "columns"
+	# and tp-write's file of such a column reads back
+	printf 'tp:split,PAR1x,b\ntrain,1,2\n' | tp-write -f csv out
+	tp-scan -o s2.sum out/train/part-00000.csv
+}
