@@ -89,6 +89,27 @@ specs=(--split temporal:day --no-dedup --transform impute:x:with=median --transf
 	cmp ctx/transform/transform.json j1/transform/transform.json
 }
 
+@test "transform: tp-split -m bounds the fit's value counts in memory; flushed early, the fit is the same" {
+	orders
+	tp-run -q "${specs[@]}" in a
+	mkdir p big
+	for n in 00000 00001 00002 00003; do
+		tp-transform -c a/_tp/context -n "$n" --before-fit "in/part-$n.csv" |
+			tp-split -c a/_tp/context -n "$n" -m 1K --fit "p/part-$n"
+		tp-transform -c a/_tp/context -n "$n" --before-fit "in/part-$n.csv" |
+			tp-split -c a/_tp/context -n "$n" --fit "big/part-$n"
+	done
+	# 1 KiB of counts is a few dozen values: the partial holds the counts of several flushes
+	[ "$(wc -l <p/part-00000)" -gt "$(wc -l <big/part-00000)" ] || flunk "-m 1K flushed nothing"
+	cp -r a/_tp/context ctx
+	rm ctx/transform/fit
+	tp-context -c ctx --fit p/part-00000 p/part-00001 p/part-00002 p/part-00003
+	cmp ctx/transform/fit a/transform/fit || flunk "fit differs with -m 1K"
+	cmp ctx/transform/transform.json a/transform/transform.json
+	expect_usage_err "^tp-split: --memory: expected a size like 64M, 512K or 1%: 'lots'" \
+		tp-split -c a/_tp/context -m lots --fit x in/part-00000.csv
+}
+
 @test "transform: metadata and signature give the transformed columns and their types" {
 	orders
 	tp-run -q --metadata-format json "${specs[@]}" --transform onehot:c --transform impute:day:with=mode:indicator=1 in out 2>err &&

@@ -7,6 +7,7 @@
 #include "err.h"
 #include "rejects.h"
 #include "scanop.h"
+#include "sort.h"
 #include "hash.h"
 #include "io.h"
 #include "map.h"
@@ -24,8 +25,8 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: tp-split [-h] [-a FILE] -c DIR [-n N] [--fit FILE] [--on-bad-row POLICY]\n"
-    "                [--rejects FILE] [FILE]\n";
+    "usage: tp-split [-h] [-a FILE] -c DIR [-m SIZE] [-n N] [--fit FILE]\n"
+    "                [--on-bad-row POLICY] [--rejects FILE] [FILE]\n";
 
 static void
 usage(int status)
@@ -291,15 +292,17 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         {"audit", required_argument, NULL, 'a'},
         {"fit", required_argument, NULL, OPT_FIT},
+        {"memory", required_argument, NULL, 'm'},
         {NULL, 0, NULL, 0},
     };
     tp_setprogname(argv);
     if (tp_watch_start() < 0)
         tp_die(TP_EXIT_USAGE);
     tp_toolopt to;
-    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD, "a:", longopts) < 0)
+    if (tp_toolopt_init(&to, TP_TO_NEED_CONTEXT | TP_TO_SHARD | TP_TO_BAD, "a:m:", longopts) < 0)
         tp_die(TP_EXIT_USAGE);
     const char *audit = NULL, *fit = NULL;
+    size_t memory = (size_t)64 << 20; /* -m: bytes of value counts --fit keeps in memory */
     int c;
     while ((c = getopt_long(argc, argv, to.shortopts, to.longopts, NULL)) != -1) {
         int taken = tp_toolopt_take(&to, c, optarg);
@@ -318,6 +321,15 @@ main(int argc, char **argv)
         case OPT_FIT:
             fit = optarg;
             break;
+        case 'm': {
+            long long b = tp_sort_size_bytes(optarg);
+            if (b < 0) {
+                tp_warnx("--memory: expected a size like 64M, 512K or 1%%: '%s'", optarg);
+                usage(TP_EXIT_USAGE);
+            }
+            memory = (size_t)b;
+            break;
+        }
         default:
             usage(TP_EXIT_USAGE);
         }
@@ -390,8 +402,8 @@ main(int argc, char **argv)
         if (!s.tf || tp_tfset_bind(s.tf, ctx->in, ctx->nin, NULL) < 0)
             tp_die(TP_EXIT_DATA);
         s.fidx = tp_xcalloc(ctx->nin + 1, sizeof *s.fidx);
-        /* tallies flushed to the partial beyond 64 MiB: the bound of a pass-2 worker */
-        s.fit = tp_tfcollect_new(s.tf, shard < 0 ? 0 : (long)shard, fit, (size_t)64 << 20);
+        /* tallies flushed to the partial beyond -m bytes (default 64 MiB) */
+        s.fit = tp_tfcollect_new(s.tf, shard < 0 ? 0 : (long)shard, fit, memory);
         if (!s.fit)
             tp_die(TP_EXIT_DATA);
     }
