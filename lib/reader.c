@@ -53,10 +53,14 @@ struct tp_reader {
     char why[160];       /* fault found in a field of the current record, "" if none */
     const char *why_col; /* its column, or NULL */
     long why_line;
-    int skip_line; /* after a malformed quote: drop input up to the end of the line */
-    int stream;    /* the input is a tp stream (text.h), not CSV */
-    int piece_ok;  /* the piece being fed holds no NUL and is valid UTF-8 */
-    int run_ok;    /* so are all pieces since the current record began */
+    int skip_line;         /* after a malformed quote: drop input up to the end of the line */
+    long long skip_before; /* rows below this index may be passed over (tp_reader_skip_before) */
+    int skip_on;           /* tp_reader_skip_before was called */
+    int quote_odd;         /* with skip_on: an odd number of '"' fed since it was first set */
+    int mid_line;          /* the last piece fed ended within a line (at a chunk's end) */
+    int stream;            /* the input is a tp stream (text.h), not CSV */
+    int piece_ok;          /* the piece being fed holds no NUL and is valid UTF-8 */
+    int run_ok;            /* so are all pieces since the current record began */
     size_t stream_ncols;
     int json;      /* the input is JSON (json.h) */
     char *records; /* --records PATH, or NULL */
@@ -334,6 +338,28 @@ abandon_record(tp_reader *r, long line, const char *why)
     r->run_ok = 1; /* the next record begins with the next piece fed */
     csv_free(&r->p);
     start_parser(r);
+}
+
+/* The count of '"' in s[0..n), mod 2. */
+static int
+quotes_odd(const char *s, size_t n)
+{
+    int odd = 0;
+    for (const char *q = s, *end = s + n; (q = memchr(q, '"', (size_t)(end - q))); q++)
+        odd ^= 1;
+    return odd;
+}
+
+/* A line fed at a record's start with no '"' and not blank is one record whole. */
+static int
+whole_record(const char *s, size_t n)
+{
+    if (memchr(s, '"', n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '\n' && s[i] != '\r')
+            return 1;
+    return 0; /* a blank line: no record (libcsv passes over it) */
 }
 
 static int
@@ -1114,9 +1140,16 @@ tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
             const char *nl = memchr(s, '\n', (size_t)(end - s));
             const char *stop = nl ? nl + 1 : end;
             if (r->skip_line) {
-                r->skip_line = nl == NULL;
-            } else if (feed(r, s, (size_t)(stop - s)) != 0) {
-                break;
+                r->skip_line = r->mid_line = nl == NULL;
+            } else if (r->skip_before > r->rows && nl && !r->mid_line && r->have_header &&
+                       !r->quote_odd && r->nexpand == 0 && whole_record(s, (size_t)(stop - s))) {
+                r->rows++; /* an unwanted row of a clean input: counted, not tokenized */
+            } else {
+                if (r->skip_on)
+                    r->quote_odd ^= quotes_odd(s, (size_t)(stop - s));
+                r->mid_line = nl == NULL;
+                if (feed(r, s, (size_t)(stop - s)) != 0)
+                    break;
             }
             if (nl)
                 r->line++;
@@ -1168,6 +1201,15 @@ const char *
 tp_reader_name(const tp_reader *r)
 {
     return r->name;
+}
+
+void
+tp_reader_skip_before(tp_reader *r, long long index)
+{
+    if (!r->skip_on)
+        r->quote_odd = 0; /* set at a record's end (on_header, on_row) or before reading */
+    r->skip_on = 1;
+    r->skip_before = index;
 }
 
 long long

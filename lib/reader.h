@@ -138,7 +138,20 @@ const char *tp_reader_name(const tp_reader *r);
  * the header is known.
  */
 const char *tp_reader_coltype(const tp_reader *r, size_t i);
-long long tp_reader_rows(const tp_reader *r); /* data rows delivered so far */
+long long tp_reader_rows(const tp_reader *r); /* data rows read so far (passed over too) */
+
+/*
+ * The caller does not want the rows of index below index (0-based, as tp_row.index): the
+ * reader may count such a row without tokenizing it or calling on_row, where a line of
+ * CSV or TSV begins a record and holds no '"' (then it is one whole record). Call it
+ * before tp_reader_run or from on_header or on_row (at a record's end), again with a
+ * larger index as rows are read. Only for input known to hold no bad row (pass 1 found
+ * none, and the run checks afterwards that the input is unchanged: tp_reader_input):
+ * a bad row passed over is neither reported nor counted as bad. The quote count of
+ * every line fed from then on says where records begin (valid CSV quotes in pairs).
+ * No effect on JSON, Parquet, tp stream or --expand-json input.
+ */
+void tp_reader_skip_before(tp_reader *r, long long index);
 
 /*
  * Size and CRC-32 of the input's bytes read so far, as in the file (see tp_in_sum): after

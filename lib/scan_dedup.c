@@ -12,6 +12,7 @@
 #include "record.h"
 #include "value.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,8 @@ struct keep {
     tp_lines *l;
     long long next; /* the next row index that survives */
     int done;       /* the list is read to its end */
+    tp_reader *r;   /* the shard's reader, told to pass over the rows before next; NULL
+                       when the shard had bad rows in pass 1 (they must be seen again) */
 };
 
 static int
@@ -188,6 +191,8 @@ next_keep(struct keep *k)
         return -1;
     if (rc == 0) {
         k->done = 1;
+        if (k->r)
+            tp_reader_skip_before(k->r, LLONG_MAX);
         return 0;
     }
     int64_t v;
@@ -196,6 +201,8 @@ next_keep(struct keep *k)
         return -1;
     }
     k->next = v;
+    if (k->r)
+        tp_reader_skip_before(k->r, v);
     return 0;
 }
 
@@ -207,6 +214,9 @@ open2(tp_pass2 *p, void **st)
         return 0;
     struct keep *k = tp_xcalloc(1, sizeof *k);
     k->next = -1;
+    long si = p->r ? tp_context_shard(p->c, p->shard) : -1;
+    if (si >= 0 && p->c->shards[si].bad == 0)
+        k->r = p->r; /* no bad row to report again: the dropped rows need not be read */
     char *kp = tp_keep_path(p->dir, p->shard);
     k->l = tp_lines_open(kp);
     free(kp);

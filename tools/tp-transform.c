@@ -341,8 +341,6 @@ main(int argc, char **argv)
     }
     free(tfdir);
     long si = tp_context_shard(ctx, (long)shard);
-    if (!(x.ops = tp_pass2_open(&x.p2, TP_STAGE_TRANSFORM)))
-        tp_die(TP_EXIT_DATA);
     tp_reader *r = tp_reader_open(in, tp_delim_for(in, to.tsv), sig, (size_t)nsig);
     if (!r)
         tp_die(TP_EXIT_DATA);
@@ -356,7 +354,9 @@ main(int argc, char **argv)
         tp_reader_schema(r, ctx->in, ctx->nin);
     for (size_t i = 0; i < ctx->nexpand; i++)
         tp_reader_expand(r, ctx->expand[i]);
-    x.p2.r = r;
+    x.p2.r = r; /* before the operations open: dedup tells it the rows it need not read */
+    if (!(x.ops = tp_pass2_open(&x.p2, TP_STAGE_TRANSFORM)))
+        tp_die(TP_EXIT_DATA);
     x.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     tp_reader_policy(r, to.policy, on_bad);
     x.out = tp_out_open("-", 0);
