@@ -131,28 +131,37 @@ tp_merge_add(tp_merge *m, tp_summary *s, const char *path)
  * JSON shards (summary header 2) each list their own keys: the data set's columns are
  * their union in order of first appearance by row identity, which is the shards' lists
  * taken in shard-number order (m->sh is sorted), each new name appended; a column that
- * only some shard's roles added (absent there) comes after every seen one. Each shard's
+ * only some shard's roles added (absent there) comes after every seen one. A CSV, TSV
+ * or Parquet shard among them adds the columns of its header (or signature) the same
+ * way, and pass 2 lays its rows out on the union too (tp_reader_schema). Each shard's
  * statistics are then laid out on the union, a column it lacks counting its rows as
  * missing, so that the merge below sees shards that all agree.
  */
 static int
 union_shards(tp_merge *m)
 {
-    tp_summary *ref = NULL;
+    int json = 0;
+    for (size_t i = 0; i < m->nsh && !json; i++)
+        json = m->sh[i].head->ncols > 0 && m->sh[i].head->header == 2;
+    if (!json)
+        return 0;
+    /* the other shards agree on their header among themselves: check_shards below sees
+     * them all as header 2 */
+    const tp_summary *other = NULL;
+    const char *osrc = NULL;
     for (size_t i = 0; i < m->nsh; i++) {
-        tp_summary *s = m->sh[i].head;
-        if (s->ncols == 0)
+        const tp_summary *s = m->sh[i].head;
+        if (s->ncols == 0 || s->header == 2)
             continue;
-        if (!ref)
-            ref = s;
-        else if ((s->header == 2) != (ref->header == 2)) {
-            tp_err(m->sh[i].info.source, 0, "%s, unlike %s: JSON and other shards do not mix",
-                   s->header == 2 ? "JSON" : "not JSON", m->sh[0].info.source);
+        if (!other) {
+            other = s;
+            osrc = m->sh[i].info.source;
+        } else if (s->header != other->header) {
+            tp_err(m->sh[i].info.source, 0, "scanned %s a signature, unlike %s",
+                   s->header ? "without" : "with", osrc);
             return -1;
         }
     }
-    if (!ref || ref->header != 2)
-        return 0;
     tp_map *u = tp_map_new(0);
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < m->nsh; i++) {
@@ -164,11 +173,6 @@ union_shards(tp_merge *m)
     size_t n = tp_map_size(u);
     for (size_t i = 0; i < m->nsh; i++) {
         tp_summary *s = m->sh[i].head;
-        if (s->distinct_on) {
-            tp_err(m->sh[i].info.source, 0, "--distinct is not available for JSON shards");
-            tp_map_free(u);
-            return -1;
-        }
         if (s->ncols == 0 && s->rows == 0)
             continue;
         tp_colstat *st = tp_xcalloc(n ? n : 1, sizeof *st);

@@ -86,6 +86,7 @@ struct tp_reader {
     size_t ulen, ucap;
     size_t *uoff, *ul, *nl; /* offsets and lengths of the natural values, lengths seen */
     const char **uf;
+    int xpass;      /* a schema, but the input lays out its own rows (JSON, a stream) */
     int xk;         /* the expanded column being parsed */
     long xrecs;     /* values its cell held */
     char xwhy[256]; /* why its cell is bad, "" if not */
@@ -884,6 +885,11 @@ static int
 x_header(void *arg, tp_reader *r)
 {
     (void)arg;
+    if ((r->json || r->stream) && r->nexpand == 0) {
+        /* a JSON input lays its records out in the schema itself (run_json) */
+        r->xpass = 1;
+        return r->user_header ? r->user_header(r->user_arg, r) : 0;
+    }
     if (r->json || r->stream) {
         tp_err(r->name, 1, "--expand-json is for CSV, TSV and Parquet inputs");
         return -1;
@@ -1002,6 +1008,8 @@ static int
 x_row(void *arg, const tp_row *row)
 {
     tp_reader *r = arg;
+    if (r->xpass)
+        return r->user_row ? r->user_row(r->user_arg, row) : 0;
     r->ulen = 0;
     for (size_t i = 0; i < r->nnat; i++)
         r->uoff[i] = (size_t)-1; /* missing */
@@ -1081,7 +1089,9 @@ expand_discover(tp_reader *r)
 int
 tp_reader_run(tp_reader *r, tp_header_fn on_header, tp_row_fn on_row, void *arg)
 {
-    if (r->nexpand > 0 && !r->user_header && !r->user_row) {
+    /* --expand-json, or pass 2 of a data set whose columns are a union (JSON shards, with
+     * CSV, TSV or Parquet ones among them): the rows laid out in the columns seen */
+    if ((r->nexpand > 0 || r->schema) && !r->user_header && !r->user_row) {
         if (expand_discover(r) < 0)
             return -1;
         r->user_header = on_header;

@@ -109,8 +109,9 @@ void tp_reader_records(tp_reader *r, const char *path);
 void tp_reader_want(tp_reader *r, const char *name);
 
 /*
- * The columns of pass 1's union (JSON, --expand-json), before the run: every record is
- * laid out in them, an absent one missing. The reader refers to cols without copying.
+ * The columns of pass 1's union (JSON, --expand-json, and a CSV, TSV or Parquet shard of
+ * a data set with JSON shards), before the run: every record or row is laid out in them,
+ * a column it lacks missing. The reader refers to cols without copying.
  */
 void tp_reader_schema(tp_reader *r, char *const *cols, size_t n);
 

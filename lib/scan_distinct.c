@@ -7,6 +7,7 @@
 #include "scanop.h"
 
 #include "err.h"
+#include "map.h"
 #include "merge.h"
 #include "record.h"
 #include "value.h"
@@ -71,7 +72,7 @@ read_partial(tp_summary *s, const tp_summary_sink *sink, tp_lines *l, char **f, 
         return -1;
     }
     if (sink && sink->distinct)
-        return sink->distinct(sink->arg, (long)col, f[2]) < 0 ? -1 : 0;
+        return sink->distinct(sink->arg, s->cols[col], f[2]) < 0 ? -1 : 0;
     if (!s->distinct)
         s->distinct = tp_xcalloc(s->ncols, sizeof *s->distinct);
     if (!s->distinct[col])
@@ -80,7 +81,9 @@ read_partial(tp_summary *s, const tp_summary_sink *sink, tp_lines *l, char **f, 
     return 0;
 }
 
-/* The distinct (column, value) pairs of all shards, counted per column. */
+/* The distinct (column, value) pairs of all shards, counted per column; the spill's
+ * columns are named, each laid on the data set's column of that name (for JSON shards
+ * the union: context.c), so the counts do not depend on the order of the summaries. */
 static int
 finish(struct tp_merge *m, tp_context *c)
 {
@@ -89,12 +92,29 @@ finish(struct tp_merge *m, tp_context *c)
     tp_spill_rd *r = tp_spill_distinct(m->sp);
     if (!r)
         return -1;
-    c->distinct = tp_xcalloc(c->nin ? c->nin : 1, sizeof *c->distinct);
-    size_t col;
+    size_t nd = tp_spill_distinct_ncols(m->sp), col;
+    long long *count = tp_xcalloc(nd ? nd : 1, sizeof *count);
     int got;
-    while ((got = tp_spill_next_distinct(r, c->nin, &col)) == 1)
-        c->distinct[col]++;
+    while ((got = tp_spill_next_distinct(r, nd, &col)) == 1)
+        count[col]++;
     tp_spill_close(r);
+    tp_map *in = tp_map_new(0);
+    for (size_t i = 0; i < c->nin; i++)
+        tp_map_put(in, c->in[i], strlen(c->in[i]), NULL);
+    c->distinct = tp_xcalloc(c->nin ? c->nin : 1, sizeof *c->distinct);
+    for (size_t i = 0; i < nd && got == 0; i++) {
+        const char *name = tp_spill_distinct_col(m->sp, i);
+        long k = tp_map_index(in, name, strlen(name));
+        if (k < 0) {
+            tp_err(m->first, 0, "distinct values of column '%s', which is not in the data set",
+                   name);
+            got = -1;
+        } else {
+            c->distinct[k] = count[i];
+        }
+    }
+    tp_map_free(in);
+    free(count);
     return got < 0 ? -1 : 0;
 }
 

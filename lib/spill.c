@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "map.h"
 #include "record.h"
 #include "sort.h"
 #include "value.h"
@@ -35,6 +36,7 @@ struct tp_spill {
     size_t used;        /* bytes they take (records and their sort index) */
     struct kind k[NKINDS];
     int has_distinct;
+    tp_map *dcols; /* the columns of the distinct records by name, numbered as first seen */
     tp_summary_sink sink;
 };
 
@@ -81,6 +83,7 @@ tp_spill_new(const char *dir, const char *memory)
     sp->memory = memory;
     long long b = tp_sort_size_bytes(memory);
     sp->budget = b > 0 ? (size_t)b : 0;
+    sp->dcols = tp_map_new(0);
     return sp;
 }
 
@@ -93,6 +96,7 @@ tp_spill_free(tp_spill *sp)
         tp_out_abort(sp->k[k].o);
         free(sp->k[k].mem);
     }
+    tp_map_free(sp->dcols);
     /* record files, sorted files, and sort(1)'s temporary files */
     DIR *d = opendir(sp->dir);
     if (d) {
@@ -311,13 +315,20 @@ sink_time(void *arg, int64_t t, long long count)
     return tp_spill_time(arg, t, count);
 }
 
+/* A column is numbered by its name: the shards' own indexes differ where their columns
+ * do (JSON shards, each with its keys), and the names are what the union is made of. */
 static int
-sink_distinct(void *arg, long col, const char *value)
+sink_distinct(void *arg, const char *name, const char *value)
 {
     tp_spill *sp = arg;
     size_t n = strlen(value);
     int rc;
     sp->has_distinct = 1;
+    long col = tp_map_index(sp->dcols, name, strlen(name));
+    if (col < 0) {
+        tp_map_put(sp->dcols, name, strlen(name), NULL);
+        col = (long)tp_map_size(sp->dcols) - 1;
+    }
     char *p = mem_room(sp, DISTINCT, pad8(sizeof(struct mem_distinct) + n), &rc);
     if (p) {
         struct mem_distinct h = {col, n};
@@ -347,6 +358,18 @@ int
 tp_spill_has_distinct(const tp_spill *sp)
 {
     return sp->has_distinct;
+}
+
+size_t
+tp_spill_distinct_ncols(const tp_spill *sp)
+{
+    return tp_map_size(sp->dcols);
+}
+
+const char *
+tp_spill_distinct_col(const tp_spill *sp, size_t col)
+{
+    return tp_map_key(sp->dcols, col, NULL);
 }
 
 /* Sort DIR/IN into DIR/IN.sorted; the input is removed. The sorted path, or NULL. */

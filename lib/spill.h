@@ -87,9 +87,16 @@ tp_spill_rd *tp_spill_times(tp_spill *sp);
 int tp_spill_next_time(tp_spill_rd *r, int64_t *t, long long *count);
 
 /*
+ * The columns of the distinct records: the sink numbers them by name (its callback's
+ * col), 0 to tp_spill_distinct_ncols - 1 in the order first seen; the name of each.
+ */
+size_t tp_spill_distinct_ncols(const tp_spill *sp);
+const char *tp_spill_distinct_col(const tp_spill *sp, size_t col);
+
+/*
  * Close the distinct records (there must be some: tp_spill_has_distinct) and sort them
- * with duplicates removed. The next function gives the column of each distinct value,
- * checked to be below ncols.
+ * with duplicates removed. The next function gives the column number of each distinct
+ * value (tp_spill_distinct_col), checked to be below ncols.
  */
 tp_spill_rd *tp_spill_distinct(tp_spill *sp);
 int tp_spill_next_distinct(tp_spill_rd *r, size_t ncols, size_t *col);

@@ -119,7 +119,9 @@ typedef struct tp_summary_sink {
     int (*key)(void *arg, const tp_summary *s, const char *key, int64_t t, long long row,
                const char *label);
     int (*time)(void *arg, int64_t t, long long count);
-    int (*distinct)(void *arg, long col, const char *value);
+    /* col: the column's name, for a JSON shard's columns are its own (the merge lays
+     * them out on the union by name) */
+    int (*distinct)(void *arg, const char *col, const char *value);
     void *arg;
 } tp_summary_sink;
 

@@ -104,16 +104,82 @@ rows() {
 	[ "$(grep -c '^header	2$' s.sum)" = 1 ]
 }
 
-@test "json: JSON and CSV shards do not mix; --records must be pass 1's" {
+@test "json: --records must be pass 1's" {
 	mkdir in
 	printf '{"a": 1}\n' >in/part-00000.jsonl
-	printf 'a\n1\n' >in/part-00001.csv
-	run -1 tp-run -q --split random in out
-	[[ "$output" == *"in/part-00001.csv: not JSON, unlike"*"JSON and other shards do not mix"* ]]
-	rm in/part-00001.csv
 	tp-run -q --split random in out2
 	run -2 tp-transform -c out2/_tp/context --records x in/part-00000.jsonl
 	[ "$output" = "tp-transform: --records x: pass 1 read without --records" ]
+}
+
+@test "json: --distinct counts over the union columns, by name: any -j, any order of shards and summaries" {
+	mkdir in
+	printf '{"b": "1", "a": "x"}\n{"a": "y", "c": "p"}\n{"a": "x", "c": [1, 2]}\n' >in/part-00001.jsonl
+	printf '{"d": "q", "a": "x"}\n{"d": "r", "b": "2"}\n{"d": "q"}\n' >in/part-00000.jsonl
+	printf '{"c": "p", "e": {"f": "s"}}\n{"a": "z", "c": "t"}\n' >in/part-00002.jsonl
+	tp-run -q --split random --metadata-format json -j 1 in out1
+	tp-run -q --split random --metadata-format json -j 3 in out2
+	diff -r -x _tp out1 out2
+	# d: q r; a: x y z; b: 1 2 (int64: no count); c: p [1,2] t; e.f: s
+	run -0 /usr/bin/python3 -c '
+import json, sys
+for c in json.load(open(sys.argv[1]))["columns"]:
+    print(c["varname"], c["distinct"])' out1/metadata/metadata.json
+	[ "$output" = $'d 2\na 3\nb None\nc 3\ne.f 1' ]
+	# the summaries in another order, and one spilled to runs (-m): the same context
+	for i in 0 1 2; do tp-scan --split random --distinct -o s$i.sum in/part-0000$i.jsonl; done
+	tp-scan --split random --distinct -m 1 -o m1.sum in/part-00001.jsonl
+	cmp s1.sum m1.sum
+	tp-context -q -c c1 -d o1 --metadata-format json s0.sum s1.sum s2.sum
+	tp-context -q -c c2 -d o2 --metadata-format json s2.sum s1.sum s0.sum
+	cmp c1/context c2/context
+	cmp o1/metadata/metadata.json out1/metadata/metadata.json
+	cmp o2/metadata/metadata.json out1/metadata/metadata.json
+	grep -q '^distinct	3	3$' c1/context
+}
+
+@test "json: JSON Lines with CSV and TSV shards: the union of all their columns, as if the CSV were JSON Lines; -j 1 equals -j 2" {
+	mkdir in conv
+	printf '{"id": 1, "name": "a", "x": {"k": "v"}}\n{"id": 2, "name": "b", "score": 0.25}\n' >in/part-00000.jsonl
+	printf 'id,score,name,when\n3,0.5,c,2024-01-02\n4,,"d, e",\n5,NA,f,2024-01-03\n' >in/part-00001.csv
+	printf 'score\tid\tname\n1.5\t6\th\n' >in/part-00002.tsv
+	printf '{"name": "g", "id": 7, "y": true}\n' >in/part-00003.jsonl
+	opts=(-q --split random --metadata-format json --dedup id -l name)
+	tp-run "${opts[@]}" -j 1 in out1
+	tp-run "${opts[@]}" -j 2 in out2
+	diff -r -x _tp out1 out2
+	[ "$(cat out1/signature/signature)" = "id,name,x.k,score,when,y" ]
+	# the same rows as JSON Lines: every value a string, an empty one null
+	cp in/part-00000.jsonl in/part-00003.jsonl conv/
+	for f in part-00001.csv part-00002.tsv; do
+		tp-scan --rows - -o /dev/null "in/$f" | /usr/bin/python3 -c '
+import csv, json, sys
+rows = list(csv.reader(sys.stdin))
+for r in rows[1:]:
+    print(json.dumps({k: v if v else None for k, v in zip(rows[0], r)}))' >"conv/${f%.*}.jsonl"
+	done
+	tp-run "${opts[@]}" conv out3
+	diff -r -x _tp out1 out3
+	grep -q '"varname": "when".*"distinct": 2}' out1/metadata/metadata.json
+	# a CSV shard's rows laid out on the union, the columns it lacks missing (the label
+	# c is its class 2)
+	cat out1/*/part-00001.csv | grep -qx '3,2,,0.5,2024-01-02,'
+	# a Parquet shard (written by tp) the same way
+	mkdir pqin
+	printf 'id,score,name\n8,2.5,c\n' >pqin/part-00000.csv
+	tp-run -q --no-dedup --split random --train-ratio 1 -f parquet pqin pq
+	cp pq/train/part-00000.parquet in/part-00004.parquet
+	tp-run "${opts[@]}" -j 1 in out4
+	tp-run "${opts[@]}" -j 3 in out5
+	diff -r -x _tp out4 out5
+	cat out4/*/part-00004.csv | grep -qx '8,2,,2.5,,'
+	# the CSV shards still agree among themselves on how they were scanned
+	printf 'p,q,r\n' >sig
+	tp-scan -o s0.sum in/part-00000.jsonl
+	tp-scan -o s1.sum in/part-00001.csv
+	tp-scan -s sig -o s2.sum in/part-00002.tsv
+	run -1 tp-context -c ctx s0.sum s1.sum s2.sum
+	[ "$output" = "tp-context: in/part-00002.tsv: scanned with a signature, unlike in/part-00001.csv" ]
 }
 
 @test "json: earthquakes.json --records features equals pandas.json_normalize(doc['features'])" {
@@ -161,6 +227,53 @@ PY
 	cp "$JSON_DATA/movies.json" one/
 	tp-run -q --split random one out3
 	diff out1/metadata/metadata out3/metadata/metadata
+}
+
+@test "json: movies.json --metadata-format json: the distinct counts are pandas' nunique(), for any -j and order of shards" {
+	need_data
+	need_pandas
+	mkdir in
+	/usr/bin/python3 - "$JSON_DATA/movies.json" in <<'PY'
+import json, sys
+recs = json.load(open(sys.argv[1]))
+k = len(recs) // 3
+for i in range(3):
+    with open(f"{sys.argv[2]}/part-{i:05d}.jsonl", "w") as f:
+        for r in recs[i * k:(i + 1) * k if i < 2 else len(recs)]:
+            f.write(json.dumps(r) + "\n")
+PY
+	tp-run -q --split random --metadata-format json -j 1 in out1
+	tp-run -q --split random --metadata-format json -j 2 in out2
+	diff -r -x _tp out1 out2
+	# the distinct count of each object column, as pandas counts it
+	/usr/bin/python3 "$TP_ROOT/tests/json_ref.py" distinct "$JSON_DATA/movies.json" >pd.csv
+	/usr/bin/python3 -c '
+import json, sys
+for c in json.load(open(sys.argv[1]))["columns"]:
+    if c["datatype"] == "object":
+        print(c["varname"] + "," + str(c["distinct"]))' out1/metadata/metadata.json >tp.csv
+	[ "$(wc -l <tp.csv)" = 8 ]
+	grep -Fxf tp.csv pd.csv >both.csv
+	cmp tp.csv both.csv
+	grep -qx 'Title,3176' tp.csv
+	# the summaries given to tp-context in another order: the same bytes
+	for i in 0 1 2; do tp-scan --split random --distinct -o s$i.sum in/part-0000$i.jsonl; done
+	tp-context -q -c c -d o --metadata-format json s2.sum s0.sum s1.sum
+	cmp o/metadata/metadata.json out1/metadata/metadata.json
+	# the shards renumbered: the same counts (a mean's last bits follow the order the
+	# shards' statistics are merged in)
+	mkdir in2
+	mv in/part-00000.jsonl in2/part-00002.jsonl
+	mv in/part-00001.jsonl in2/part-00000.jsonl
+	mv in/part-00002.jsonl in2/part-00001.jsonl
+	tp-run -q --split random --metadata-format json in2 out3
+	counts() {
+		/usr/bin/python3 -c '
+import json, sys
+for c in json.load(open(sys.argv[1]))["columns"]:
+    print(c["varname"], c["datatype"], c["count"], c["missing"], c["min"], c["max"], c["distinct"])' "$1"
+	}
+	[ "$(counts out1/metadata/metadata.json)" = "$(counts out3/metadata/metadata.json)" ]
 }
 
 @test "json: generated nested orders (tp-gen-json), gzip JSON Lines: dedup on customer.id, temporal split on placed.date" {

@@ -5,6 +5,8 @@ way tp writes text (numbers as written, true/false, missing empty, arrays compac
 json_ref.py rows FILE [RECORDS]   the rows (header first) of FILE's records
 json_ref.py types FILE [RECORDS]  varname,datatype per column: pandas' dtype of the column
                                   (convert_dtypes: int64, float64, bool or object)
+json_ref.py distinct FILE [RECORDS]  varname,distinct per column: pandas' nunique() of the
+                                  column's values as tp writes them (missing left out)
 """
 import csv
 import json
@@ -59,7 +61,15 @@ def main():
     what, path = sys.argv[1], sys.argv[2]
     records = sys.argv[3] if len(sys.argv) > 3 else None
     w = csv.writer(sys.stdout, lineterminator="\n")
-    if what == "rows":
+    if what == "distinct":
+        # the values as text, as tp reads them (a number as written, arrays as compact
+        # JSON: a list is not hashable), then pandas' own count of them
+        df = pd.json_normalize(load(path, records)).astype(object)
+        w.writerow(["varname", "distinct"])
+        for c in df.columns:
+            col = df[c].map(lambda v: text(v) or None)
+            w.writerow([c, col.nunique()])
+    elif what == "rows":
         df = pd.json_normalize(load(path, records))
         w.writerow(df.columns)
         for row in df.astype(object).itertuples(index=False):
