@@ -388,6 +388,102 @@ PY
 	[ "$output" = "tp-scan: --id id: names the parent of --explode's child rows: no --explode" ]
 }
 
+# same_child_rows CSVDIR PQDIR PATH: the child table PATH of a -f parquet run (PQDIR) has,
+# for every split, the part files of the CSV run (CSVDIR), of the same names, each read
+# back by tp's Parquet reader with the rows of its CSV twin, in the same order: the
+# values of the metadata's types equal (Parquet gives 22.5 for 22.50), a null for a
+# missing value.
+same_child_rows() {
+	local c=$1 p=$2 x=$3 s f n=0
+	expect_same_tree "$c/$x/metadata" "$p/$x/metadata"
+	expect_same_tree "$c/$x/signature" "$p/$x/signature"
+	for s in train val test; do
+		expect_eq "$(cd "$p/$x" && find "$s" -type f 2>/dev/null | sort)" \
+			"$(cd "$c/$x" && find "$s" -type f 2>/dev/null | sort | sed 's/\.csv$/.parquet/')" "$x/$s files"
+		for f in "$c/$x/$s"/part-*.csv; do
+			[ -f "$f" ] || continue
+			rows "$f" >c.rows
+			f=${f##*/}
+			rows "$p/$x/$s/${f%.csv}.parquet" >p.rows
+			/usr/bin/python3 - "$c/$x/metadata/metadata" c.rows p.rows <<'PY' || flunk "$x/$s/$f: the Parquet file's rows differ from the CSV's (above)"
+import csv, sys
+meta, a, b = sys.argv[1:]
+types = [r["datatype"] for r in csv.DictReader(open(meta))]
+conv = {"int64": int, "float64": float}
+def norm(path):
+    rd = csv.reader(open(path, newline=""))
+    head = next(rd)
+    assert len(head) == len(types), (path, head)
+    return [tuple(conv[t](v) if v and t in conv else v for v, t in zip(r, types)) for r in rd]
+ra, rb = norm(a), norm(b)
+if ra != rb:
+    for i, (x, y) in enumerate(zip(ra, rb)):
+        if x != y:
+            print(f"row {i + 1}: {x} vs {y}", file=sys.stderr)
+            break
+    print(f"{len(ra)} rows vs {len(rb)}", file=sys.stderr)
+    sys.exit(1)
+PY
+			n=$((n + $(tail -n +2 c.rows | wc -l)))
+		done
+	done
+	[ "$n" -gt 0 ] || flunk "$x: no child rows"
+}
+
+@test "json: --explode with -f parquet: the child tables are Parquet, with the CSV run's rows in every split" {
+	tp-gen-json -n 3 -r 300 -z -o in
+	opts=(--dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items)
+	tp-run -q "${opts[@]}" in c
+	tp-run -q "${opts[@]}" -f parquet -j 3 in p
+	[ -z "$(find p/items -name '*.csv')" ]
+	same_child_rows c p items
+	# the main table leaves the array out, in Parquet too
+	expect_eq "$(rows p/train/part-00000.parquet | head -n 1)" "$(head -n 1 c/train/part-00000.csv)" "main columns"
+	# _parent from --id (a string whatever the type of the id), a small row group
+	tp-run -q "${opts[@]}" --id id in c2
+	tp-run -q "${opts[@]}" --id id -f parquet --row-group-size 7 --compression zstd in p2
+	same_child_rows c2 p2 items
+	# earthquakes.json: 1,707 features of 30 columns of every type, many null
+	if [ -f "$JSON_DATA/earthquakes.json" ]; then
+		mkdir eq
+		cp "$JSON_DATA/earthquakes.json" eq/
+		tp-run -q --split random --explode features eq c3
+		tp-run -q --split random --explode features -f parquet eq p3
+		same_child_rows c3 p3 features
+	fi
+}
+
+@test "json: tp-run's report counts the child rows of --explode: a line per table and split, their bytes in the output bytes" {
+	# two shards of rows with two arrays: r.b of i elements, a of 2 (none in row 0);
+	# the lines of the child tables in the order of the options
+	mkdir in
+	awk 'BEGIN { for (i = 0; i < 60; i++) printf "{\"id\": %d, \"a\": [%s], \"r\": {\"b\": [%s]}}\n", i, i ? "1.5, {\"z\": \"x\"}" : "", substr("{\"k\": 1}, {\"k\": 2}, {\"k\": 3}, ", 1, 10 * (i % 4) - 2 * (i % 4 > 0)) }' >all.jsonl
+	head -n 30 all.jsonl >in/part-00000.jsonl
+	tail -n 30 all.jsonl >in/part-00001.jsonl
+	opts=(--no-dedup --split random --explode r.b --explode a)
+	run -0 tp-run "${opts[@]}" in out
+	size() { stat -c %s "$@" | awk '{ s += $1 } END { print s + 0 }'; }
+	{
+		printf '%-12s %12s %6s %14s\n' split rows files bytes
+		for x in "" r.b/ a/; do
+			for s in train val test; do
+				set -- out/$x$s/part-*.csv
+				[ -f "$1" ] || continue
+				printf '%-12s %12d %6d %14d\n' "$x$s" "$(for f; do rows "$f" | tail -n +2; done | wc -l)" $# "$(size "$@")"
+			done
+		done
+		printf 'output bytes      %d\n' "$(size out/{,r.b/,a/}{train,val,test}/part-*)"
+	} >want
+	sed -n '/^split  /,/^output bytes/p' out/_tp/report.txt | expect_file want
+	# every split of both tables, 2 x 59 elements of a, 45 of r.b
+	expect_eq "$(grep -c '^\(r\.b\|a\)/\(train\|val\|test\) ' want)" 6 "child lines"
+	expect_eq "$(awk '/^a\// { n += $2 } END { print n }' want) $(awk '/^r\.b\// { n += $2 } END { print n }' want)" "118 90" "child rows"
+	# Parquet: the same rows and files
+	run -0 tp-run "${opts[@]}" -f parquet in pq
+	expect_eq "$(grep '^\(r\.b\|a\)/' pq/_tp/report.txt | awk '{ print $1, $2, $3 }')" \
+		"$(grep '^\(r\.b\|a\)/' want | awk '{ print $1, $2, $3 }')" "Parquet child lines"
+}
+
 @test "json: --expand-json: the orders as CSV with labels as JSON text give the JSON Lines run's output" {
 	tp-gen-json -n 3 -r 300 -z -o jl
 	tp-gen-json -n 3 -r 300 --csv -o csv

@@ -245,6 +245,33 @@ EOF
 	done
 }
 
+@test "parquet: --explode's child tables: DuckDB reads the CSV run's rows, with the child metadata's types and footer" {
+	need_duck
+	tp-gen-json -n 3 -r 300 -z -o in
+	local opts=(--no-dedup --split random --explode items --id id) s n
+	tp-run -q "${opts[@]}" in c
+	tp-run -q "${opts[@]}" -f parquet in p
+	for s in train val test; do
+		n=$(same_as_csv "c/items/$s/*.csv" "p/items/$s/*.parquet")
+		[ "$n" -gt 0 ] || flunk "no items/$s rows"
+	done
+	# _parent a string (the --id column is int64), _index int64, the elements' columns
+	# as the child metadata types them
+	duckq "DESCRIBE SELECT * FROM 'p/items/train/part-00000.parquet'" | cut -d, -f1,2 >types
+	tail -n +2 p/items/metadata/metadata | while IFS=, read -r name cat type; do
+		printf '%s,%s\n' "$name" "$(duck_type "$type")"
+	done | expect_file types
+	expect_eq "$(head -n 3 types | tr '\n' ' ')" "_parent,VARCHAR _index,BIGINT sku,VARCHAR " "child types"
+	duckq "SELECT decode(value) FROM parquet_kv_metadata('p/items/val/part-00001.parquet') WHERE key = 'tp.metadata'" >kv
+	expect_eq "$(cat kv)" "\"$(cat p/items/metadata/metadata)"$'\n'"\"" "tp.metadata"
+	duckq "SELECT decode(value) FROM parquet_kv_metadata('p/items/val/part-00001.parquet') WHERE key = 'tp.signature'" >kv
+	expect_eq "$(cat kv)" "\"$(cat p/items/signature/signature)"$'\n'"\"" "tp.signature"
+	# the main table's footer leaves the array out, as its signature does
+	duckq "SELECT decode(value) FROM parquet_kv_metadata('p/train/part-00000.parquet') WHERE key = 'tp.signature'" >kv
+	expect_eq "$(cat kv)" "\"$(cat p/signature/signature)"$'\n'"\"" "main tp.signature"
+	expect_same_tree c/metadata p/metadata
+}
+
 @test "parquet: a directory may mix CSV and Parquet shards with the same columns: the same output as all CSV" {
 	need_duck
 	tp-gen-orders -n 3 -r 500 -x 4 -o in >/dev/null

@@ -268,6 +268,22 @@ pq_ctx() {
 	pq_check nctx/*/*.parquet
 }
 
+@test "tp-write: -f parquet with --explode: the child rows as Parquet, bytes in the report; a child value not of its type fails naming the table" {
+	mkdir in
+	printf '{"id": 1, "a": [1, 2]}\n{"id": 2, "a": [3]}\n' >in/part-00000.jsonl
+	tp-run -q --no-dedup --split random --explode a in r
+	printf 'tp:split,id,a\ntrain,1,"[1,2]\t0:0"\ntest,2,"[3]\t0:1"\n' >s.csv
+	tp-write -c r/_tp/context -f parquet -r rep out s.csv
+	expect_eq "$(tp-scan --rows - -o /dev/null out/a/train/part-00000.parquet)" $'_parent,_index,value\n0:0,0,1\n0:0,1,2' "train child rows"
+	expect_eq "$(tp-scan --rows - -o /dev/null out/train/part-00000.parquet)" $'id\n1' "train rows"
+	expect_eq "$(rec_field report rep child path=a split=test rows bytes)" "1	$(stat -c %s out/a/test/part-00000.parquet)" "child record"
+	# pass 1 typed value int64 from these elements: another value is a broken input
+	printf 'tp:split,id,a\ntrain,1,"[1,2]\t0:0"\ntest,2,"[""x""]\t0:1"\n' >bad.csv
+	expect_err 1 "tp-write: bad.csv:3: --explode a: column 'value': not an int64: 'x'" \
+		tp-write -c r/_tp/context -f parquet out2 bad.csv
+	expect_eq "$(find out2 -type f | wc -l)" 0 "files left"
+}
+
 @test "tp-write: -f parquet on a full disk (/dev/full) exits 1 naming the file" {
 	stream s.csv
 	mkdir -p out/train

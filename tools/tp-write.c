@@ -2,7 +2,8 @@
  * tp-write: pass 2, last stage. Routes the rows of tp-split's stream to
  * OUTDIR/<split>/part-NNNNN.<ext>, one file per split that has rows, each written under
  * a temporary name and renamed only when complete. CSV and TSV go through the record
- * writer of io.h; Parquet through pqwrite.h, with column types from the context.
+ * writer of io.h; Parquet through pqwrite.h, with column types from the context. The
+ * child tables of --explode are written in the same format, beside the main table.
  * With --join OUTFILE it joins files it wrote (one split's part files, in the order
  * given) into the one file OUTFILE, through the same writers.
  */
@@ -74,10 +75,14 @@ struct wr {
     /* Parquet */
     int parquet, codec;
     long long group_rows;
-    tp_context *ctx;    /* column types, or NULL: every column is object */
-    int *kinds;         /* per stream column after tp:split */
+    tp_context *ctx; /* column types, or NULL: every column is object */
+    int *kinds;      /* per written column */
+    size_t *pcol;    /* per written column: its stream column (exploded arrays are not) */
+    size_t npcol;
+    const char **pf; /* a row's written fields, when some stream columns are not */
+    size_t *pl;
     char *kv[2];        /* footer values: tp.signature, tp.metadata */
-    long long buffered; /* values buffered by all Parquet files (see flush_largest) */
+    long long buffered; /* values buffered by all Parquet files, child files too */
     /* --join: the one output file, the data columns from off (0; 1 after tp:split) */
     const char *join;
     size_t off;
@@ -95,7 +100,28 @@ struct wr {
     const char *parent;
     size_t nparent;
     long long index;
+    long line;   /* the row of that cell */
+    int **xkind; /* Parquet: per child table, the kinds of its columns */
+    char **xkv;  /* Parquet: per child table, its footer values (2 each) */
 };
+
+static int flush_largest(struct wr *w);
+
+/*
+ * Parquet: one row into d, counted in w's buffered bytes, the bound kept. 0; -1 as
+ * tp_pq_writer_row (a refused value, or an I/O error); -2 when writing the row group of
+ * flush_largest failed.
+ */
+static int
+pq_row(struct wr *w, struct dest *d, const char *const *f, const size_t *len)
+{
+    long long before = (long long)tp_pq_writer_buffered(d->pq);
+    int rc = tp_pq_writer_row(d->pq, f, len);
+    w->buffered += (long long)tp_pq_writer_buffered(d->pq) - before;
+    if (rc == 0 && w->buffered > (long long)PQ_GROUP_BYTES && flush_largest(w) < 0)
+        return -2;
+    return rc;
+}
 
 /* An element of an exploded array: a row of its child table. */
 static int
@@ -105,6 +131,28 @@ on_child(void *arg, const char *const *f, const size_t *len, size_t n, long line
     (void)line;
     char ix[32];
     int k = snprintf(ix, sizeof ix, "%lld", w->index++);
+    if (w->cur->pq) {
+        w->pf[0] = w->parent;
+        w->pl[0] = w->nparent;
+        w->pf[1] = ix;
+        w->pl[1] = (size_t)k;
+        for (size_t i = 0; i < n; i++) {
+            w->pf[i + 2] = f[i];
+            w->pl[i + 2] = len[i];
+        }
+        int rc = pq_row(w, w->cur, w->pf, w->pl);
+        if (rc == -1 && tp_pq_writer_bad_column(w->cur->pq) >= 0) {
+            /* pass 1 typed the column from these values: not a bad row, a broken input */
+            char why[1024];
+            snprintf(why, sizeof why, "%s", tp_errmsg());
+            tp_err(w->file, w->line, "--explode %s: %s", w->ctx->x[w->xk[w->cur - w->xd]].path,
+                   why);
+        }
+        if (rc < 0)
+            return -1;
+        w->cur->rows++;
+        return 0;
+    }
     int rc = tp_out_rec_field(w->cur->out, w->parent, w->nparent, w->delim);
     rc |= tp_out_rec_field(w->cur->out, ix, (size_t)k, w->delim);
     for (size_t i = 0; i < n; i++)
@@ -125,19 +173,41 @@ child_for(struct wr *w, size_t k, const char *name)
     size_t plen = strlen(w->outdir) + strlen(x->path) + strlen(name) + 48;
     char *path = tp_xmalloc(plen);
     snprintf(path, plen, "%s/%s/%s", w->outdir, x->path, name);
-    tp_out *o = tp_mkdirs(path, 0777) == 0 ? (snprintf(path, plen, "%s/%s/%s/part-%05ld.%s",
-                                                       w->outdir, x->path, name, w->shard, w->ext),
-                                              tp_out_open(path, w->gzip))
-                                           : NULL;
-    free(path);
-    if (!o)
+    tp_out *o = NULL;
+    tp_pq_writer *pq = NULL;
+    if (tp_mkdirs(path, 0777) == 0) {
+        snprintf(path, plen, "%s/%s/%s/part-%05ld.%s", w->outdir, x->path, name, w->shard, w->ext);
+        if (w->parquet) {
+            const char **names = tp_xmalloc((x->ncols + 2) * sizeof *names);
+            names[0] = "_parent";
+            names[1] = "_index";
+            for (size_t i = 0; i < x->ncols; i++)
+                names[i + 2] = x->cols[i];
+            static const char *const keys[] = {"tp.signature", "tp.metadata"};
+            const char *vals[] = {w->xkv[2 * k], w->xkv[2 * k + 1]};
+            pq = tp_pq_writer_open(path, x->ncols + 2, names, w->xkind[k], w->codec, w->group_rows,
+                                   PQ_GROUP_BYTES, keys, vals, 2);
+            free(names);
+        } else {
+            o = tp_out_open(path, w->gzip);
+        }
+    }
+    if (!o && !pq) {
+        free(path);
         return NULL;
+    }
     w->xd = tp_xrealloc(w->xd, (w->nxd + 1) * sizeof *w->xd);
     w->xk = tp_xrealloc(w->xk, (w->nxd + 1) * sizeof *w->xk);
     struct dest *d = &w->xd[w->nxd];
     w->xk[w->nxd++] = (int)k;
     memset(d, 0, sizeof *d);
     d->name = tp_xstrdup(name);
+    if (pq) {
+        d->pq = pq;
+        d->path = path;
+        return d;
+    }
+    free(path);
     d->out = o;
     int rc =
         tp_out_rec_field(o, "_parent", 7, w->delim) | tp_out_rec_field(o, "_index", 6, w->delim);
@@ -165,6 +235,7 @@ explode_row(struct wr *w, const tp_row *row, const char *name)
         w->parent = tab + 1;
         w->nparent = row->len[c] - (size_t)(tab + 1 - cell);
         w->index = 0;
+        w->line = row->line;
         tp_json_restart(w->xj[k]);
         int rc = tp_json_feed(w->xj[k], cell, (size_t)(tab - cell));
         if (rc == 0)
@@ -219,35 +290,55 @@ md_field(size_t i, void *arg)
                     : kind_type(m->kind);
 }
 
-struct colsrc {
-    tp_reader *r;
-    size_t off;
-};
-
-static const char *
-col_field(size_t i, void *arg)
+/*
+ * The footer's key/value texts of a Parquet file of the n columns names[i] of kind
+ * kinds[i]: those of its signature and metadata files (tp-formats(5)), into kv[0] and
+ * kv[1] (malloc'd).
+ */
+static void
+pq_kv(const char *const *names, const int *kinds, size_t n, char **kv)
 {
-    const struct colsrc *c = arg;
-    return tp_reader_col(c->r, i + c->off);
+    tp_out *m = tp_out_mem();
+    for (size_t i = 0; i < n; i++)
+        tp_out_rec_field(m, names[i], strlen(names[i]), ',');
+    tp_out_rec_end(m);
+    kv[0] = tp_xmemdup(m->buf, m->len);
+    m->len = 0;
+    tp_out_printf(m, "varname,iscategory,datatype\n");
+    for (size_t i = 0; i < n; i++) {
+        struct mdrow row = {names[i], kinds[i]};
+        kv_record(m, 3, md_field, &row);
+    }
+    kv[1] = tp_xmemdup(m->buf, m->len);
+    tp_out_abort(m);
 }
 
 /*
- * Parquet: each stream column's kind, from the context's type of the output column of
- * that name; a column the context does not type (no -c, or a name it does not have) is
- * object, a string, which holds any value. Then the footer's key/value texts, in the
- * format of OUTDIR/signature/signature and OUTDIR/metadata/metadata for these columns.
+ * Parquet: the columns written (the stream's after tp:split, less the exploded arrays)
+ * and each one's kind, from the context's type of the output column of that name; a
+ * column the context does not type (no -c, or a name it does not have) is object, a
+ * string, which holds any value. Then the footer's key/value texts, in the format of
+ * OUTDIR/signature/signature and OUTDIR/metadata/metadata for these columns. With child
+ * tables, their kinds and footers likewise, from the context's child columns: _parent
+ * object, _index int64, then the type of each column's statistics, as its metadata.
  */
 static void
 pq_header(struct wr *w, tp_reader *r)
 {
-    size_t n = tp_reader_ncols(r) - w->off;
+    size_t n = tp_reader_ncols(r), maxf = 1;
+    w->pcol = tp_xmalloc((n ? n : 1) * sizeof *w->pcol);
     w->kinds = tp_xcalloc(n ? n : 1, sizeof *w->kinds);
-    for (size_t i = 0; i < n; i++) {
-        const char *name = tp_reader_col(r, i + w->off);
+    const char **names = tp_xmalloc((n ? n : 1) * sizeof *names);
+    w->npcol = 0;
+    for (size_t i = w->off; i < n; i++)
+        if (!w->skip || !w->skip[i])
+            w->pcol[w->npcol++] = i;
+    size_t nout = w->ctx ? (w->ctx->nfinal ? w->ctx->nfinal : w->ctx->nout) : 0;
+    char *const *out = w->ctx ? (w->ctx->nfinal ? w->ctx->final : w->ctx->out) : NULL;
+    const char *const *type = w->ctx ? (w->ctx->nfinal ? w->ctx->ftype : w->ctx->type) : NULL;
+    for (size_t i = 0; i < w->npcol; i++) {
+        const char *name = names[i] = tp_reader_col(r, w->pcol[i]);
         w->kinds[i] = TP_PQW_STRING;
-        size_t nout = w->ctx ? (w->ctx->nfinal ? w->ctx->nfinal : w->ctx->nout) : 0;
-        char *const *out = w->ctx ? (w->ctx->nfinal ? w->ctx->final : w->ctx->out) : NULL;
-        const char *const *type = w->ctx ? (w->ctx->nfinal ? w->ctx->ftype : w->ctx->type) : NULL;
         for (size_t j = 0; j < nout; j++)
             if (strcmp(out[j], name) == 0) {
                 int k = tp_pq_kind(type[j]);
@@ -255,18 +346,35 @@ pq_header(struct wr *w, tp_reader *r)
                 break;
             }
     }
-    tp_out *m = tp_out_mem();
-    struct colsrc cs = {r, w->off};
-    kv_record(m, n, col_field, &cs);
-    w->kv[0] = tp_xmemdup(m->buf, m->len);
-    m->len = 0;
-    tp_out_printf(m, "varname,iscategory,datatype\n");
-    for (size_t i = 0; i < n; i++) {
-        struct mdrow row = {tp_reader_col(r, i + w->off), w->kinds[i]};
-        kv_record(m, 3, md_field, &row);
+    pq_kv(names, w->kinds, w->npcol, w->kv);
+    free(names);
+    maxf = w->npcol > maxf ? w->npcol : maxf;
+    size_t nx = w->xs ? w->ctx->nx : 0;
+    if (nx) {
+        w->xkind = tp_xcalloc(nx, sizeof *w->xkind);
+        w->xkv = tp_xcalloc(2 * nx, sizeof *w->xkv);
     }
-    w->kv[1] = tp_xmemdup(m->buf, m->len);
-    tp_out_abort(m);
+    for (size_t k = 0; k < nx; k++) {
+        const tp_xtable *x = &w->ctx->x[k];
+        int *kind = w->xkind[k] = tp_xmalloc((x->ncols + 2) * sizeof *kind);
+        const char **xn = tp_xmalloc((x->ncols + 2) * sizeof *xn);
+        xn[0] = "_parent";
+        xn[1] = "_index";
+        kind[0] = TP_PQW_STRING;
+        kind[1] = TP_PQW_INT64;
+        for (size_t i = 0; i < x->ncols; i++) {
+            int t = tp_pq_kind(tp_colstat_type(&x->stats[i]));
+            xn[i + 2] = x->cols[i];
+            kind[i + 2] = t >= 0 ? t : TP_PQW_STRING;
+        }
+        pq_kv(xn, kind, x->ncols + 2, &w->xkv[2 * k]);
+        free(xn);
+        maxf = x->ncols + 2 > maxf ? x->ncols + 2 : maxf;
+    }
+    if (nx || w->npcol != n - w->off) {
+        w->pf = tp_xmalloc(maxf * sizeof *w->pf);
+        w->pl = tp_xmalloc(maxf * sizeof *w->pl);
+    }
 }
 
 static struct dest *dest_for(struct wr *w, const char *name, size_t n, long line);
@@ -307,12 +415,6 @@ on_header(void *arg, tp_reader *r)
     size_t n = tp_reader_ncols(r);
     w->skip = tp_xcalloc(n, 1);
     if (w->ctx && w->ctx->nx) {
-        if (w->parquet) {
-            tp_err(w->file, 0,
-                   "--explode: child tables are written as CSV or TSV only, not "
-                   "Parquet");
-            return -1;
-        }
         w->xs = tp_xcalloc(w->ctx->nx, sizeof *w->xs);
         w->xj = tp_xcalloc(w->ctx->nx, sizeof *w->xj);
         for (size_t k = 0; k < w->ctx->nx; k++) {
@@ -335,17 +437,19 @@ on_header(void *arg, tp_reader *r)
 }
 
 /*
- * The Parquet files of one tp-write share one bound on buffered values
- * (PQ_GROUP_BYTES): past it, the file holding the most writes its row group.
+ * The Parquet files of one tp-write, those of the child tables too, share one bound on
+ * buffered values (PQ_GROUP_BYTES): past it, the file holding the most writes its row
+ * group.
  */
 static int
 flush_largest(struct wr *w)
 {
     struct dest *big = NULL;
-    for (size_t i = 0; i < w->nd; i++)
-        if (w->d[i].pq &&
-            (!big || tp_pq_writer_buffered(w->d[i].pq) > tp_pq_writer_buffered(big->pq)))
-            big = &w->d[i];
+    for (size_t i = 0; i < w->nd + w->nxd; i++) {
+        struct dest *d = i < w->nd ? &w->d[i] : &w->xd[i - w->nd];
+        if (d->pq && (!big || tp_pq_writer_buffered(d->pq) > tp_pq_writer_buffered(big->pq)))
+            big = d;
+    }
     if (!big)
         return 0;
     w->buffered -= (long long)tp_pq_writer_buffered(big->pq);
@@ -377,10 +481,10 @@ dest_for(struct wr *w, const char *name, size_t n, long line)
             path = tp_xstrdup(w->join);
         }
         if (w->parquet) {
-            size_t n = tp_reader_ncols(w->r) - w->off;
+            size_t n = w->npcol;
             const char **names = tp_xmalloc((n ? n : 1) * sizeof *names);
             for (size_t i = 0; i < n; i++)
-                names[i] = tp_reader_col(w->r, i + w->off);
+                names[i] = tp_reader_col(w->r, w->pcol[i]);
             static const char *const keys[] = {"tp.signature", "tp.metadata"};
             const char *vals[] = {w->kv[0], w->kv[1]};
             tp_pq_writer *pq = tp_pq_writer_open(path, n, names, w->kinds, w->codec, w->group_rows,
@@ -428,17 +532,25 @@ on_row(void *arg, const tp_row *row)
     if (!d)
         return -1;
     if (d->pq) {
-        long long before = (long long)tp_pq_writer_buffered(d->pq);
-        int prc = tp_pq_writer_row(d->pq, row->f + w->off, row->len + w->off);
-        w->buffered += (long long)tp_pq_writer_buffered(d->pq) - before;
-        if (prc == 0 && w->buffered > (long long)PQ_GROUP_BYTES && flush_largest(w) < 0)
+        const char *const *f = row->f + w->off;
+        const size_t *len = row->len + w->off;
+        if (w->pf) {
+            for (size_t i = 0; i < w->npcol; i++) {
+                w->pf[i] = row->f[w->pcol[i]];
+                w->pl[i] = row->len[w->pcol[i]];
+            }
+            f = w->pf;
+            len = w->pl;
+        }
+        int prc = pq_row(w, d, f, len);
+        if (prc == -2)
             return -1;
         if (prc < 0) {
             long bad = tp_pq_writer_bad_column(d->pq);
             if (bad < 0)
                 return -1;
             /* a value not of its column's type is a bad row: "column 'NAME': REASON" */
-            const char *col = tp_reader_col(w->r, (size_t)bad + w->off);
+            const char *col = tp_reader_col(w->r, w->pcol[bad]);
             char why[1024];
             snprintf(why, sizeof why, "%s", tp_errmsg() + strlen(col) + strlen("column '': "));
             w->refused++;
@@ -446,7 +558,7 @@ on_row(void *arg, const tp_row *row)
         }
         d->rows++;
         w->rows++;
-        return 0;
+        return w->xs ? explode_row(w, row, d->name) : 0;
     }
     int rc = 0;
     for (size_t i = w->off; i < row->n; i++)
@@ -472,7 +584,9 @@ abort_all(struct wr *w)
 {
     for (size_t i = 0; i < w->nxd; i++) {
         tp_out_abort(w->xd[i].out);
+        tp_pq_writer_abort(w->xd[i].pq);
         w->xd[i].out = NULL;
+        w->xd[i].pq = NULL;
     }
     for (size_t i = 0; i < w->nd; i++) {
         tp_out_abort(w->d[i].out);
@@ -480,6 +594,29 @@ abort_all(struct wr *w)
         w->d[i].out = NULL;
         w->d[i].pq = NULL;
     }
+}
+
+/* Commit d's file (its size in *bytes) while *rc is 0, setting it to -1 on failure; after
+ * a failure, remove the file instead. */
+static void
+commit_dest(struct dest *d, int *rc, long long *bytes)
+{
+    tp_out *o = d->out;
+    tp_pq_writer *pq = d->pq;
+    d->out = NULL;
+    d->pq = NULL;
+    if (pq && *rc == 0) {
+        struct stat st;
+        if (tp_pq_writer_commit(pq) < 0)
+            *rc = -1;
+        else if (stat(d->path, &st) == 0)
+            *bytes = (long long)st.st_size;
+    } else if (pq) {
+        tp_pq_writer_abort(pq);
+    } else if (*rc == 0 && tp_out_commit(o, bytes) < 0)
+        *rc = -1;
+    else if (*rc)
+        tp_out_abort(o);
 }
 
 /* --join: the rows of one more file. 0, or -1 with an error recorded. */
@@ -525,6 +662,9 @@ join(struct wr *w, const char *dir, char **files, size_t n, const char *list)
     if (w->ctx)
         tp_context_free(w->ctx);
     free(w->kinds);
+    free(w->pcol);
+    free(w->pf);
+    free(w->pl);
     free(w->kv[0]);
     free(w->kv[1]);
     return 0;
@@ -687,22 +827,7 @@ main(int argc, char **argv)
     int rc = 0;
     for (size_t i = 0; i < w.nd; i++) {
         long long bytes = 0;
-        tp_out *o = w.d[i].out;
-        tp_pq_writer *pq = w.d[i].pq;
-        w.d[i].out = NULL;
-        w.d[i].pq = NULL;
-        if (pq && rc == 0) {
-            struct stat st;
-            if (tp_pq_writer_commit(pq) < 0)
-                rc = -1;
-            else if (stat(w.d[i].path, &st) == 0)
-                bytes = (long long)st.st_size;
-        } else if (pq) {
-            tp_pq_writer_abort(pq);
-        } else if (rc == 0 && tp_out_commit(o, &bytes) < 0)
-            rc = -1;
-        else if (rc)
-            tp_out_abort(o);
+        commit_dest(&w.d[i], &rc, &bytes);
         if (rep && rc == 0)
             rc = tp_out_printf(rep, "split\t%s\t%lld\t%lld\n", w.d[i].name, w.d[i].rows, bytes);
         free(w.d[i].name);
@@ -710,16 +835,12 @@ main(int argc, char **argv)
     }
     for (size_t i = 0; i < w.nxd; i++) {
         long long bytes = 0;
-        tp_out *o = w.xd[i].out;
-        w.xd[i].out = NULL;
-        if (rc == 0 && tp_out_commit(o, &bytes) < 0)
-            rc = -1;
-        else if (rc)
-            tp_out_abort(o);
+        commit_dest(&w.xd[i], &rc, &bytes);
         if (rep && rc == 0)
             rc = tp_out_printf(rep, "child\t%s\t%s\t%lld\t%lld\n", w.ctx->x[w.xk[i]].path,
                                w.xd[i].name, w.xd[i].rows, bytes);
         free(w.xd[i].name);
+        free(w.xd[i].path);
     }
     if (rep && rc == 0)
         rc = tp_out_commit(rep, NULL);
@@ -730,14 +851,24 @@ main(int argc, char **argv)
     tp_reader_close(w.r);
     for (size_t k = 0; w.xj && k < w.ctx->nx; k++)
         tp_json_free(w.xj[k]);
+    for (size_t k = 0; w.xkind && k < w.ctx->nx; k++) {
+        free(w.xkind[k]);
+        free(w.xkv[2 * k]);
+        free(w.xkv[2 * k + 1]);
+    }
     if (w.ctx)
         tp_context_free(w.ctx);
+    free(w.xkind);
+    free(w.xkv);
     free(w.xj);
     free(w.xs);
     free(w.xd);
     free(w.xk);
     free(w.skip);
     free(w.kinds);
+    free(w.pcol);
+    free(w.pf);
+    free(w.pl);
     free(w.kv[0]);
     free(w.kv[1]);
     return 0;
