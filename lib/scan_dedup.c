@@ -148,7 +148,7 @@ finish(struct tp_merge *m, tp_context *c)
                 break;
             }
         }
-        rc |= tp_out_printf(keep, "%lld\n", w.row);
+        rc |= tp_rec_int(keep, w.row) || tp_rec_end(keep); /* "ROW\n" */
         c->shards[si].kept++;
         if (c->label >= 0)
             *(long long *)tp_map_put(m->sh[si].classes, w.label, strlen(w.label), NULL) += 1;

@@ -440,28 +440,6 @@ cmp_key(const void *a, const void *b)
 }
 
 static int
-cmp_winner(const void *a, const void *b)
-{
-    struct mem_key x, y;
-    memcpy(&x, sort_mem + *(const size_t *)a, sizeof x);
-    memcpy(&y, sort_mem + *(const size_t *)b, sizeof y);
-    if (x.shard != y.shard)
-        return x.shard < y.shard ? -1 : 1;
-    return (x.row > y.row) - (x.row < y.row);
-}
-
-static int
-cmp_time(const void *a, const void *b)
-{
-    struct mem_time x, y;
-    memcpy(&x, sort_mem + *(const size_t *)a, sizeof x);
-    memcpy(&y, sort_mem + *(const size_t *)b, sizeof y);
-    if (x.t != y.t)
-        return x.t < y.t ? -1 : 1;
-    return (x.count > y.count) - (x.count < y.count);
-}
-
-static int
 cmp_distinct(const void *a, const void *b)
 {
     struct mem_distinct x, y;
@@ -475,10 +453,124 @@ cmp_distinct(const void *a, const void *b)
     return c ? c : (x.vlen > y.vlen) - (x.vlen < y.vlen);
 }
 
-/* A reader over the kind's records in memory, sorted with cmp (the index was counted in
- * the budget when the records came). */
+/*
+ * Sort ix[0..n) by cmp, a total order: a natural merge sort (Knuth, TAOCP vol. 3, 5.2.4,
+ * algorithm N in its bottom-up form), each pass merging adjacent ascending runs, so that
+ * the records, which come as one sorted run per partial summary, take O(n log runs)
+ * comparisons instead of qsort's O(n log n). The result is qsort's: the order is total.
+ */
+static size_t
+run_end(const size_t *v, size_t i, size_t n, int (*cmp)(const void *, const void *))
+{
+    size_t j = i + 1;
+    while (j < n && cmp(&v[j - 1], &v[j]) <= 0)
+        j++;
+    return j;
+}
+
+static void
+run_sort(size_t *ix, size_t n, int (*cmp)(const void *, const void *))
+{
+    size_t *tmp = n > 1 ? tp_xmalloc(n * sizeof *tmp) : NULL, *src = ix, *dst = tmp;
+    while (n > 1) {
+        size_t i = 0, j = run_end(src, 0, n, cmp);
+        if (j == n)
+            break; /* one run: sorted */
+        while (i < n) {
+            size_t m = j < n ? run_end(src, j, n, cmp) : n, a = i, b = j, o = i;
+            while (a < j && b < m) /* equal records do not occur: the order is total */
+                dst[o++] = cmp(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+            while (a < j)
+                dst[o++] = src[a++];
+            while (b < m)
+                dst[o++] = src[b++];
+            i = m;
+            j = i < n ? run_end(src, i, n, cmp) : n;
+        }
+        size_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != ix)
+        memcpy(ix, src, n * sizeof *ix);
+    free(tmp);
+}
+
+/* The two keys a record is sorted by with radix_sort, as unsigned 64-bit integers whose
+ * order is that of the values (a signed one with its sign bit flipped). */
+typedef void radix_keys(const char *rec, uint64_t *major, uint64_t *minor);
+
+static void
+winner_keys(const char *rec, uint64_t *major, uint64_t *minor)
+{
+    struct mem_key h;
+    memcpy(&h, rec, sizeof h);
+    *major = (uint64_t)h.shard ^ ((uint64_t)1 << 63);
+    *minor = (uint64_t)h.row ^ ((uint64_t)1 << 63);
+}
+
+static void
+time_keys(const char *rec, uint64_t *major, uint64_t *minor)
+{
+    struct mem_time h;
+    memcpy(&h, rec, sizeof h);
+    *major = (uint64_t)h.t ^ ((uint64_t)1 << 63);
+    *minor = (uint64_t)h.count ^ ((uint64_t)1 << 63);
+}
+
+/*
+ * Sort the n records at offsets ix of mem by (major, minor) of keys: an LSD radix sort
+ * (Knuth, TAOCP vol. 3, 5.2.5), the minor key first, 16 bits a pass, a pass left out
+ * where every record has the same digit (most of the high digits). Stable, so the same
+ * order as a comparison sort by both keys.
+ */
+static uint64_t
+radix_key(const char *rec, radix_keys *keys, int which)
+{
+    uint64_t major, minor;
+    keys(rec, &major, &minor);
+    return which ? major : minor;
+}
+
+static void
+radix_sort(size_t *ix, size_t n, const char *mem, radix_keys *keys)
+{
+    if (n < 2)
+        return;
+    /* beside the index, only its copy (as qsort's merge sort takes) and the counts: the
+     * keys are read from the records at each pass */
+    size_t *tmp = tp_xmalloc(n * sizeof *tmp), *src = ix, *dst = tmp;
+    size_t *count = tp_xmalloc(65536 * sizeof *count);
+    for (int which = 0; which < 2; which++) {
+        for (int shift = 0; shift < 64; shift += 16) {
+            memset(count, 0, 65536 * sizeof *count);
+            for (size_t i = 0; i < n; i++)
+                count[(radix_key(mem + src[i], keys, which) >> shift) & 0xFFFF]++;
+            if (count[(radix_key(mem + src[0], keys, which) >> shift) & 0xFFFF] == n)
+                continue; /* one digit for all: the order stays */
+            size_t sum = 0;
+            for (size_t d = 0; d < 65536; d++) {
+                size_t c = count[d];
+                count[d] = sum;
+                sum += c;
+            }
+            for (size_t i = 0; i < n; i++)
+                dst[count[(radix_key(mem + src[i], keys, which) >> shift) & 0xFFFF]++] = src[i];
+            size_t *t = src;
+            src = dst;
+            dst = t;
+        }
+    }
+    if (src != ix)
+        memcpy(ix, src, n * sizeof *ix);
+    free(tmp);
+    free(count);
+}
+
+/* A reader over the kind's records in memory, sorted by the radix keys, else with cmp
+ * (the index was counted in the budget when the records came). */
 static tp_spill_rd *
-open_memory(tp_spill *sp, int kind, int (*cmp)(const void *, const void *))
+open_memory(tp_spill *sp, int kind, int (*cmp)(const void *, const void *), radix_keys *keys)
 {
     struct kind *k = &sp->k[kind];
     tp_spill_rd *r = tp_xcalloc(1, sizeof *r);
@@ -495,7 +587,10 @@ open_memory(tp_spill *sp, int kind, int (*cmp)(const void *, const void *))
         r->ix[i++] = off;
     r->n = i;
     sort_mem = k->mem;
-    qsort(r->ix, r->n, sizeof *r->ix, cmp);
+    if (keys)
+        radix_sort(r->ix, r->n, k->mem, keys);
+    else
+        run_sort(r->ix, r->n, cmp);
     return r;
 }
 
@@ -576,7 +671,7 @@ tp_spill_winners(tp_spill *sp)
 {
     if (!sp->k[KEYS].ondisk) {
         /* the first record of each key in (key, t, shard, row) order wins */
-        tp_spill_rd *r = open_memory(sp, KEYS, cmp_key);
+        tp_spill_rd *r = open_memory(sp, KEYS, cmp_key, NULL);
         const char *mem = sp->k[KEYS].mem;
         size_t w = 0;
         for (size_t i = 0; i < r->n; i++) {
@@ -591,8 +686,7 @@ tp_spill_winners(tp_spill *sp)
             r->ix[w++] = r->ix[i];
         }
         compact(sp, KEYS, r, w);
-        sort_mem = sp->k[KEYS].mem;
-        qsort(r->ix, r->n, sizeof *r->ix, cmp_winner);
+        radix_sort(r->ix, r->n, sp->k[KEYS].mem, winner_keys); /* by (shard, row) */
         return r;
     }
     /* on disk: the same through sort(1) */
@@ -678,7 +772,7 @@ tp_spill_rd *
 tp_spill_times(tp_spill *sp)
 {
     if (!sp->k[TIMES].ondisk)
-        return open_memory(sp, TIMES, cmp_time);
+        return open_memory(sp, TIMES, NULL, time_keys);
     static const char *const tkeys[] = {"-k1,1n", NULL};
     return reduce(sp, TIMES, tkeys);
 }
@@ -714,7 +808,7 @@ tp_spill_rd *
 tp_spill_distinct(tp_spill *sp)
 {
     if (!sp->k[DISTINCT].ondisk)
-        return open_memory(sp, DISTINCT, cmp_distinct);
+        return open_memory(sp, DISTINCT, cmp_distinct, NULL);
     static const char *const dkeys[] = {"-u", "-k1,1n", "-k2,2", NULL};
     if (close_records(&sp->k[DISTINCT].o) < 0)
         return NULL;

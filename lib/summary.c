@@ -273,6 +273,12 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             }
         } else if (seen_end) {
             bad = 1;
+        } else if ((op = tp_scanop_by_tag(tag, 0)) != NULL) {
+            /* first: the records that grow with the rows (keys, times) are the operations' */
+            int got = op->read_partial(s, sink, l, f, n);
+            if (got < 0)
+                goto fail;
+            bad = got > 0;
         } else if (strcmp(tag, "end") == 0) {
             seen_end = 1;
         } else if (strcmp(tag, "shard") == 0 && n == 2) {
@@ -366,11 +372,6 @@ tp_summary_read(const char *path, const tp_summary_sink *sink)
             s->splitcol = tp_xstrdup(f[1]);
         } else if (strcmp(tag, "distinct") == 0 && n == 2 && strcmp(f[1], "1") == 0) {
             s->distinct_on = 1;
-        } else if ((op = tp_scanop_by_tag(tag, 0)) != NULL) {
-            int got = op->read_partial(s, sink, l, f, n);
-            if (got < 0)
-                goto fail;
-            bad = got > 0;
         } else {
             bad = 1;
         }

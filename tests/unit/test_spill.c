@@ -93,9 +93,104 @@ spill_case(const char *memory, int ondisk)
     rmdir(dir);
 }
 
+/* Many keys (rows past 16 bits, times of both signs): in memory (the radix and run
+ * sorts) and on disk (sort(1)) give the same winners in (shard, row) order and the same
+ * time counts in time order. */
+struct many {
+    long long *shard, *row, *t, n;
+    long long *tt, *tc, nt;
+};
+
+static void
+many_case(const char *memory, struct many *m)
+{
+    char dir[] = "/tmp/tp-unit-spill-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char sub[64];
+    snprintf(sub, sizeof sub, "%s/tmp", dir);
+    tp_spill *sp = tp_spill_new(sub, memory);
+    CHECK(sp != NULL);
+    if (!sp)
+        return;
+    const tp_summary_sink *k = tp_spill_sink(sp);
+    tp_summary *s = tp_summary_new();
+    unsigned long long x = 42;
+    int ok = 1;
+    for (long shard = 0; shard < 3; shard++) {
+        s->shard = shard;
+        for (long long i = 0; i < 70000; i++) {
+            long long row = i * 7919 % 70000; /* rows out of order, as keys give them */
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            char key[24];
+            snprintf(key, sizeof key, "k%llu", (x >> 33) % 90000);
+            int64_t t = (int64_t)((x >> 20) % 2000) - 1000;
+            t *= 1099511627776LL; /* 2^40: digits beyond the low 16 bits */
+            ok &= k->key(k->arg, s, key, t, row, "") == 0;
+            if (row % 7 == 0)
+                ok &= k->time(k->arg, t, (long long)(row % 5) + 1) == 0;
+        }
+    }
+    CHECK(ok);
+    tp_summary_free(s);
+    tp_spill_rd *r = tp_spill_winners(sp);
+    CHECK(r != NULL);
+    tp_spill_win w;
+    m->n = 0;
+    m->shard = malloc(210000 * sizeof *m->shard);
+    m->row = malloc(210000 * sizeof *m->row);
+    m->t = malloc(210000 * sizeof *m->t);
+    int order = 1;
+    while (r && tp_spill_next_winner(r, &w) == 1) {
+        m->shard[m->n] = w.shard, m->row[m->n] = w.row, m->t[m->n] = w.t;
+        if (m->n > 0)
+            order &= m->shard[m->n - 1] < w.shard ||
+                     (m->shard[m->n - 1] == w.shard && m->row[m->n - 1] < w.row);
+        m->n++;
+    }
+    CHECK(order);
+    tp_spill_close(r);
+    r = tp_spill_times(sp);
+    CHECK(r != NULL);
+    int64_t t;
+    long long c;
+    m->nt = 0;
+    m->tt = malloc(40000 * sizeof *m->tt);
+    m->tc = malloc(40000 * sizeof *m->tc);
+    while (r && tp_spill_next_time(r, &t, &c) == 1) {
+        if (m->nt > 0 && m->tt[m->nt - 1] == t) { /* equal times: their counts summed */
+            m->tc[m->nt - 1] += c;
+            continue;
+        }
+        order &= m->nt == 0 || m->tt[m->nt - 1] < t;
+        m->tt[m->nt] = t, m->tc[m->nt++] = c;
+    }
+    CHECK(order);
+    tp_spill_close(r);
+    tp_spill_free(sp);
+    rmdir(dir);
+}
+
+static void
+spill_many(void)
+{
+    struct many a, b;
+    many_case("1G", &a);
+    many_case("64K", &b); /* beyond 64 KiB, on disk */
+    CHECK(a.n > 60000 && a.n == b.n && a.nt > 1000 && a.nt == b.nt);
+    int same = 1;
+    for (long long i = 0; i < a.n && i < b.n; i++)
+        same &= a.shard[i] == b.shard[i] && a.row[i] == b.row[i] && a.t[i] == b.t[i];
+    for (long long i = 0; i < a.nt && i < b.nt; i++)
+        same &= a.tt[i] == b.tt[i] && a.tc[i] == b.tc[i];
+    CHECK(same);
+    free(a.shard), free(a.row), free(a.t), free(a.tt), free(a.tc);
+    free(b.shard), free(b.row), free(b.t), free(b.tt), free(b.tc);
+}
+
 void
 test_spill(void)
 {
+    spill_many();
     spill_case("1M", 0);
     spill_case("1b", 1);
     /* the -S sizes as GNU sort reads them: the budget of the records in memory */
