@@ -37,8 +37,12 @@ tp_is_missing(const char *s, size_t n)
     unsigned char c = (unsigned char)s[0];
     if (c != 'N' && c != 'n' && c != '-' && c != '<' && c != '#' && c != '1')
         return 0;
+    /* numbers pass here: after '-' a token has N, n or 1, after '1' a '.' */
+    if (n > 1 &&
+        ((c == '-' && s[1] != 'N' && s[1] != 'n' && s[1] != '1') || (c == '1' && s[1] != '.')))
+        return 0;
     for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++)
-        if (missing[i].n == n && memcmp(missing[i].s, s, n) == 0)
+        if (missing[i].n == n && missing[i].s[0] == (char)c && memcmp(missing[i].s, s, n) == 0)
             return 1;
     return 0;
 }
@@ -186,6 +190,8 @@ tp_parse_double(const char *s, size_t n, double *out)
 int
 tp_parse_bool(const char *s, size_t n, int *out)
 {
+    if (n < 4 || n > 5 || ((s[0] | 0x20) != 't' && (s[0] | 0x20) != 'f'))
+        return -1; /* most text leaves here */
     if (n == 4 && strncasecmp(s, "true", 4) == 0) {
         *out = 1;
         return 0;

@@ -24,6 +24,10 @@ missing(void)
     CHECK(!tp_is_missing(S(" ")));
     CHECK(!tp_is_missing(S("0")));
     CHECK(!tp_is_missing(S("NAN ")));
+    /* numbers that begin as tokens do */
+    CHECK(!tp_is_missing(S("-5")) && !tp_is_missing(S("-538.14")) && !tp_is_missing(S("1.5")));
+    CHECK(!tp_is_missing(S("1")) && !tp_is_missing(S("-")) && !tp_is_missing(S("10")));
+    CHECK(!tp_is_missing(S("-1.#INF")) && !tp_is_missing(S("1.#INF")));
 }
 
 static void
@@ -57,6 +61,9 @@ numbers(void)
     CHECK(tp_parse_bool(S("False"), &b) == 0 && b == 0);
     CHECK(tp_parse_bool(S("yes"), &b) < 0);
     CHECK(tp_parse_bool(S("1"), &b) < 0);
+    CHECK(tp_parse_bool(S("tru"), &b) < 0 && tp_parse_bool(S("truee"), &b) < 0);
+    CHECK(tp_parse_bool(S("green"), &b) < 0 && tp_parse_bool(S("blue"), &b) < 0);
+    CHECK(tp_parse_bool(S("fALSE"), &b) == 0 && b == 0 && tp_parse_bool(S("tRuE"), &b) == 0 && b);
 }
 
 /* Decimals built to hit the fast path's edges (2^53, 22 fraction digits, signs, a lone
