@@ -62,6 +62,9 @@ struct tp_reader {
     int piece_ok;          /* the piece being fed holds no NUL and is valid UTF-8 */
     int run_ok;            /* so are all pieces since the current record began */
     size_t stream_ncols;
+    int want_raw; /* tp_reader_raw */
+    char *raw;    /* the stream line being read, as read */
+    size_t rawcap;
     int json;      /* the input is JSON (json.h) */
     char *records; /* --records PATH, or NULL */
     char **want;   /* columns a JSON input must have (absent ones are appended) */
@@ -301,7 +304,7 @@ on_record(int c, void *data)
     }
     for (size_t i = 0; i < nf; i++)
         r->fp[i] = r->buf + r->off[i];
-    tp_row row = {nf, r->fp, r->flen, r->rec_line, r->rows};
+    tp_row row = {nf, r->fp, r->flen, r->rec_line, r->rows, NULL, 0};
     if (r->why[0]) {
         bad_record(r, &row, r->why_line, r->why_col, r->why);
         r->why[0] = '\0';
@@ -327,7 +330,7 @@ abandon_record(tp_reader *r, long line, const char *why)
 {
     for (size_t i = 0; i < r->nf; i++)
         r->fp[i] = r->buf + r->off[i];
-    tp_row row = {r->nf, r->fp, r->flen, line, r->rows};
+    tp_row row = {r->nf, r->fp, r->flen, line, r->rows, NULL, 0};
     if (!r->have_header) {
         fail(r, line, "header: %s", why);
         return;
@@ -443,6 +446,13 @@ static void
 stream_line(tp_reader *r, char *s, size_t n)
 {
     s[n] = '\0';
+    if (r->want_raw && r->have_header) { /* before the fields are cut out of it */
+        if (n + 1 > r->rawcap) {
+            r->rawcap = 2 * (n + 1);
+            r->raw = tp_xrealloc(r->raw, r->rawcap);
+        }
+        memcpy(r->raw, s, n + 1);
+    }
     const char *why = memchr(s, '\0', n) ? "NUL byte in value" : NULL;
     const char *why_col = NULL;
     /* TAB and the escapes are ASCII: a valid line has valid fields, and only the fields
@@ -498,7 +508,7 @@ stream_line(tp_reader *r, char *s, size_t n)
         r->rc = set_header(r);
         return;
     }
-    tp_row row = {nf, r->fp, r->flen, r->line, r->rows};
+    tp_row row = {nf, r->fp, r->flen, r->line, r->rows, r->want_raw ? r->raw : NULL, n};
     if (why) {
         bad_record(r, &row, r->line, why_col, why);
         return;
@@ -623,7 +633,7 @@ run_parquet(tp_reader *r, char *chunk, size_t got, size_t cap)
         if (k <= 0)
             break;
         /* a Parquet row's "line" is its row number, counted from 1 */
-        tp_row row = {nc, (const char **)f, len, (long)(r->rows + 1), r->rows};
+        tp_row row = {nc, (const char **)f, len, (long)(r->rows + 1), r->rows, NULL, 0};
         if (bad) {
             bad_record(r, &row, row.line, badcol, bad);
             continue;
@@ -690,7 +700,7 @@ static int
 json_record(void *arg, const char *const *f, const size_t *len, size_t n, long line)
 {
     tp_reader *r = arg;
-    tp_row row = {n, (const char **)f, len, line, r->rows};
+    tp_row row = {n, (const char **)f, len, line, r->rows, NULL, 0};
     r->rows++;
     return r->on_row ? r->on_row(r->arg, &row) : 0;
 }
@@ -699,7 +709,7 @@ static int
 json_bad(void *arg, long line, const char *col, const char *why)
 {
     tp_reader *r = arg;
-    tp_row row = {0, NULL, NULL, line, r->rows};
+    tp_row row = {0, NULL, NULL, line, r->rows, NULL, 0};
     bad_record(r, &row, line, col, why);
     return r->rc;
 }
@@ -1047,7 +1057,7 @@ x_row(void *arg, const tp_row *row)
         r->uf[r->umap[i]] = b >= 0 ? row->f[b] : r->ubuf + r->uoff[i];
         r->ul[r->umap[i]] = b >= 0 ? row->len[b] : r->nl[i];
     }
-    tp_row out = {r->nucols, r->uf, r->ul, row->line, row->index};
+    tp_row out = {r->nucols, r->uf, r->ul, row->line, row->index, NULL, 0};
     return r->user_row ? r->user_row(r->user_arg, &out) : 0;
 }
 
@@ -1222,6 +1232,12 @@ tp_reader_skip_before(tp_reader *r, long long index)
     r->skip_before = index;
 }
 
+void
+tp_reader_raw(tp_reader *r, int on)
+{
+    r->want_raw = on;
+}
+
 long long
 tp_reader_rows(const tp_reader *r)
 {
@@ -1271,6 +1287,7 @@ tp_reader_close(tp_reader *r)
     free(r->ul);
     free(r->nl);
     free(r->uf);
+    free(r->raw);
     free(r->buf);
     free(r->off);
     free(r->flen);

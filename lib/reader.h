@@ -21,6 +21,10 @@ typedef struct tp_row {
     const size_t *len; /* len[i]: length of f[i] in bytes */
     long line;         /* 1-based physical line where the record starts */
     long long index;   /* 0-based data row index in the shard, header excluded */
+    /* tp stream input with tp_reader_raw on: the row's line as read (escaped, its
+     * fields TAB-separated, without the LF), nraw bytes; else NULL */
+    const char *raw;
+    size_t nraw;
 } tp_row;
 
 typedef struct tp_reader tp_reader;
@@ -140,6 +144,13 @@ const char *tp_reader_name(const tp_reader *r);
  */
 const char *tp_reader_coltype(const tp_reader *r, size_t i);
 long long tp_reader_rows(const tp_reader *r); /* data rows read so far (passed over too) */
+
+/*
+ * For tp stream input (text.h): give each row its line as read (tp_row.raw), for a
+ * stage that writes the row on unchanged (tp-split), at the cost of one copy of the line.
+ * No effect on other input.
+ */
+void tp_reader_raw(tp_reader *r, int on);
 
 /*
  * The caller does not want the rows of index below index (0-based, as tp_row.index): the

@@ -124,6 +124,8 @@ on_header(void *arg, tp_reader *r)
         s->time_col = c->temporal >= 0 ? tp_reader_find(r, c->out[c->temporal]) : -1;
     }
     s->stream = tp_reader_is_stream(r);
+    if (s->stream && !s->fit)
+        tp_reader_raw(r, 1); /* its rows are written on as they came (on_row) */
     int rc = s->stream ? tp_out_stream_start(s->out, tp_reader_ncols(r) + 1) : 0;
     rc |= put(s, TP_SPLIT_COL, strlen(TP_SPLIT_COL));
     for (size_t i = 0; i < tp_reader_ncols(r); i++) {
@@ -268,8 +270,12 @@ on_row(void *arg, const tp_row *row)
     if (s->audit && audit_row(s, row, split) < 0)
         return -1;
     int rc = put(s, split, strlen(split));
-    for (size_t i = 0; i < row->n; i++)
-        rc |= put(s, row->f[i], row->len[i]);
+    if (s->stream && row->raw && row->n > 0) { /* stream in, stream out: the line as read */
+        rc |= tp_out_byte(s->out, '\t') | tp_out_write(s->out, row->raw, row->nraw);
+    } else {
+        for (size_t i = 0; i < row->n; i++)
+            rc |= put(s, row->f[i], row->len[i]);
+    }
     rc |= put_end(s);
     return rc ? -1 : 0;
 }

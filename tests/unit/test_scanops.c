@@ -24,7 +24,7 @@ mkrow(const char **f, size_t *len, size_t n, long long index)
 {
     for (size_t i = 0; i < n; i++)
         len[i] = strlen(f[i]);
-    return (tp_row){n, f, len, (long)index + 2, index};
+    return (tp_row){n, f, len, (long)index + 2, index, NULL, 0};
 }
 
 void
