@@ -430,6 +430,47 @@ PY
 	[ "$n" -gt 0 ] || flunk "$x: no child rows"
 }
 
+@test "json: --explode on one document's 170 MB array, without --records: every tp process under 64 MiB, the child rows complete" {
+	# one record: "name", then 2,000,000 elements (objects with a nested one), then
+	# "id" after the array, so that --id's _parent is known only once it is read whole
+	local n=2000000 t
+	mkdir in bin
+	awk -v n=$n 'BEGIN {
+		printf "{\"name\": \"big\", \"items\": [\n"
+		for (i = 0; i < n; i++)
+			printf "{\"k\": %d, \"s\": \"item-%d-abcdefghijklmnopqrstuvwxyz\", \"w\": {\"x\": %d.5}}%s\n", i, i, i, i + 1 < n ? "," : ""
+		printf "], \"id\": \"doc-1\", \"n\": %d}\n", n
+	}' >in/part-00000.json
+	[ "$(stat -c %s in/part-00000.json)" -gt $((160 << 20)) ]
+	# every C tool through GNU time, its peak RSS (KiB) a line of rss
+	for t in tp-scan tp-context tp-transform tp-split tp-write; do
+		printf '#!/bin/sh\nexec /usr/bin/time -a -o "%s/rss" -f "%%M %s" "%s" "$@"\n' "$PWD" $t "$TP_BIN/$t" >bin/$t
+		chmod +x bin/$t
+	done
+	cp "$TP_BIN/tp-run" bin/
+	bin/tp-scan --explode items -o s.sum in/part-00000.json
+	expect_eq "$(grep -c '^xcol' s.sum)" 3 "child columns"
+	TMPDIR=$PWD bin/tp-run -q --split random --explode items --id id in out
+	expect_eq "$(cut -d' ' -f2 rss | sort -u | tr '\n' ' ')" \
+		"tp-context tp-scan tp-split tp-transform tp-write " "tools measured"
+	awk '$1 >= 65536 { print "over 64 MiB: " $0; bad = 1 } END { exit bad }' rss || flunk "$(cat rss)"
+	# the main table is the document's row without the array; the child table its
+	# elements in order, in the row's split
+	expect_eq "$(cat out/signature/signature)" "name,id,n" "main columns"
+	set -- out/*/part-00000.csv
+	expect_eq "$#" 1 "main files"
+	expect_eq "$(cat "$1")" $'name,id,n\nbig,doc-1,2000000' "main rows"
+	local split=${1#out/}
+	split=${split%%/*}
+	local f=out/items/$split/part-00000.csv
+	expect_eq "$(find out/items -name 'part-*')" "$f" "child files"
+	expect_eq "$(head -n 3 "$f")" $'_parent,_index,k,s,w.x\ndoc-1,0,0,item-0-abcdefghijklmnopqrstuvwxyz,0.5\ndoc-1,1,1,item-1-abcdefghijklmnopqrstuvwxyz,1.5' "first child rows"
+	expect_eq "$(tail -n 1 "$f")" "doc-1,1999999,1999999,item-1999999-abcdefghijklmnopqrstuvwxyz,1999999.5" "last child row"
+	expect_eq "$(awk -F, 'NR > 1 && ($2 != NR - 2 || $3 != $2) { bad++ } END { print NR - 1, bad + 0 }' "$f")" "$n 0" "child rows, out of order"
+	grep -q '^w\.x,false,float64$' out/items/metadata/metadata
+	grep -q "^items/$split  *$n  *1 " out/_tp/report.txt
+}
+
 @test "json: --explode with -f parquet: the child tables are Parquet, with the CSV run's rows in every split" {
 	tp-gen-json -n 3 -r 300 -z -o in
 	opts=(--dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items)
