@@ -83,6 +83,14 @@ struct tp_json {
     int single;        /* the current record is such an element, an array being captured */
     int rc;            /* a callback's nonzero value, or -1 */
     int fatal;         /* an error recorded */
+
+    /* --explode: the arrays at these columns of a record go element by element to their
+     * reader (tp_json_explode) instead of into a cell */
+    char **xpath;
+    tp_json **xto;
+    size_t nx;
+    int xdepth;   /* inside such an array: its open containers (0: not inside) */
+    tp_json *xon; /* its reader, or NULL (the elements are dropped) */
 };
 
 static void *
@@ -137,6 +145,22 @@ tp_json_schema(tp_json *j, char *const *cols, size_t n)
     for (size_t i = 0; i < n; i++)
         new_col(j, cols[i], strlen(cols[i]));
     j->fixed = 1;
+}
+
+void
+tp_json_truncate(tp_json *j, size_t n)
+{
+    if (n >= j->ncols)
+        return;
+    tp_map *m = tp_map_new(0); /* (rare: a map has no removal) */
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *k = tp_map_key(j->cols, i, &len);
+        tp_map_put(m, k, len, NULL);
+    }
+    tp_map_free(j->cols);
+    j->cols = m;
+    j->ncols = n;
 }
 
 size_t
@@ -387,6 +411,26 @@ stop(tp_json *j)
     return j->rc == 0;
 }
 
+/* Inside an exploded array: the event went to its reader (when there is one); a value it
+ * stopped on (a callback's, or -1) stops this one too. */
+static int
+fwd_done(tp_json *j)
+{
+    if (j->xon && j->xon->rc && !j->rc)
+        j->rc = j->xon->rc;
+    return stop(j);
+}
+
+/* The reader of the elements of an exploded array at the column nbuf, or NULL. */
+static long
+explode_at(const tp_json *j)
+{
+    for (size_t k = 0; k < j->nx; k++)
+        if (strlen(j->xpath[k]) == j->nlen && memcmp(j->xpath[k], j->nbuf, j->nlen) == 0)
+            return (long)k;
+    return -1;
+}
+
 /* A scalar at document level (outside records): a bad record where one was expected. */
 static void
 doc_scalar(tp_json *j)
@@ -444,6 +488,11 @@ static int
 on_null(void *ctx)
 {
     tp_json *j = ctx;
+    if (j->xdepth) {
+        if (j->xon)
+            on_null(j->xon);
+        return fwd_done(j);
+    }
     if (j->cdepth == 0 && j->rec_level >= 0) {
         /* a column, with a missing value */
         emit(j, "", 0);
@@ -461,6 +510,12 @@ on_null(void *ctx)
 static int
 on_boolean(void *ctx, int v)
 {
+    tp_json *j = ctx;
+    if (j->xdepth) {
+        if (j->xon)
+            on_boolean(j->xon, v);
+        return fwd_done(j);
+    }
     return scalar(ctx, v ? "true" : "false", v ? 4 : 5, 0);
 }
 
@@ -468,6 +523,11 @@ static int
 on_number(void *ctx, const char *s, size_t n)
 {
     tp_json *j = ctx;
+    if (j->xdepth) {
+        if (j->xon)
+            on_number(j->xon, s, n);
+        return fwd_done(j);
+    }
     if (n > TP_JSON_NUMBER_MAX && j->rec_level >= 0) {
         char m[32];
         snprintf(m, sizeof m, "%zu", n);
@@ -481,6 +541,12 @@ on_number(void *ctx, const char *s, size_t n)
 static int
 on_string(void *ctx, const unsigned char *s, size_t n)
 {
+    tp_json *j = ctx;
+    if (j->xdepth) {
+        if (j->xon)
+            on_string(j->xon, s, n);
+        return fwd_done(j);
+    }
     return scalar(ctx, (const char *)s, n, 1);
 }
 
@@ -516,6 +582,11 @@ static int
 on_map_key(void *ctx, const unsigned char *s, size_t n)
 {
     tp_json *j = ctx;
+    if (j->xdepth) {
+        if (j->xon)
+            on_map_key(j->xon, s, n);
+        return fwd_done(j);
+    }
     if (j->cdepth > 0) {
         if (j->ccomma[j->cdepth])
             cput(j, ",", 1);
@@ -536,9 +607,17 @@ on_map_key(void *ctx, const unsigned char *s, size_t n)
     return stop(j);
 }
 
+static void reset_state(tp_json *j);
+
 static int
 open_container(tp_json *j, char kind)
 {
+    if (j->xdepth) {
+        j->xdepth++;
+        if (j->xon)
+            open_container(j->xon, kind);
+        return fwd_done(j);
+    }
     if (j->depth == 0 && !j->in_value) {
         j->in_value = 1;
         j->value_line = j->line;
@@ -554,6 +633,20 @@ open_container(tp_json *j, char kind)
         cput(j, kind == 'm' ? "{" : "[", 1);
         j->ccomma[++j->cdepth] = 0;
     } else if (j->rec_level >= 0) {
+        long x = kind == 'a' && j->nx ? explode_at(j) : -1;
+        if (x >= 0) {
+            /* an exploded array: its column is empty, its elements the records of its
+             * reader, which reads it as a document of its own (the array) */
+            emit(j, "", 0);
+            j->xdepth = 1;
+            j->xon = j->why[0] ? NULL : j->xto[x]; /* a bad record's elements: dropped */
+            if (j->xon) {
+                reset_state(j->xon);
+                j->xon->line = j->line;
+                open_container(j->xon, 'a');
+            }
+            return fwd_done(j);
+        }
         if (kind == 'a') {
             j->cdepth = 1;
             j->ccomma[1] = 0;
@@ -613,6 +706,18 @@ top_done(tp_json *j)
 static int
 close_container(tp_json *j, char kind)
 {
+    if (j->xdepth) {
+        if (j->xon) {
+            j->xon->line = j->line;
+            close_container(j->xon, kind);
+        }
+        if (--j->xdepth == 0) {
+            int rc = fwd_done(j);
+            j->xon = NULL;
+            return rc;
+        }
+        return fwd_done(j);
+    }
     j->depth--;
     if (j->cdepth > 0) {
         cput(j, kind == 'm' ? "}" : "]", 1);
@@ -665,15 +770,10 @@ static const yajl_callbacks callbacks = {
     on_start_map, on_map_key, on_end_map, on_start_array, on_end_array,
 };
 
+/* The parse state, to read a new value from its start. */
 static void
-reset(tp_json *j)
+reset_state(tp_json *j)
 {
-    if (j->h)
-        yajl_free(j->h);
-    j->h = yajl_alloc(&callbacks, NULL, j);
-    if (!j->h)
-        tp_fatal(1, "out of memory");
-    yajl_config(j->h, yajl_allow_multiple_values, 1);
     j->depth = 0;
     j->rec_level = -1;
     j->elems_depth = -1;
@@ -683,6 +783,34 @@ reset(tp_json *j)
     j->found = 0;
     j->single = 0;
     j->why[0] = '\0';
+    j->xdepth = 0;
+    j->xon = NULL;
+    j->rc = 0;
+    j->fatal = 0;
+}
+
+static void
+reset(tp_json *j)
+{
+    if (j->h)
+        yajl_free(j->h);
+    j->h = yajl_alloc(&callbacks, NULL, j);
+    if (!j->h)
+        tp_fatal(1, "out of memory");
+    yajl_config(j->h, yajl_allow_multiple_values, 1);
+    int rc = j->rc, fatal = j->fatal;
+    reset_state(j);
+    j->rc = rc;
+    j->fatal = fatal;
+}
+
+void
+tp_json_explode(tp_json *j, const char *path, tp_json *x)
+{
+    j->xpath = tp_xrealloc(j->xpath, (j->nx + 1) * sizeof *j->xpath);
+    j->xto = tp_xrealloc(j->xto, (j->nx + 1) * sizeof *j->xto);
+    j->xpath[j->nx] = tp_xstrdup(path);
+    j->xto[j->nx++] = x;
 }
 
 void
@@ -752,6 +880,10 @@ tp_json_free(tp_json *j)
     free(j->dbuf);
     free(j->dlen);
     free(j->dkind);
+    for (size_t k = 0; k < j->nx; k++)
+        free(j->xpath[k]);
+    free(j->xpath);
+    free(j->xto);
     free(j);
 }
 

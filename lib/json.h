@@ -65,8 +65,23 @@ int tp_json_end(tp_json *j);
  */
 void tp_json_values(tp_json *j, int on);
 
+/*
+ * --explode: the array at column path of a record (its flattened name, as "items" or
+ * "geometry.coordinates") is not gathered into a cell: its elements go to the reader x
+ * one by one as they are parsed, x reading the array as its own input (make it a
+ * values-mode reader; its record callback gets each element flattened in x's columns,
+ * in order), and the record's value of path is then empty. So an array of any size is
+ * read in bounded memory. The elements come before the record they belong to (its
+ * record or bad-record callback, which follows them); the elements of a record already
+ * bad when its array begins are dropped, as are all with x NULL. Before the first byte.
+ */
+void tp_json_explode(tp_json *j, const char *path, tp_json *x);
+
 /* Read a new input with the same columns (the next cell of an exploded column). */
 void tp_json_restart(tp_json *j);
+
+/* Forget the columns from n on (those found in elements of a row found bad after them). */
+void tp_json_truncate(tp_json *j, size_t n);
 
 size_t tp_json_ncols(const tp_json *j);
 const char *tp_json_col(const tp_json *j, size_t i);

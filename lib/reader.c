@@ -96,6 +96,11 @@ struct tp_reader {
     tp_header_fn user_header;
     tp_row_fn user_row;
     void *user_arg;
+    /* --explode: JSON arrays read element by element by these readers (tp_reader_explode) */
+    char **epath;
+    tp_json **ej;
+    size_t nex;
+    tp_row_fn on_child; /* tp stream: the child lines (tp_reader_children), or NULL */
 };
 
 int
@@ -441,12 +446,18 @@ spool(tp_reader *r, const char *first, size_t n, char *chunk, size_t cap, long l
     return fd;
 }
 
-/* One line of a tp stream, s[0..n) with s[n] writable: the header or a row. */
+/* One line of a tp stream, s[0..n) with s[n] writable: the header, a row or a child line. */
 static void
 stream_line(tp_reader *r, char *s, size_t n)
 {
     s[n] = '\0';
-    if (r->want_raw && r->have_header) { /* before the fields are cut out of it */
+    /* a child line: TP_STREAM_CHILD, then PATH, PARENT, INDEX and the element's fields */
+    int child = r->have_header && n >= 2 && s[0] == '\\' && s[1] == '>';
+    if (child && !r->on_child)
+        return;
+    if (child)
+        s += 2, n -= 2;
+    else if (r->want_raw && r->have_header) { /* before the fields are cut out of it */
         if (n + 1 > r->rawcap) {
             r->rawcap = 2 * (n + 1);
             r->raw = tp_xrealloc(r->raw, r->rawcap);
@@ -460,7 +471,7 @@ stream_line(tp_reader *r, char *s, size_t n)
     int utf8 = tp_utf8_valid(s, n);
     size_t nf = 0;
     char *p = s, *end = s + n;
-    while (n > 0 || r->stream_ncols > 0) {
+    while (n > 0 || r->stream_ncols > 0 || child) {
         size_t span = tp_span4(p, (size_t)(end - p), '\t', '\\', '\t', '\t');
         int esc = 0;
         while (p + span < end && p[span] == '\\') {
@@ -506,6 +517,17 @@ stream_line(tp_reader *r, char *s, size_t n)
         for (size_t i = 0; i < nf; i++)
             r->cols[i] = tp_xmemdup(r->fp[i], r->flen[i]);
         r->rc = set_header(r);
+        return;
+    }
+    if (child) {
+        /* written by tp-transform: a broken one is a broken stream, not a bad row */
+        if (why || nf < 3) {
+            fail(r, r->line, "child line: %s",
+                 why ? why : "expected PATH, PARENT, INDEX and the element's fields");
+            return;
+        }
+        tp_row row = {nf, r->fp, r->flen, r->line, r->rows - 1, NULL, 0};
+        r->rc = r->on_child(r->arg, &row);
         return;
     }
     tp_row row = {nf, r->fp, r->flen, r->line, r->rows, r->want_raw ? r->raw : NULL, n};
@@ -683,6 +705,21 @@ tp_reader_col_absent(const tp_reader *r, size_t i)
 }
 
 void
+tp_reader_explode(tp_reader *r, const char *path, tp_json *x)
+{
+    r->epath = tp_xrealloc(r->epath, (r->nex + 1) * sizeof *r->epath);
+    r->ej = tp_xrealloc(r->ej, (r->nex + 1) * sizeof *r->ej);
+    r->epath[r->nex] = tp_xstrdup(path);
+    r->ej[r->nex++] = x;
+}
+
+void
+tp_reader_children(tp_reader *r, tp_row_fn fn)
+{
+    r->on_child = fn;
+}
+
+void
 tp_reader_schema(tp_reader *r, char *const *cols, size_t n)
 {
     r->schema = (char **)cols;
@@ -768,6 +805,8 @@ run_json(tp_reader *r, char *chunk, size_t got, size_t cap)
     }
     if (!r->have_header) {
         tp_json *pre = tp_json_new(r->name, r->records, NULL);
+        for (size_t k = 0; k < r->nex; k++)
+            tp_json_explode(pre, r->epath[k], NULL); /* the column, not its elements */
         tp_in *again = tp_in_open(fd >= 0 ? path : r->name);
         char *buf = tp_xmalloc(cap); /* chunk holds the first bytes of the second read */
         int rc = again ? json_pass(pre, again, NULL, 0, buf, cap) : -1;
@@ -803,6 +842,8 @@ run_json(tp_reader *r, char *chunk, size_t got, size_t cap)
     tp_json_cb cb = {json_record, json_bad, r};
     tp_json *j = tp_json_new(r->name, r->records, &cb);
     tp_json_schema(j, r->cols, r->ncols);
+    for (size_t k = 0; k < r->nex; k++)
+        tp_json_explode(j, r->epath[k], r->ej[k]);
     int rc = json_pass(j, in, first, got, chunk, cap);
     tp_json_free(j);
     if (rc && !r->rc)
@@ -1272,6 +1313,8 @@ tp_reader_close(tp_reader *r)
     free(r->types);
     free(r->records);
     tp_strv_free(r->want, r->nwant);
+    tp_strv_free(r->epath, r->nex);
+    free(r->ej);
     for (size_t k = 0; r->xj && k < r->nexpand; k++)
         tp_json_free(r->xj[k]);
     free(r->xj);

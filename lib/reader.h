@@ -107,6 +107,23 @@ int tp_reader_is_stream(const tp_reader *r);
 void tp_reader_records(tp_reader *r, const char *path);
 
 /*
+ * --explode (json.h, tp_json_explode): the array at column path of a JSON record is
+ * read element by element by x (whose record callback gets them, before the row they
+ * belong to: its on_row, or the bad-row callback of a bad one), its column left empty,
+ * so that an array of any size is read in bounded memory; before the run. No effect on
+ * other inputs (their cell holds the array's text).
+ */
+struct tp_json;
+void tp_reader_explode(tp_reader *r, const char *path, struct tp_json *x);
+
+/*
+ * A tp stream's child lines (text.h, TP_STREAM_CHILD): each goes to fn, row->f[0] the
+ * table's PATH, then PARENT, INDEX and the element's fields, row->index that of the row
+ * it follows; they are not rows (not counted). Without fn they are passed over.
+ */
+void tp_reader_children(tp_reader *r, tp_row_fn fn);
+
+/*
  * A column a JSON input must have, added after its keys when no record has it (a label
  * or key column that a shard lacks: all its values are missing); before the run.
  */

@@ -27,6 +27,16 @@ int tp_out_printf(tp_out *o, const char *fmt, ...) __attribute__((format(printf,
  * before all but a record's first); tp_out_stream_end ends the record. 0 or -1.
  */
 #define TP_STREAM_MAGIC "tp-stream\t1\t"
+
+/*
+ * A child line of the tp stream (--explode): an element of an exploded array, after the
+ * row it belongs to, as TP_STREAM_CHILD then the fields PATH (the child table), PARENT
+ * (the row's _parent), INDEX (its position in the array) and the element's fields, in
+ * the child table's columns. The escapes above never put '>' after a backslash, so no
+ * row begins so. tp-split passes the child lines of a row it writes on with it;
+ * tp-write writes them to the child table of the row's split.
+ */
+#define TP_STREAM_CHILD "\\>"
 int tp_out_stream_start(tp_out *o, size_t ncols);
 int tp_out_stream_field(tp_out *o, const char *s, size_t n);
 int tp_out_stream_end(tp_out *o);

@@ -430,6 +430,88 @@ PY
 	[ "$n" -gt 0 ] || flunk "$x: no child rows"
 }
 
+@test "json: --explode on one document's 170 MB array, without --records: every tp process under 64 MiB, the child rows complete" {
+	# one record: "name", then 2,000,000 elements (objects with a nested one), then
+	# "id" after the array, so that --id's _parent is known only once it is read whole
+	local n=2000000 t
+	mkdir in bin
+	awk -v n=$n 'BEGIN {
+		printf "{\"name\": \"big\", \"items\": [\n"
+		for (i = 0; i < n; i++)
+			printf "{\"k\": %d, \"s\": \"item-%d-abcdefghijklmnopqrstuvwxyz\", \"w\": {\"x\": %d.5}}%s\n", i, i, i, i + 1 < n ? "," : ""
+		printf "], \"id\": \"doc-1\", \"n\": %d}\n", n
+	}' >in/part-00000.json
+	[ "$(stat -c %s in/part-00000.json)" -gt $((160 << 20)) ]
+	# every C tool through GNU time, its peak RSS (KiB) a line of rss
+	for t in tp-scan tp-context tp-transform tp-split tp-write; do
+		printf '#!/bin/sh\nexec /usr/bin/time -a -o "%s/rss" -f "%%M %s" "%s" "$@"\n' "$PWD" $t "$TP_BIN/$t" >bin/$t
+		chmod +x bin/$t
+	done
+	cp "$TP_BIN/tp-run" bin/
+	bin/tp-scan --explode items -o s.sum in/part-00000.json
+	expect_eq "$(grep -c '^xcol' s.sum)" 3 "child columns"
+	TMPDIR=$PWD bin/tp-run -q --split random --explode items --id id in out
+	expect_eq "$(cut -d' ' -f2 rss | sort -u | tr '\n' ' ')" \
+		"tp-context tp-scan tp-split tp-transform tp-write " "tools measured"
+	awk '$1 >= 65536 { print "over 64 MiB: " $0; bad = 1 } END { exit bad }' rss || flunk "$(cat rss)"
+	# the main table is the document's row without the array; the child table its
+	# elements in order, in the row's split
+	expect_eq "$(cat out/signature/signature)" "name,id,n" "main columns"
+	set -- out/*/part-00000.csv
+	expect_eq "$#" 1 "main files"
+	expect_eq "$(cat "$1")" $'name,id,n\nbig,doc-1,2000000' "main rows"
+	local split=${1#out/}
+	split=${split%%/*}
+	local f=out/items/$split/part-00000.csv
+	expect_eq "$(find out/items -name 'part-*')" "$f" "child files"
+	expect_eq "$(head -n 3 "$f")" $'_parent,_index,k,s,w.x\ndoc-1,0,0,item-0-abcdefghijklmnopqrstuvwxyz,0.5\ndoc-1,1,1,item-1-abcdefghijklmnopqrstuvwxyz,1.5' "first child rows"
+	expect_eq "$(tail -n 1 "$f")" "doc-1,1999999,1999999,item-1999999-abcdefghijklmnopqrstuvwxyz,1999999.5" "last child row"
+	expect_eq "$(awk -F, 'NR > 1 && ($2 != NR - 2 || $3 != $2) { bad++ } END { print NR - 1, bad + 0 }' "$f")" "$n 0" "child rows, out of order"
+	grep -q '^w\.x,false,float64$' out/items/metadata/metadata
+	grep -q "^items/$split  *$n  *1 " out/_tp/report.txt
+}
+
+@test "json: --explode through the tp stream: child lines after their row, none for a bad row; tp-split passes them on, tp-write refuses broken ones" {
+	mkdir in
+	cat >in/part-00000.jsonl <<'J'
+{"id": 1, "t": "2020-01-01", "a": [1, 2, {"q": "x"}]}
+{"id": 2, "t": "notadate", "a": [{"newkey": 5}, 7]}
+{"id": 3, "t": "2020-01-03", "a": [3, 4
+{"id": 4, "t": "2020-01-04", "a": [], "x": 1}
+{"id": 5, "t": "2020-01-05", "a": ["s\ttab", null]}
+{"id": 6, "t": "2020-01-06", "a": "[9, 10]"}
+J
+	tp-run -q --no-dedup --split temporal:t --on-bad-row skip --explode a in out
+	# the bad rows' elements count nowhere: no column newkey
+	expect_eq "$(cat out/a/signature/signature)" "_parent,_index,value,q" "child columns"
+	local c=out/_tp/context
+	tp-transform -c $c -n 0 --stream --on-bad-row skip in/part-00000.jsonl >s
+	# the array's column empty, its elements after the row (a JSON string holding an
+	# array is parsed too), escaped as fields are
+	printf '%s\n' 'tp-stream	1	4' 'id	t	a	x' '1	2020-01-01		' \
+		'\>a	0:0	0	1	' '\>a	0:0	1	2	' '\>a	0:0	2		x' '4	2020-01-04		1' \
+		'5	2020-01-05		' '\>a	0:4	0	s\ttab	' '\>a	0:4	1		' '6	2020-01-06		' \
+		'\>a	0:5	0	9	' '\>a	0:5	1	10	' | expect_file s
+	tp-split -c $c -n 0 s >sp
+	expect_eq "$(grep -c '^\\>a	' sp)" 7 "child lines passed on"
+	expect_eq "$(sed -n 4p sp)" '\>a	0:0	0	1	' "after their row"
+	# a row tp-split finds bad takes its child lines with it
+	sed 's/^5	2020-01-05/5	nodate/' s >s2
+	tp-split -c $c -n 0 --on-bad-row skip s2 >sp2
+	expect_eq "$(grep -c '^\\>a	0:4' sp2) $(grep -c '^\\>a	' sp2)" "0 5" "child lines of a bad row"
+	tp-write -c $c -n 0 w sp
+	expect_eq "$(cat w/a/train/part-00000.csv)" "$(cat out/a/train/part-00000.csv)" "child rows"
+	# broken child lines: a data error naming the line
+	{ head -n 2 sp && printf '\\>a\t0:0\t0\t1\t\n' && tail -n +3 sp; } >b1
+	expect_err 1 "tp-write: b1:3: a child line (--explode) before the first row" tp-write -c $c -n 0 w1 b1
+	sed '4s/^\\>a/\\>zz/' sp >b2
+	expect_err 1 "tp-write: b2:4: a child line of 'zz': no such --explode table in the context" tp-write -c $c -n 0 w2 b2
+	sed '4s/	$//' sp >b3
+	expect_err 1 "tp-write: b3:4: a child line of 'a': 4 fields, but 5 expected" tp-write -c $c -n 0 w3 b3
+	sed '4s/^\\>a	/\\>/' sp | sed '4s/	.*//' >b4
+	expect_err 1 "tp-write: b4:4: child line: expected PATH, PARENT, INDEX and the element's fields" tp-write -c $c -n 0 w4 b4
+}
+
 @test "json: --explode with -f parquet: the child tables are Parquet, with the CSV run's rows in every split" {
 	tp-gen-json -n 3 -r 300 -z -o in
 	opts=(--dedup customer.id --split temporal:placed.date -l labels.isFraud --explode items)

@@ -67,6 +67,13 @@ struct scan {
 struct xctx {
     tp_xtable *x;
     tp_json *j;
+    /* a JSON array read element by element (tp_reader_explode) comes before its row,
+     * which may yet be bad: the table as it was before the row's first element */
+    int pending;
+    long long rows;
+    size_t ncols;
+    tp_colstat *stats;
+    size_t cap;
 };
 
 /* An element of an exploded array: its fields go to the child table's statistics. */
@@ -76,6 +83,16 @@ on_child(void *arg, const char *const *f, const size_t *len, size_t n, long line
     struct xctx *c = arg;
     tp_xtable *x = c->x;
     (void)line;
+    if (c->pending == 1) {
+        c->pending = 2;
+        c->rows = x->rows;
+        c->ncols = x->ncols;
+        if (x->ncols > c->cap) {
+            c->cap = 2 * x->ncols;
+            c->stats = tp_xrealloc(c->stats, c->cap * sizeof *c->stats);
+        }
+        memcpy(c->stats, x->stats, x->ncols * sizeof *x->stats);
+    }
     if (n > x->ncols) {
         x->cols = tp_xrealloc(x->cols, n * sizeof *x->cols);
         x->stats = tp_xrealloc(x->stats, n * sizeof *x->stats);
@@ -91,6 +108,33 @@ on_child(void *arg, const char *const *f, const size_t *len, size_t n, long line
         tp_colstat_add(&x->stats[i], f[i], len[i]);
     x->rows++;
     return 0;
+}
+
+/* The row of the elements read before it is good: they count. */
+static void
+explode_keep(struct scan *sc)
+{
+    for (size_t k = 0; k < sc->nx; k++)
+        sc->xc[k].pending = sc->xc[k].pending ? 1 : 0;
+}
+
+/* The row of the elements read before it is bad: the tables as they were before them. */
+static void
+explode_drop(struct scan *sc)
+{
+    for (size_t k = 0; k < sc->nx; k++) {
+        struct xctx *c = &sc->xc[k];
+        tp_xtable *x = c->x;
+        if (c->pending != 2)
+            continue;
+        c->pending = 1;
+        for (size_t i = c->ncols; i < x->ncols; i++)
+            free(x->cols[i]);
+        x->ncols = c->ncols;
+        tp_json_truncate(c->j, c->ncols);
+        x->rows = c->rows;
+        memcpy(x->stats, c->stats, c->ncols * sizeof *x->stats);
+    }
 }
 
 /* The cells of the exploded columns of a row. */
@@ -109,6 +153,7 @@ explode_row(struct scan *sc, const tp_row *row)
         if (rc)
             return tp_reader_reject(sc->r, row, sc->s->x[k].path, "not a JSON array");
     }
+    explode_keep(sc);
     return 0;
 }
 
@@ -140,6 +185,7 @@ static int
 on_bad(void *arg, const tp_bad *b)
 {
     struct scan *sc = arg;
+    explode_drop(sc);
     return sc->rejects ? tp_rejects_add(sc->rejects, b) : 0;
 }
 
@@ -248,6 +294,7 @@ on_row(void *arg, const tp_row *row)
         return tp_reader_reject(sc->r, row, s->cols[col], why);
     if (sc->tf && tp_tfset_check(sc->tf, row->f, row->len, NULL, &col, why, sizeof why))
         return tp_reader_reject(sc->r, row, s->cols[col], why);
+    explode_keep(sc);
     if (sc->rows && put_record(sc->rows, row->n, row->f, row->len) < 0)
         return -1;
     if (sc->nx && explode_row(sc, row) != 0)
@@ -498,7 +545,9 @@ main(int argc, char **argv)
         tp_json_cb cb = {on_child, NULL, &sc.xc[k]};
         sc.xc[k].j = tp_json_new(explode[k], NULL, &cb);
         tp_json_values(sc.xc[k].j, 1);
+        sc.xc[k].pending = 1;
         tp_reader_want(r, explode[k]);
+        tp_reader_explode(r, explode[k], sc.xc[k].j);
     }
     sc.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     if (rows && !(sc.rows = tp_out_open(rows, 0)))
@@ -517,6 +566,7 @@ main(int argc, char **argv)
         for (size_t i = 0; i < x->ncols; i++)
             x->stats[i].missing += x->born[i];
         tp_json_free(sc.xc[k].j);
+        free(sc.xc[k].stats);
     }
     free(sc.xc);
     free(sc.xcol);

@@ -64,7 +64,8 @@ struct sp {
     /* --fit FILE: the fit pass, collecting the transforms' partial instead of writing */
     tp_tfset *tf;
     tp_tfcollect *fit;
-    long *fidx; /* per input column, its column in the stream */
+    long *fidx;  /* per input column, its column in the stream */
+    int written; /* the last row was written: its child lines (--explode) follow it */
 };
 
 struct audit {
@@ -217,6 +218,7 @@ static int
 on_bad(void *arg, const tp_bad *b)
 {
     struct sp *s = arg;
+    s->written = 0; /* a bad row's child lines go nowhere */
     return s->rejects ? tp_rejects_add(s->rejects, b) : 0;
 }
 
@@ -226,6 +228,7 @@ on_row(void *arg, const tp_row *row)
     struct sp *s = arg;
     const tp_context *c = s->c;
     const char *split = c->job;
+    s->written = 0;
     const char *v = s->col >= 0 ? row->f[s->col] : NULL;
     size_t vn = s->col >= 0 ? row->len[s->col] : 0;
     switch (s->how) {
@@ -262,7 +265,7 @@ on_row(void *arg, const tp_row *row)
         break;
     }
     }
-    if (s->fit) {
+    if (s->fit) { /* child lines are not fitted: never written */
         if (s->tf->fit_on == TP_FIT_ALL || strcmp(split, "train") == 0)
             return tp_tfcollect_row(s->fit, row->f, row->len, s->fidx);
         return 0;
@@ -277,7 +280,21 @@ on_row(void *arg, const tp_row *row)
             rc |= put(s, row->f[i], row->len[i]);
     }
     rc |= put_end(s);
+    s->written = 1;
     return rc ? -1 : 0;
+}
+
+/* A child line of the tp stream: on with its row when that was written, as it came. */
+static int
+on_child(void *arg, const tp_row *row)
+{
+    struct sp *s = arg;
+    if (!s->written)
+        return 0;
+    int rc = tp_out_write(s->out, TP_STREAM_CHILD, 2);
+    for (size_t i = 0; i < row->n; i++)
+        rc |= tp_out_stream_field(s->out, row->f[i], row->len[i]);
+    return rc | tp_out_stream_end(s->out) ? -1 : 0;
 }
 
 /* Thresholds of hash/group: train below r of the 64-bit range, then val, then test. */
@@ -421,6 +438,7 @@ main(int argc, char **argv)
     s.p2.r = r;
     s.rejects = to.rejects ? tp_rejects_new(to.rejects, in) : NULL;
     tp_reader_policy(r, to.policy, on_bad);
+    tp_reader_children(r, on_child);
     if (tp_reader_run(r, on_header, on_row, &s) != 0 || tp_out_commit(s.out, NULL) < 0 ||
         (s.fit && tp_tfcollect_finish(s.fit) < 0)) {
         tp_out_abort(s.audit);

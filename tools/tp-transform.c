@@ -10,6 +10,7 @@
 #include "rejects.h"
 #include "scanop.h"
 #include "io.h"
+#include "json.h"
 #include "reader.h"
 #include "text.h"
 #include "value.h"
@@ -17,10 +18,16 @@
 #include "toolopt.h"
 #include "transform.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The child lines of the row being read are kept in memory up to this many bytes, then
+ * in an unlinked temporary file. */
+#define SPOOL_MEM ((size_t)1 << 20)
 
 static const char usage_text[] =
     "usage: tp-transform [-h] -c DIR [-n N] [-s FILE] [--before-fit] [--on-bad-row POLICY]\n"
@@ -52,6 +59,23 @@ struct xf {
     tp_tfset *tf; /* the transforms: fitted (applied), or before the fit (checked) */
     char **fcols; /* with fitted transforms: the output columns they give */
     long nfcols;
+    /* --explode with --stream: the elements of the row's arrays become child lines
+     * (text.h) after it, spooled while the row is read (its fate and _parent unknown) */
+    int xlines;
+    long idcol;       /* --id: its input column, else -1 (_parent is SHARD:ROW) */
+    tp_json **xj;     /* per child table: the reader of its elements, columns fixed */
+    struct xk *xk;    /* per child table: its callback's state */
+    tp_out *sm;       /* the spool in memory: "PATH<TAB>INDEX<TAB>FIELDS...\n" a line */
+    int sfd;          /* the spool's file beyond SPOOL_MEM, or -1 */
+    long long sbytes; /* bytes in it */
+    tp_out *pm;       /* the row's _parent, escaped */
+    int sstate;       /* copying a spool line out: 0 at its start, 1 in PATH, 2 after */
+};
+
+struct xk {
+    struct xf *x;
+    const char *path;
+    long long index; /* elements of the row so far */
 };
 
 /* A field and the end of a record of the output, CSV or the tp stream. */
@@ -67,10 +91,14 @@ put_end(struct xf *x)
     return x->stream ? tp_out_stream_end(x->out) : tp_out_rec_end(x->out);
 }
 
+static void spool_clear(struct xf *x);
+
 static int
 on_bad(void *arg, const tp_bad *b)
 {
     struct xf *x = arg;
+    if (x->xlines)
+        spool_clear(x); /* a bad row's elements go nowhere */
     return x->rejects ? tp_rejects_add(x->rejects, b) : 0;
 }
 
@@ -133,6 +161,128 @@ tag_exploded(struct xf *x, const char **f, size_t *len, const tp_row *row)
     }
 }
 
+/* The spool's memory into its file (created on first use). 0, or -1 with an error. */
+static int
+spool_flush(struct xf *x)
+{
+    if (x->sfd < 0) {
+        const char *dir = getenv("TMPDIR");
+        char *tmpl = tp_xmalloc(strlen(dir && *dir ? dir : "/tmp") + 16);
+        sprintf(tmpl, "%s/tp-x.XXXXXX", dir && *dir ? dir : "/tmp");
+        x->sfd = mkstemp(tmpl);
+        if (x->sfd < 0) {
+            tp_err(tmpl, 0, "cannot create a temporary file:");
+            free(tmpl);
+            return -1;
+        }
+        unlink(tmpl);
+        free(tmpl);
+    }
+    for (size_t done = 0; done < x->sm->len;) {
+        ssize_t k = pwrite(x->sfd, x->sm->buf + done, x->sm->len - done, x->sbytes);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            tp_err("TMPDIR", 0, "cannot write the child rows of --explode:");
+            return -1;
+        }
+        done += (size_t)k;
+        x->sbytes += k;
+    }
+    x->sm->len = 0;
+    return 0;
+}
+
+/* An element of an exploded array of the row being read: a spooled child line. */
+static int
+on_xchild(void *arg, const char *const *f, const size_t *len, size_t n, long line)
+{
+    struct xk *k = arg;
+    struct xf *x = k->x;
+    (void)line;
+    char ix[32];
+    int m = snprintf(ix, sizeof ix, "%lld", k->index++);
+    int rc = tp_out_stream_field(x->sm, k->path, strlen(k->path));
+    rc |= tp_out_stream_field(x->sm, ix, (size_t)m);
+    for (size_t i = 0; i < n; i++)
+        rc |= tp_out_stream_field(x->sm, f[i], len[i]);
+    rc |= tp_out_stream_end(x->sm);
+    if (rc == 0 && x->sm->len >= SPOOL_MEM)
+        rc = spool_flush(x);
+    return rc ? -1 : 0;
+}
+
+/* Spooled bytes s[0..n) out as child lines: TP_STREAM_CHILD, then PARENT after PATH. */
+static int
+spool_copy(struct xf *x, const char *s, size_t n)
+{
+    int rc = 0;
+    while (n > 0 && rc == 0) {
+        if (x->sstate == 0) {
+            rc |= tp_out_write(x->out, TP_STREAM_CHILD, 2);
+            x->sstate = 1;
+        }
+        if (x->sstate == 1) {
+            const char *tab = memchr(s, '\t', n);
+            size_t k = tab ? (size_t)(tab - s) : n;
+            rc |= tp_out_write(x->out, s, k);
+            if (tab) {
+                rc |= tp_out_byte(x->out, '\t');
+                rc |= tp_out_write(x->out, x->pm->buf, x->pm->len);
+                x->sstate = 2; /* the TAB goes on before INDEX */
+            }
+            s += k, n -= k;
+            continue;
+        }
+        const char *nl = memchr(s, '\n', n);
+        size_t k = nl ? (size_t)(nl - s) + 1 : n;
+        rc |= tp_out_write(x->out, s, k);
+        if (nl)
+            x->sstate = 0;
+        s += k, n -= k;
+    }
+    return rc;
+}
+
+/* The row's child lines are done with: none spooled, the indexes from 0 again. */
+static void
+spool_clear(struct xf *x)
+{
+    x->sm->len = 0;
+    /* (the space only: the file is read no further than sbytes) */
+    if (x->sbytes > 0 && ftruncate(x->sfd, 0) < 0)
+        x->sbytes = 0;
+    x->sbytes = 0;
+    x->sstate = 0;
+    for (size_t k = 0; k < x->c->nx; k++)
+        x->xk[k].index = 0;
+}
+
+/* The child lines of the row just written, whose _parent is parent[0..n). */
+static int
+spool_out(struct xf *x, const char *parent, size_t n)
+{
+    x->pm->len = 0;
+    int rc = tp_out_esc(x->pm, parent, n);
+    static char buf[1 << 16];
+    for (long long at = 0; rc == 0 && at < x->sbytes;) {
+        ssize_t k = pread(x->sfd, buf, sizeof buf, at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            tp_err("TMPDIR", 0, "cannot read the child rows of --explode back%s",
+                   k < 0 ? ":" : ": cut short");
+            return -1;
+        }
+        rc = spool_copy(x, buf, (size_t)k);
+        at += k;
+    }
+    if (rc == 0)
+        rc = spool_copy(x, x->sm->buf, x->sm->len);
+    spool_clear(x);
+    return rc;
+}
+
 static int
 same_records(const char *a, const char *b)
 {
@@ -168,7 +318,7 @@ put_field(void *arg, const char *s, size_t n, int missing)
 }
 
 static int
-on_row(void *arg, const tp_row *row)
+row_inner(void *arg, const tp_row *row)
 {
     struct xf *x = arg;
     const tp_context *c = x->c;
@@ -182,6 +332,19 @@ on_row(void *arg, const tp_row *row)
         return tp_reader_reject(x->r, row, c->in[col], why);
     if (x->tf && tp_tfset_check(x->tf, row->f, row->len, NULL, &col, why, sizeof why))
         return tp_reader_reject(x->r, row, c->in[col], why);
+    for (size_t k = 0; x->xlines && k < c->nx; k++) {
+        /* a cell holding an array's text (CSV, TSV, Parquet; a JSON string): its
+         * elements are child lines too, a cell that is no JSON a bad row, as in pass 1 */
+        long xc = c->xcol[k];
+        if (row->len[xc] == 0)
+            continue;
+        tp_json_restart(x->xj[k]);
+        int rc = tp_json_feed(x->xj[k], row->f[xc], row->len[xc]);
+        if (rc == 0)
+            rc = tp_json_end(x->xj[k]);
+        if (rc)
+            return tp_reader_reject(x->r, row, c->x[k].path, "not a JSON array");
+    }
     if (!tp_scan_keeps(&sr, row))
         return 0;
     const char **f = x->p2.f;
@@ -193,8 +356,22 @@ on_row(void *arg, const tp_row *row)
     int got = tp_pass2_apply(x->ops, row, why, sizeof why);
     if (got != 0) /* 1: dropped (a duplicate); this stage gives no bad row (2) */
         return got == 1 ? 0 : -1;
-    if (c->nx)
+    if (c->nx && !x->xlines)
         tag_exploded(x, f, len, row);
+    for (size_t k = 0; x->xlines && k < c->nx; k++) {
+        f[c->xcol[k]] = ""; /* the elements follow as child lines */
+        len[c->xcol[k]] = 0;
+    }
+    /* the _parent of its child lines, before the transforms write the row */
+    char parent[48];
+    const char *pv = parent;
+    size_t pn = 0;
+    if (x->xlines && x->idcol >= 0) {
+        pv = f[x->idcol];
+        pn = len[x->idcol];
+    } else if (x->xlines) {
+        pn = (size_t)snprintf(parent, sizeof parent, "%ld:%lld", x->p2.shard, row->index);
+    }
     int rc = 0;
     if (x->fcols && tp_tfset_apply(x->tf, f, len, put_field, x) < 0) {
         char *msg = tp_xstrdup(tp_errmsg());
@@ -236,7 +413,20 @@ on_row(void *arg, const tp_row *row)
         rc |= put(x, buf ? buf : "", len);
     }
     rc |= put_end(x);
+    if (rc == 0 && x->xlines)
+        rc = spool_out(x, pv, pn);
     return rc ? -1 : 0;
+}
+
+/* A row; the child lines spooled while it was read go out after it, or nowhere. */
+static int
+on_row(void *arg, const tp_row *row)
+{
+    struct xf *x = arg;
+    int rc = row_inner(arg, row);
+    if (x->xlines)
+        spool_clear(x);
+    return rc;
 }
 
 int
@@ -354,6 +544,29 @@ main(int argc, char **argv)
         tp_reader_schema(r, ctx->in, ctx->nin);
     for (size_t i = 0; i < ctx->nexpand; i++)
         tp_reader_expand(r, ctx->expand[i]);
+    x.sfd = -1;
+    x.idcol = -1;
+    if (ctx->nx && stream) {
+        /* the tp stream: each array read element by element, in bounded memory (json.h);
+         * the elements become child lines, except before the fit (not fitted) */
+        x.xlines = !before_fit;
+        x.xj = tp_xcalloc(ctx->nx, sizeof *x.xj);
+        x.xk = tp_xcalloc(ctx->nx, sizeof *x.xk);
+        x.sm = tp_out_mem();
+        x.pm = tp_out_mem();
+        x.idcol = ctx->idcol ? tp_context_col(ctx, ctx->idcol) : -1;
+        for (size_t k = 0; k < ctx->nx; k++) {
+            x.xk[k].x = &x;
+            x.xk[k].path = ctx->x[k].path;
+            if (x.xlines) {
+                tp_json_cb cb = {on_xchild, NULL, &x.xk[k]};
+                x.xj[k] = tp_json_new(in, NULL, &cb);
+                tp_json_values(x.xj[k], 1);
+                tp_json_schema(x.xj[k], ctx->x[k].cols, ctx->x[k].ncols);
+            }
+            tp_reader_explode(r, ctx->x[k].path, x.xj[k]);
+        }
+    }
     x.p2.r = r; /* before the operations open: dedup tells it the rows it need not read */
     if (!(x.ops = tp_pass2_open(&x.p2, TP_STAGE_TRANSFORM)))
         tp_die(TP_EXIT_DATA);
@@ -398,6 +611,14 @@ main(int argc, char **argv)
     if (tp_out_commit(x.out, NULL) < 0)
         tp_die(TP_EXIT_DATA);
     tp_reader_close(r);
+    for (size_t k = 0; x.xj && k < ctx->nx; k++)
+        tp_json_free(x.xj[k]);
+    free(x.xj);
+    free(x.xk);
+    tp_out_abort(x.sm);
+    tp_out_abort(x.pm);
+    if (x.sfd >= 0)
+        close(x.sfd);
     tp_tfset_free(x.tf);
     if (x.fcols)
         tp_strv_free(x.fcols, (size_t)x.nfcols);

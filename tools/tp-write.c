@@ -100,9 +100,12 @@ struct wr {
     const char *parent;
     size_t nparent;
     long long index;
-    long line;   /* the row of that cell */
-    int **xkind; /* Parquet: per child table, the kinds of its columns */
-    char **xkv;  /* Parquet: per child table, its footer values (2 each) */
+    long line;         /* the row of that cell */
+    struct dest *last; /* the tp stream: the split of the row before, for its child lines
+                          (NULL: not written, they go nowhere) */
+    int xrows;         /* a row came before: child lines may */
+    int **xkind;       /* Parquet: per child table, the kinds of its columns */
+    char **xkv;        /* Parquet: per child table, its footer values (2 each) */
 };
 
 static int flush_largest(struct wr *w);
@@ -244,6 +247,59 @@ explode_row(struct wr *w, const tp_row *row, const char *name)
             return -1;
     }
     return 0;
+}
+
+/*
+ * A child line of the tp stream (text.h): PATH, PARENT, INDEX and the element's fields,
+ * a row of table PATH in the split of the row before it.
+ */
+static int
+on_child_line(void *arg, const tp_row *row)
+{
+    struct wr *w = arg;
+    if (!w->xrows) {
+        tp_err(w->file, row->line, "a child line (--explode) before the first row");
+        return -1;
+    }
+    if (!w->last)
+        return 0; /* its row was not written */
+    size_t k = 0;
+    while (w->xs && k < w->ctx->nx &&
+           (strlen(w->ctx->x[k].path) != row->len[0] || strcmp(w->ctx->x[k].path, row->f[0]) != 0))
+        k++;
+    if (!w->xs || k == w->ctx->nx) {
+        tp_err(w->file, row->line, "a child line of '%s': no such --explode table in the context",
+               row->f[0]);
+        return -1;
+    }
+    const tp_xtable *x = &w->ctx->x[k];
+    if (row->n != x->ncols + 3) {
+        tp_err(w->file, row->line, "a child line of '%s': %zu fields, but %zu expected", x->path,
+               row->n, x->ncols + 3);
+        return -1;
+    }
+    if (!(w->cur = child_for(w, k, w->last->name)))
+        return -1;
+    w->line = row->line;
+    if (w->cur->pq) {
+        int rc = pq_row(w, w->cur, row->f + 1, row->len + 1);
+        if (rc == -1 && tp_pq_writer_bad_column(w->cur->pq) >= 0) {
+            /* pass 1 typed the column from these values: not a bad row, a broken input */
+            char why[1024];
+            snprintf(why, sizeof why, "%s", tp_errmsg());
+            tp_err(w->file, row->line, "--explode %s: %s", x->path, why);
+        }
+        if (rc < 0)
+            return -1;
+        w->cur->rows++;
+        return 0;
+    }
+    int rc = 0;
+    for (size_t i = 1; i < row->n; i++)
+        rc |= tp_out_rec_field(w->cur->out, row->f[i], row->len[i], w->delim);
+    rc |= tp_out_rec_end(w->cur->out);
+    w->cur->rows++;
+    return rc ? -1 : 0;
 }
 
 static int
@@ -531,6 +587,8 @@ on_row(void *arg, const tp_row *row)
     struct dest *d = w->join ? &w->d[0] : dest_for(w, row->f[0], row->len[0], row->line);
     if (!d)
         return -1;
+    w->xrows = 1;
+    w->last = NULL;
     if (d->pq) {
         const char *const *f = row->f + w->off;
         const size_t *len = row->len + w->off;
@@ -558,6 +616,7 @@ on_row(void *arg, const tp_row *row)
         }
         d->rows++;
         w->rows++;
+        w->last = d;
         return w->xs ? explode_row(w, row, d->name) : 0;
     }
     int rc = 0;
@@ -569,6 +628,7 @@ on_row(void *arg, const tp_row *row)
         return -1;
     d->rows++;
     w->rows++;
+    w->last = d;
     return rc ? -1 : 0;
 }
 
@@ -576,6 +636,8 @@ static int
 on_bad(void *arg, const tp_bad *b)
 {
     struct wr *w = arg;
+    w->xrows = 1;
+    w->last = NULL; /* a bad row's child lines go nowhere */
     return w->rejects ? tp_rejects_add(w->rejects, b) : 0;
 }
 
@@ -792,6 +854,7 @@ main(int argc, char **argv)
         tp_die(TP_EXIT_DATA);
     w.rejects = to.rejects ? tp_rejects_new(to.rejects, w.file) : NULL;
     tp_reader_policy(w.r, to.policy, on_bad);
+    tp_reader_children(w.r, on_child_line);
     if (tp_reader_run(w.r, on_header, on_row, &w) != 0) {
         abort_all(&w);
         tp_rejects_abort(w.rejects);

@@ -153,6 +153,30 @@ test_json(void)
     CHECK(strcmp(g.text, "@1:1;@1:|2;@1:|;@1:|[3,\"x\"];@1:|s;@1:|5;") == 0);
     CHECK(tp_json_ncols(j) == 2 && strcmp(tp_json_col(j, 1), "value") == 0);
     tp_json_free(j);
+    /* --explode: the array at r.b goes element by element to x (values mode), before
+     * its record, whose column is then empty; any cut of the input; a record bad before
+     * its array drops its elements; another array stays a cell */
+    const char *doc = "{\"a\": 1, \"r\": {\"b\": [{\"k\": [1]}, 2, {\"k\": {\"z\": null}}]}, "
+                      "\"c\": [3]}\n{\"q\": \"\\u0000\", \"r\": {\"b\": [5]}}\n";
+    for (size_t step = 1; step <= strlen(doc); step++) {
+        struct got gx;
+        memset(&g, 0, sizeof g);
+        memset(&gx, 0, sizeof gx);
+        tp_json_cb xcb = {rec, bad, &gx};
+        tp_json *x = tp_json_new("x", NULL, &xcb);
+        tp_json_values(x, 1);
+        j = tp_json_new("in.json", NULL, &cb);
+        tp_json_explode(j, "r.b", x);
+        int rc = 0;
+        for (size_t i = 0; i < strlen(doc) && rc == 0; i += step)
+            rc = tp_json_feed(j, doc + i, strlen(doc) - i < step ? strlen(doc) - i : step);
+        CHECK(rc == 0 && tp_json_end(j) == 0);
+        CHECK(strcmp(g.text, "@1:1|[3]|;!2:q:NUL byte in value;") == 0); /* r.b after a, c */
+        CHECK(strcmp(gx.text, "@1:[1];@1:|2;@1:||;") == 0);
+        CHECK(tp_json_ncols(x) == 3 && strcmp(tp_json_col(x, 2), "k.z") == 0);
+        tp_json_free(j);
+        tp_json_free(x);
+    }
     /* sniffing */
     CHECK(tp_json_sniff("x.jsonl.gz", "", 0) && tp_json_sniff("x.ndjson", "", 0));
     CHECK(tp_json_sniff("x.csv", " [ {", 4) && tp_json_sniff("x", "{\"a\"", 4));
