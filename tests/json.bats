@@ -535,6 +535,35 @@ J
 	fi
 }
 
+@test "json: --explode: a --resume in another format, a shard gone or a path no longer exploded leave no child file of the earlier run" {
+	tp-gen-json -n 3 -r 200 -z -o in
+	opts=(--dedup customer.id --split temporal:placed.date -l labels.isFraud)
+	tp-run -q "${opts[@]}" --explode items in out
+	[ -n "$(find out/items -name 'part-*.csv')" ]
+	expect_eq "$(tr '\0' '\n' <out/_tp/explode)" items "recorded paths"
+	# another format: the CSV child files go with the CSV part files
+	tp-run -q "${opts[@]}" --explode items -f parquet --resume in out
+	[ -z "$(find out -name 'part-*.csv')" ] || flunk "CSV files left: $(find out -name 'part-*.csv')"
+	tp-run -q "${opts[@]}" --explode items -f parquet in fresh
+	diff <(cd out && find . -path ./_tp -prune -o -type f -print | sort) <(cd fresh && find . -path ./_tp -prune -o -type f -print | sort)
+	# a shard gone: its child files too
+	rm in/part-00002.jsonl.gz
+	tp-run -q "${opts[@]}" --explode items -f parquet --resume in out
+	[ -z "$(find out -name 'part-00002.*')" ] || flunk "files of the shard gone: $(find out -name 'part-00002.*')"
+	# the path no longer exploded: its child table is gone, with --resume and with --force
+	tp-run -q "${opts[@]}" -f parquet --resume in out
+	[ ! -e out/items ] || flunk "child table left: $(find out/items)"
+	[ ! -e out/_tp/explode ]
+	tp-run -q "${opts[@]}" --explode items in out2
+	tp-run -q "${opts[@]}" --force in out2
+	[ ! -e out2/items ] || flunk "child table left after --force: $(find out2/items)"
+	# files tp does not name are kept
+	tp-run -q "${opts[@]}" --explode items in out3
+	touch out3/items/train/notes.txt
+	tp-run -q "${opts[@]}" --force in out3
+	[ -f out3/items/train/notes.txt ] && [ -z "$(find out3/items -name 'part-*')" ]
+}
+
 @test "json: tp-run's report counts the child rows of --explode: a line per table and split, their bytes in the output bytes" {
 	# two shards of rows with two arrays: r.b of i elements, a of 2 (none in row 0);
 	# the lines of the child tables in the order of the options
