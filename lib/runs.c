@@ -184,6 +184,54 @@ cmp_ix(const void *a, const void *b)
     return sort_kind->cmp(ka, na, kb, nb);
 }
 
+uint64_t
+tp_runs_bytes_image(const char *key, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; i++)
+        v = v << 8 | (i < n ? (unsigned char)key[i] : 0);
+    return v;
+}
+
+static uint64_t
+image_of(const tp_map *m, const tp_runs_kind *k, size_t i)
+{
+    size_t n;
+    const char *key = tp_map_key(m, i, &n);
+    return k->image(key, n);
+}
+
+/* ix[0..n) by the images of their keys (stable); the images read at each pass, so that
+ * no more memory is taken than the index and its copy (as qsort's merge sort takes). */
+static void
+radix_images(size_t *ix, size_t n, const tp_map *m, const tp_runs_kind *k)
+{
+    size_t *tmp = tp_xmalloc(n * sizeof *tmp), *src = ix, *dst = tmp;
+    size_t *count = tp_xmalloc(65536 * sizeof *count);
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(image_of(m, k, src[i]) >> shift) & 0xFFFF]++;
+        if (count[(image_of(m, k, src[0]) >> shift) & 0xFFFF] == n)
+            continue; /* one digit for all: the order stays */
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(image_of(m, k, src[i]) >> shift) & 0xFFFF]++] = src[i];
+        size_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != ix)
+        memcpy(ix, src, n * sizeof *ix);
+    free(tmp);
+    free(count);
+}
+
 size_t *
 tp_runs_sorted(const tp_map *m, const tp_runs_kind *k)
 {
@@ -193,7 +241,21 @@ tp_runs_sorted(const tp_map *m, const tp_runs_kind *k)
         ix[i] = i;
     sort_kind = k;
     sort_map = m;
-    qsort(ix, n, sizeof *ix, cmp_ix);
+    if (!k->image || n < 2) {
+        qsort(ix, n, sizeof *ix, cmp_ix);
+        return ix;
+    }
+    radix_images(ix, n, m, k);
+    /* runs of equal images (keys alike in their first 8 bytes): by cmp */
+    for (size_t i = 0; i < n;) {
+        uint64_t v = image_of(m, k, ix[i]);
+        size_t j = i + 1;
+        while (j < n && image_of(m, k, ix[j]) == v)
+            j++;
+        if (j - i > 1)
+            qsort(ix + i, j - i, sizeof *ix, cmp_ix);
+        i = j;
+    }
     return ix;
 }
 

@@ -19,6 +19,7 @@
 #include "map.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * A kind of map: its value size, its key order (a total order of byte strings: negative,
@@ -30,14 +31,23 @@ typedef struct tp_runs_kind {
     size_t vsize;
     int (*cmp)(const char *a, size_t na, const char *b, size_t nb);
     void (*combine)(void *into, const void *from);
+    /* optional, for sorting: a 64-bit image of a key whose order agrees with cmp
+     * (image(a) < image(b) implies cmp(a, b) < 0); keys of equal images are ordered by
+     * cmp. NULL: keys are sorted by cmp alone. */
+    uint64_t (*image)(const char *key, size_t n);
 } tp_runs_kind;
 
 /* Key order of bytes (memcmp, then the shorter first), for tp_runs_kind.cmp. */
 int tp_runs_bytes(const char *a, size_t na, const char *b, size_t nb);
 
+/* The image of tp_runs_bytes: a key's first 8 bytes, big-endian, zero-padded. */
+uint64_t tp_runs_bytes_image(const char *key, size_t n);
+
 /*
- * The insertion indexes of m's entries (tp_map_key) in k's key order (qsort, not
- * stable: keys are unique). Freed by the caller with free; never NULL.
+ * The insertion indexes of m's entries (tp_map_key) in k's key order: an LSD radix sort
+ * of the keys' images (Knuth, TAOCP vol. 3, 5.2.5), 16 bits a pass, then qsort of each
+ * run of equal images by cmp; qsort by cmp without an image (keys are unique, so the
+ * order is the same either way). Freed by the caller with free; never NULL.
  */
 size_t *tp_runs_sorted(const tp_map *m, const tp_runs_kind *k);
 

@@ -59,9 +59,20 @@ cmp_time(const char *a, size_t na, const char *b, size_t nb)
     return (x > y) - (x < y);
 }
 
-const tp_runs_kind tp_summary_keys_kind = {sizeof(tp_keyrec), tp_runs_bytes, keep_earlier};
-const tp_runs_kind tp_summary_times_kind = {sizeof(long long), cmp_time, add_count};
-const tp_runs_kind tp_summary_distinct_kind = {0, tp_runs_bytes, keep_one};
+/* a time's image: its order as an unsigned number (the sign bit flipped) */
+static uint64_t
+time_image(const char *key, size_t n)
+{
+    (void)n;
+    int64_t t;
+    memcpy(&t, key, sizeof t);
+    return (uint64_t)t ^ ((uint64_t)1 << 63);
+}
+
+const tp_runs_kind tp_summary_keys_kind = {sizeof(tp_keyrec), tp_runs_bytes, keep_earlier,
+                                           tp_runs_bytes_image};
+const tp_runs_kind tp_summary_times_kind = {sizeof(long long), cmp_time, add_count, time_image};
+const tp_runs_kind tp_summary_distinct_kind = {0, tp_runs_bytes, keep_one, tp_runs_bytes_image};
 
 /* The runs of *m (made on the first spill) of kind k: spill *m into them. */
 static int
@@ -179,7 +190,7 @@ tp_summary_free(tp_summary *s)
 size_t *
 tp_map_sorted(const tp_map *m)
 {
-    static const tp_runs_kind bytes = {0, tp_runs_bytes, NULL};
+    static const tp_runs_kind bytes = {0, tp_runs_bytes, NULL, tp_runs_bytes_image};
     return tp_runs_sorted(m, &bytes);
 }
 

@@ -51,7 +51,7 @@ add(void *into, const void *from)
     memcpy(into, &a, sizeof a);
 }
 
-static const tp_runs_kind counts = {sizeof(long long), tp_runs_bytes, add};
+static const tp_runs_kind counts = {sizeof(long long), tp_runs_bytes, add, tp_runs_bytes_image};
 
 /* n random keys from a small alphabet (repeats), spilled every `every` insertions. */
 static void
@@ -100,9 +100,43 @@ stop_at_two(void *arg, const char *key, size_t n, const void *val)
     return ++*(int *)arg == 2 ? 7 : 0;
 }
 
+/* tp_runs_sorted by images and by cmp alone give the same order: keys alike in their
+ * first 8 bytes, shorter than 8, with NUL bytes and bytes past 0x7f; times of both signs */
+static void
+sorted_orders(void)
+{
+    tp_map *m = tp_map_new(0);
+    unsigned long long x = 7;
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t n = (size_t)(x >> 60) + 1; /* 1..16 bytes */
+        for (size_t j = 0; j < n; j++)
+            key[j] = "prefix00\0\xff\x80zA"[(x >> (4 * j % 56)) % 13 % (j < 8 ? 3 : 13)];
+        tp_map_put(m, key, n, NULL);
+    }
+    static const tp_runs_kind by_cmp = {0, tp_runs_bytes, NULL, NULL};
+    static const tp_runs_kind by_image = {0, tp_runs_bytes, NULL, tp_runs_bytes_image};
+    size_t *a = tp_runs_sorted(m, &by_cmp), *b = tp_runs_sorted(m, &by_image);
+    int same = 1, ordered = 1;
+    for (size_t i = 0; i < tp_map_size(m); i++) {
+        same &= a[i] == b[i];
+        if (i > 0) {
+            size_t na, nb;
+            const char *ka = tp_map_key(m, b[i - 1], &na), *kb = tp_map_key(m, b[i], &nb);
+            ordered &= tp_runs_bytes(ka, na, kb, nb) < 0;
+        }
+    }
+    CHECK(tp_map_size(m) > 1000 && same && ordered);
+    free(a);
+    free(b);
+    tp_map_free(m);
+}
+
 void
 test_runs(void)
 {
+    sorted_orders();
     check_counts(1, 1000, 0);     /* no run: the map alone */
     check_counts(2, 1000, 1);     /* a run per entry: cascades of 16, then 256 */
     check_counts(3, 20000, 37);   /* runs of many levels */
