@@ -518,35 +518,38 @@ time_keys(const char *rec, uint64_t *major, uint64_t *minor)
     *minor = (uint64_t)h.count ^ ((uint64_t)1 << 63);
 }
 
-/*
- * Sort the n records at offsets ix of mem by (major, minor) of keys: an LSD radix sort
- * (Knuth, TAOCP vol. 3, 5.2.5), the minor key first, 16 bits a pass, a pass left out
- * where every record has the same digit (most of the high digits). Stable, so the same
- * order as a comparison sort by both keys.
- */
+/* The key of pass which (0 minor, 1 major) of the record at off, or off itself. */
 static uint64_t
-radix_key(const char *rec, radix_keys *keys, int which)
+radix_key(const char *mem, size_t off, radix_keys *keys, int which)
 {
+    if (!keys)
+        return off; /* the offset itself */
     uint64_t major, minor;
-    keys(rec, &major, &minor);
+    keys(mem + off, &major, &minor);
     return which ? major : minor;
 }
 
+/*
+ * Sort the n records at offsets ix of mem by (major, minor) of keys, or the offsets
+ * themselves ascending when keys is NULL: an LSD radix sort (Knuth, TAOCP vol. 3,
+ * 5.2.5), the minor key first, 16 bits a pass, a pass left out where every record has
+ * the same digit (most of the high digits). Stable, so the same order as a comparison
+ * sort by both keys. Beside the index, only its copy (as qsort's merge sort takes) and
+ * the counts: the keys are read from the records at each pass.
+ */
 static void
 radix_sort(size_t *ix, size_t n, const char *mem, radix_keys *keys)
 {
     if (n < 2)
         return;
-    /* beside the index, only its copy (as qsort's merge sort takes) and the counts: the
-     * keys are read from the records at each pass */
     size_t *tmp = tp_xmalloc(n * sizeof *tmp), *src = ix, *dst = tmp;
     size_t *count = tp_xmalloc(65536 * sizeof *count);
-    for (int which = 0; which < 2; which++) {
+    for (int which = keys ? 0 : 1; which < 2; which++) {
         for (int shift = 0; shift < 64; shift += 16) {
             memset(count, 0, 65536 * sizeof *count);
             for (size_t i = 0; i < n; i++)
-                count[(radix_key(mem + src[i], keys, which) >> shift) & 0xFFFF]++;
-            if (count[(radix_key(mem + src[0], keys, which) >> shift) & 0xFFFF] == n)
+                count[(radix_key(mem, src[i], keys, which) >> shift) & 0xFFFF]++;
+            if (count[(radix_key(mem, src[0], keys, which) >> shift) & 0xFFFF] == n)
                 continue; /* one digit for all: the order stays */
             size_t sum = 0;
             for (size_t d = 0; d < 65536; d++) {
@@ -555,7 +558,7 @@ radix_sort(size_t *ix, size_t n, const char *mem, radix_keys *keys)
                 sum += c;
             }
             for (size_t i = 0; i < n; i++)
-                dst[count[(radix_key(mem + src[i], keys, which) >> shift) & 0xFFFF]++] = src[i];
+                dst[count[(radix_key(mem, src[i], keys, which) >> shift) & 0xFFFF]++] = src[i];
             size_t *t = src;
             src = dst;
             dst = t;
@@ -633,13 +636,6 @@ tp_spill_line(const tp_spill_rd *r)
     return r->l ? tp_lines_line(r->l) : (long)r->i;
 }
 
-static int
-cmp_offset(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return (x > y) - (x < y);
-}
-
 /*
  * Keep only the w records of r->ix[0..w) of kind in memory: moved to the front of its
  * block in their order there, the block shrunk, and r->ix their new offsets in that
@@ -649,7 +645,7 @@ static void
 compact(tp_spill *sp, int kind, tp_spill_rd *r, size_t w)
 {
     struct kind *k = &sp->k[kind];
-    qsort(r->ix, w, sizeof *r->ix, cmp_offset);
+    radix_sort(r->ix, w, NULL, NULL); /* by offset */
     size_t len = 0;
     for (size_t i = 0; i < w; i++) {
         size_t size = rec_size(kind, k->mem, r->ix[i]);
