@@ -4,6 +4,7 @@
 #include "runs.h"
 
 #include "err.h"
+#include "ixsort.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -201,35 +202,12 @@ image_of(const tp_map *m, const tp_runs_kind *k, size_t i)
     return k->image(key, n);
 }
 
-/* ix[0..n) by the images of their keys (stable); the images read at each pass, so that
- * no more memory is taken than the index and its copy (as qsort's merge sort takes). */
-static void
-radix_images(size_t *ix, size_t n, const tp_map *m, const tp_runs_kind *k)
+/* tp_ixsort_key of the map being sorted (sort_map, sort_kind) */
+static uint64_t
+image_key(const void *arg, size_t i)
 {
-    size_t *tmp = tp_xmalloc(n * sizeof *tmp), *src = ix, *dst = tmp;
-    size_t *count = tp_xmalloc(65536 * sizeof *count);
-    for (int shift = 0; shift < 64; shift += 16) {
-        memset(count, 0, 65536 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(image_of(m, k, src[i]) >> shift) & 0xFFFF]++;
-        if (count[(image_of(m, k, src[0]) >> shift) & 0xFFFF] == n)
-            continue; /* one digit for all: the order stays */
-        size_t sum = 0;
-        for (size_t d = 0; d < 65536; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(image_of(m, k, src[i]) >> shift) & 0xFFFF]++] = src[i];
-        size_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != ix)
-        memcpy(ix, src, n * sizeof *ix);
-    free(tmp);
-    free(count);
+    (void)arg;
+    return image_of(sort_map, sort_kind, i);
 }
 
 size_t *
@@ -245,7 +223,7 @@ tp_runs_sorted(const tp_map *m, const tp_runs_kind *k)
         qsort(ix, n, sizeof *ix, cmp_ix);
         return ix;
     }
-    radix_images(ix, n, m, k);
+    tp_ixsort_radix(ix, n, image_key, NULL);
     /* runs of equal images (keys alike in their first 8 bytes): by cmp */
     for (size_t i = 0; i < n;) {
         uint64_t v = image_of(m, k, ix[i]);

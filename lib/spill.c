@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "io.h"
+#include "ixsort.h"
 #include "map.h"
 #include "record.h"
 #include "sort.h"
@@ -453,49 +454,6 @@ cmp_distinct(const void *a, const void *b)
     return c ? c : (x.vlen > y.vlen) - (x.vlen < y.vlen);
 }
 
-/*
- * Sort ix[0..n) by cmp, a total order: a natural merge sort (Knuth, TAOCP vol. 3, 5.2.4,
- * algorithm N in its bottom-up form), each pass merging adjacent ascending runs, so that
- * the records, which come as one sorted run per partial summary, take O(n log runs)
- * comparisons instead of qsort's O(n log n). The result is qsort's: the order is total.
- */
-static size_t
-run_end(const size_t *v, size_t i, size_t n, int (*cmp)(const void *, const void *))
-{
-    size_t j = i + 1;
-    while (j < n && cmp(&v[j - 1], &v[j]) <= 0)
-        j++;
-    return j;
-}
-
-static void
-run_sort(size_t *ix, size_t n, int (*cmp)(const void *, const void *))
-{
-    size_t *tmp = n > 1 ? tp_xmalloc(n * sizeof *tmp) : NULL, *src = ix, *dst = tmp;
-    while (n > 1) {
-        size_t i = 0, j = run_end(src, 0, n, cmp);
-        if (j == n)
-            break; /* one run: sorted */
-        while (i < n) {
-            size_t m = j < n ? run_end(src, j, n, cmp) : n, a = i, b = j, o = i;
-            while (a < j && b < m) /* equal records do not occur: the order is total */
-                dst[o++] = cmp(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
-            while (a < j)
-                dst[o++] = src[a++];
-            while (b < m)
-                dst[o++] = src[b++];
-            i = m;
-            j = i < n ? run_end(src, i, n, cmp) : n;
-        }
-        size_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != ix)
-        memcpy(ix, src, n * sizeof *ix);
-    free(tmp);
-}
-
 /* The two keys a record is sorted by with radix_sort, as unsigned 64-bit integers whose
  * order is that of the values (a signed one with its sign bit flipped). */
 typedef void radix_keys(const char *rec, uint64_t *major, uint64_t *minor);
@@ -518,56 +476,35 @@ time_keys(const char *rec, uint64_t *major, uint64_t *minor)
     *minor = (uint64_t)h.count ^ ((uint64_t)1 << 63);
 }
 
-/* The key of pass which (0 minor, 1 major) of the record at off, or off itself. */
+struct radix_arg {
+    const char *mem;
+    radix_keys *keys;
+    int major;
+};
+
+/* The key of a pass over the record at off: its minor or major key, or off itself. */
 static uint64_t
-radix_key(const char *mem, size_t off, radix_keys *keys, int which)
+radix_key(const void *arg, size_t off)
 {
-    if (!keys)
-        return off; /* the offset itself */
+    const struct radix_arg *a = arg;
+    if (!a->keys)
+        return off;
     uint64_t major, minor;
-    keys(mem + off, &major, &minor);
-    return which ? major : minor;
+    a->keys(a->mem + off, &major, &minor);
+    return a->major ? major : minor;
 }
 
-/*
- * Sort the n records at offsets ix of mem by (major, minor) of keys, or the offsets
- * themselves ascending when keys is NULL: an LSD radix sort (Knuth, TAOCP vol. 3,
- * 5.2.5), the minor key first, 16 bits a pass, a pass left out where every record has
- * the same digit (most of the high digits). Stable, so the same order as a comparison
- * sort by both keys. Beside the index, only its copy (as qsort's merge sort takes) and
- * the counts: the keys are read from the records at each pass.
- */
+/* Sort the n records at offsets ix of mem by (major, minor) of keys (the minor key
+ * first, then the major: the radix sort is stable), or the offsets themselves ascending
+ * when keys is NULL. */
 static void
 radix_sort(size_t *ix, size_t n, const char *mem, radix_keys *keys)
 {
-    if (n < 2)
-        return;
-    size_t *tmp = tp_xmalloc(n * sizeof *tmp), *src = ix, *dst = tmp;
-    size_t *count = tp_xmalloc(65536 * sizeof *count);
-    for (int which = keys ? 0 : 1; which < 2; which++) {
-        for (int shift = 0; shift < 64; shift += 16) {
-            memset(count, 0, 65536 * sizeof *count);
-            for (size_t i = 0; i < n; i++)
-                count[(radix_key(mem, src[i], keys, which) >> shift) & 0xFFFF]++;
-            if (count[(radix_key(mem, src[0], keys, which) >> shift) & 0xFFFF] == n)
-                continue; /* one digit for all: the order stays */
-            size_t sum = 0;
-            for (size_t d = 0; d < 65536; d++) {
-                size_t c = count[d];
-                count[d] = sum;
-                sum += c;
-            }
-            for (size_t i = 0; i < n; i++)
-                dst[count[(radix_key(mem, src[i], keys, which) >> shift) & 0xFFFF]++] = src[i];
-            size_t *t = src;
-            src = dst;
-            dst = t;
-        }
-    }
-    if (src != ix)
-        memcpy(ix, src, n * sizeof *ix);
-    free(tmp);
-    free(count);
+    struct radix_arg a = {mem, keys, 0};
+    if (keys)
+        tp_ixsort_radix(ix, n, radix_key, &a);
+    a.major = 1;
+    tp_ixsort_radix(ix, n, radix_key, &a);
 }
 
 /* A reader over the kind's records in memory, sorted by the radix keys, else with cmp
@@ -593,7 +530,7 @@ open_memory(tp_spill *sp, int kind, int (*cmp)(const void *, const void *), radi
     if (keys)
         radix_sort(r->ix, r->n, k->mem, keys);
     else
-        run_sort(r->ix, r->n, cmp);
+        tp_ixsort_runs(r->ix, r->n, cmp);
     return r;
 }
 

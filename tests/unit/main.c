@@ -24,6 +24,7 @@ main(void)
     test_pqwrite();
     test_record();
     test_spill();
+    test_ixsort();
     test_scanops();
     test_runs();
     test_span4();

@@ -10,17 +10,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A spill in a new directory sub of the temporary directory dir (a mkdtemp template). */
+static tp_spill *
+new_spill(char *dir, char sub[64], const char *memory)
+{
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(sub, 64, "%s/tmp", dir);
+    tp_spill *sp = tp_spill_new(sub, memory);
+    CHECK(sp != NULL);
+    return sp;
+}
+
 /* The same records reduced in memory (a roomy -S size) and on disk through sort(1) (a
  * bound of 1 byte): the same results, only the messages name other places. */
 static void
 spill_case(const char *memory, int ondisk)
 {
-    char dir[] = "/tmp/tp-unit-spill-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    char sub[64];
-    snprintf(sub, sizeof sub, "%s/tmp", dir);
-    tp_spill *sp = tp_spill_new(sub, memory);
-    CHECK(sp != NULL);
+    char dir[] = "/tmp/tp-unit-spill-XXXXXX", sub[64];
+    tp_spill *sp = new_spill(dir, sub, memory);
     if (!sp)
         return;
     /* shard 1 in memory: key "a" at t=5 row 3 (label "x"), key "b\tc" at t=1 row 0 */
@@ -104,12 +111,8 @@ struct many {
 static void
 many_case(const char *memory, struct many *m)
 {
-    char dir[] = "/tmp/tp-unit-spill-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    char sub[64];
-    snprintf(sub, sizeof sub, "%s/tmp", dir);
-    tp_spill *sp = tp_spill_new(sub, memory);
-    CHECK(sp != NULL);
+    char dir[] = "/tmp/tp-unit-spill-XXXXXX", sub[64];
+    tp_spill *sp = new_spill(dir, sub, memory);
     if (!sp)
         return;
     const tp_summary_sink *k = tp_spill_sink(sp);

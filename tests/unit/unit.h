@@ -34,6 +34,7 @@ void test_pqenc(void);
 void test_pqwrite(void);
 void test_record(void);
 void test_spill(void);
+void test_ixsort(void);
 void test_toolopt(void);
 void test_splitmode(void);
 void test_ops_numeric(void);
