@@ -91,7 +91,8 @@ on_child(void *arg, const char *const *f, const size_t *len, size_t n, long line
             c->cap = 2 * x->ncols;
             c->stats = tp_xrealloc(c->stats, c->cap * sizeof *c->stats);
         }
-        memcpy(c->stats, x->stats, x->ncols * sizeof *x->stats);
+        if (x->ncols) /* none yet before the first element: stats NULL */
+            memcpy(c->stats, x->stats, x->ncols * sizeof *x->stats);
     }
     if (n > x->ncols) {
         x->cols = tp_xrealloc(x->cols, n * sizeof *x->cols);
@@ -133,7 +134,8 @@ explode_drop(struct scan *sc)
         x->ncols = c->ncols;
         tp_json_truncate(c->j, c->ncols);
         x->rows = c->rows;
-        memcpy(x->stats, c->stats, c->ncols * sizeof *x->stats);
+        if (c->ncols)
+            memcpy(x->stats, c->stats, c->ncols * sizeof *x->stats);
     }
 }
 
