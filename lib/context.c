@@ -173,8 +173,8 @@ union_shards(tp_merge *m)
     size_t n = tp_map_size(u);
     for (size_t i = 0; i < m->nsh; i++) {
         tp_summary *s = m->sh[i].head;
-        if (s->ncols == 0 && s->rows == 0)
-            continue;
+        if (s->ncols == 0 && s->rows == s->bad)
+            continue; /* no good row (a 0-byte shard, every record bad): nothing to lay out */
         tp_colstat *st = tp_xcalloc(n ? n : 1, sizeof *st);
         long long good = s->rows - s->bad;
         for (size_t c = 0; c < n; c++) {

@@ -104,6 +104,19 @@ rows() {
 	[ "$(grep -c '^header	2$' s.sum)" = 1 ]
 }
 
+@test "json: a JSON shard whose every record is bad is JSON all the same (header 2, no columns), beside good ones" {
+	mkdir in
+	printf '{"a": "\xff"}\n' >in/part-00000.jsonl
+	printf '{"a": 1, "b": "x"}\n{"a": 2, "b": "y"}\n' >in/part-00001.jsonl
+	tp-scan --on-bad-row quarantine --rejects rej.csv -o s0.sum in/part-00000.jsonl
+	expect_eq "$(sum_field s0.sum header header)" 2 "header of the bad shard"
+	[ "$(sum_field s0.sum rows rows)" = "$(sum_field s0.sum rows bad)" ] || flunk "a good row in the bad shard"
+	tp-run -q --no-dedup --split random --on-bad-row quarantine in out
+	expect_eq "$(cat out/signature/signature)" "a,b" "signature"
+	expect_eq "$(cat out/*/part-00001.csv | grep -vc '^a,b$')" 2 "rows of the good shard"
+	grep -q 'part-00000.jsonl,1,' out/_rejects/part-00000.csv
+}
+
 @test "json: --records must be pass 1's" {
 	mkdir in
 	printf '{"a": 1}\n' >in/part-00000.jsonl

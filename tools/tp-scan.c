@@ -562,6 +562,8 @@ main(int argc, char **argv)
     }
     if (sc.rows && tp_out_commit(sc.rows, NULL) < 0)
         tp_die(TP_EXIT_DATA);
+    if (tp_reader_is_json(r))
+        sc.s->header = 2; /* JSON even when no record was good: no columns, none absent */
     sc.s->rows = tp_reader_rows(r);
     for (size_t k = 0; k < sc.nx; k++) {
         tp_xtable *x = &sc.s->x[k];
